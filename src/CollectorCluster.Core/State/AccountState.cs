@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using CollectorCluster.Core.Events;
+
+namespace CollectorCluster.Core.State;
+
+/// <summary>
+/// Everything an account knows, rebuilt from its events. Immutable, so a collection session can plan from a
+/// snapshot while the actor keeps answering queries.
+/// </summary>
+public sealed record AccountState
+{
+    /// <summary>A new account: nothing collected, never run.</summary>
+    public static readonly AccountState Empty = new();
+
+    /// <summary>Collected messages still listed by the server, by UIDL (ordinal).</summary>
+    public ImmutableDictionary<string, CollectedMessage> Collected { get; init; } =
+        ImmutableDictionary.Create<string, CollectedMessage>(StringComparer.Ordinal);
+
+    /// <summary>Last applied configuration (non-secret).</summary>
+    public AccountConfigured? Configuration { get; init; }
+
+    /// <summary>The last session's result; null when never collected.</summary>
+    public CollectionOutcome? LastCollection { get; init; }
+
+    /// <summary>The last session that succeeded; null when none did.</summary>
+    public DateTimeOffset? LastSuccessAt { get; init; }
+
+    /// <summary>Failures since the last success (drives back-off).</summary>
+    public int ConsecutiveFailures { get; init; }
+
+    /// <summary>Totals over the account's life.</summary>
+    public long TotalCollected { get; init; }
+
+    /// <summary>Bytes over the account's life.</summary>
+    public long TotalBytes { get; init; }
+
+    /// <summary>True when the UIDL has been collected (and not since pruned).</summary>
+    public bool HasCollected(string uidl) => Collected.ContainsKey(uidl);
+
+    /// <summary>Applies one event. Pure: same state and event, same result.</summary>
+    public AccountState Apply(IAccountEvent e) => e switch
+    {
+        AccountConfigured c => this with { Configuration = c },
+        MessageCollected m => this with
+        {
+            Collected = Collected.SetItem(m.Uidl, new CollectedMessage(m.Uidl, m.Size, m.FirstSeen, m.CollectedAt)),
+            TotalCollected = TotalCollected + 1,
+            TotalBytes = TotalBytes + m.Size,
+        },
+        MessagesVanished v => this with { Collected = Collected.RemoveRange(v.Uidls) },
+        MessagesDeletedOnServer d => this with { Collected = Collected.RemoveRange(d.Uidls) },
+        CollectionCompleted c => this with
+        {
+            LastCollection = new CollectionOutcome(c.StartedAt, c.FinishedAt, true, c.Collected, c.Bytes, string.Join("; ", c.Warnings)),
+            LastSuccessAt = c.FinishedAt,
+            ConsecutiveFailures = 0,
+        },
+        CollectionFailed f => this with
+        {
+            LastCollection = new CollectionOutcome(f.StartedAt, f.FailedAt, false, f.Collected, f.Bytes, $"{f.Stage}: {f.Error}"),
+            ConsecutiveFailures = ConsecutiveFailures + 1,
+        },
+        _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
+    };
+}

@@ -1,0 +1,51 @@
+using CollectorCluster.Core.Accounts;
+
+namespace CollectorCluster.Pop3;
+
+/// <summary>
+/// Everything needed to open one POP3 session, decoupled from the account record so the engine can be used
+/// (and tested) without the rest of the settings. The password stays a <see cref="Secret"/>, so printing the
+/// record never shows it.
+/// </summary>
+/// <param name="Host">Server host name or address (also the TLS host name checked).</param>
+/// <param name="Port">TCP port.</param>
+/// <param name="Tls">How the connection is secured; never downgraded.</param>
+/// <param name="VerifyCertificate">Check chain and host name (ignored when a pin is set).</param>
+/// <param name="CertificateSha256">Hex SHA-256 of the server certificate's DER; colons, spaces and case ignored.</param>
+/// <param name="User">Login name.</param>
+/// <param name="Password">The password.</param>
+/// <param name="Auth">The single authentication method tried.</param>
+/// <param name="ConnectTimeout">Bound on TCP connect, TLS handshake and greeting.</param>
+/// <param name="CommandTimeout">Bound on each reply and on each read while a message streams.</param>
+public sealed record Pop3ConnectOptions(
+    string Host,
+    int Port,
+    TlsMode Tls,
+    bool VerifyCertificate,
+    string? CertificateSha256,
+    string User,
+    Secret Password,
+    AuthMethod Auth,
+    TimeSpan ConnectTimeout,
+    TimeSpan CommandTimeout)
+{
+    /// <summary>Maps an account's settings one to one, so the account record stays the single source of truth.</summary>
+    public static Pop3ConnectOptions FromAccount(AccountSettings account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return new Pop3ConnectOptions(
+            account.Pop3Server,
+            account.Port,
+            account.Ssl,
+            account.VerifyCertificate,
+            account.CertificateSha256,
+            account.Pop3Account,
+            account.Password,
+            account.Auth,
+            account.ConnectTimeout,
+            account.CommandTimeout);
+    }
+
+    /// <summary>"host:port", the form every error message uses.</summary>
+    internal string Endpoint => $"{Host}:{Port}";
+}

@@ -1,0 +1,472 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace CollectorCluster.Pop3.Protocol;
+
+/// <summary>
+/// The byte level of a POP3 connection: one 64 KiB receive buffer over the (TLS) stream, line and
+/// dot-stuffed body parsing straight out of that buffer, and a small command buffer written with one flush
+/// per batch. Owning the buffer is what lets a 200 MB message stream through in constant memory, which
+/// MailKit's Pop3Client cannot do. Any network, timeout or framing failure marks the connection dead,
+/// because after it the reply stream can no longer be trusted to be in step with the commands.
+/// </summary>
+internal sealed class Pop3Wire : IAsyncDisposable
+{
+    /// <summary>Receive buffer size; also the longest status or listing line accepted.</summary>
+    public const int BufferSize = 64 * 1024;
+
+    private readonly Socket _socket;
+    private readonly byte[] _in = new byte[BufferSize];
+    private readonly string? _secret;
+    private Stream _stream;
+    private int _start;
+    private int _end;
+    private byte[] _out = new byte[512];
+    private int _outLength;
+    private CancellationTokenSource? _operation;
+    private CancellationToken _callerToken;
+    private bool _bodyAtLineStart;
+    private bool _disposed;
+
+    /// <summary>Wraps a connected socket; <paramref name="secret"/> is scrubbed from every text this wire produces.</summary>
+    public Pop3Wire(Socket socket, string endpoint, string? secret, TimeSpan readTimeout)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        Endpoint = endpoint;
+        _secret = string.IsNullOrEmpty(secret) ? null : secret;
+        ReadTimeout = readTimeout;
+    }
+
+    /// <summary>"host:port" for messages.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>Bound on each single read or write.</summary>
+    public TimeSpan ReadTimeout { get; set; }
+
+    /// <summary>The stage errors are attributed to.</summary>
+    public Pop3Stage Stage { get; set; }
+
+    /// <summary>The failure that killed the connection, or null while it is usable.</summary>
+    public Pop3Exception? Fault { get; private set; }
+
+    /// <summary>True while a RETR body has been started and its terminator not yet read.</summary>
+    public bool BodyActive { get; private set; }
+
+    /// <summary>
+    /// Starts a public operation: reads and writes until the scope ends are cancelled by the caller's token
+    /// or by the per-read timeout.
+    /// </summary>
+    public OperationScope Begin(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        _callerToken = cancellationToken;
+        _operation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        return new OperationScope(this);
+    }
+
+    /// <summary>Ends the operation started by <see cref="Begin"/>.</summary>
+    internal void EndOperation()
+    {
+        _operation?.Dispose();
+        _operation = null;
+        _callerToken = default;
+    }
+
+    /// <summary>Builds an exception for the current stage, scrubbing the secret; dead kinds also kill the connection.</summary>
+    public Pop3Exception Fail(Pop3ErrorKind kind, string message, Pop3Reply? reply = null, Exception? inner = null)
+    {
+        var ex = new Pop3Exception(Stage, kind, Scrub(message), reply?.ResponseCode, reply is { } r ? Scrub(r.Line) : null, inner);
+        if (kind is Pop3ErrorKind.Network or Pop3ErrorKind.Timeout or Pop3ErrorKind.Protocol)
+        {
+            Kill(ex);
+        }
+
+        return ex;
+    }
+
+    /// <summary>Marks the connection unusable and closes the socket (the server then rolls back deletions).</summary>
+    public void Kill(Pop3Exception reason)
+    {
+        Fault ??= reason;
+        BodyActive = false;
+        _socket.Dispose();
+    }
+
+    /// <summary>Replaces the password, should a server ever echo it, before any text leaves the engine.</summary>
+    public string Scrub(string text) =>
+        _secret is null || !text.Contains(_secret, StringComparison.Ordinal)
+            ? text
+            : text.Replace(_secret, Core.Accounts.Secret.Redacted, StringComparison.Ordinal);
+
+    /// <summary>Replaces the stream with TLS over it (implicit TLS or after STLS).</summary>
+    public async Task UpgradeToTlsAsync(SslClientAuthenticationOptions options, CancellationToken cancellationToken)
+    {
+        if (_end != _start)
+        {
+            // Bytes received before the handshake would be plain text smuggled into the TLS session (CVE-2011-0411 class).
+            throw Fail(Pop3ErrorKind.Protocol, $"{Endpoint} sent unexpected data before the TLS handshake: {Pop3Text.Quote(_in.AsSpan(_start, Math.Min(_end - _start, 80)))}");
+        }
+
+        var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _stream = ssl;
+    }
+
+    /// <summary>Appends a command line (CRLF added). The text may hold a credential: the buffer is wiped after sending.</summary>
+    public void Queue(string command)
+    {
+        var needed = Encoding.UTF8.GetMaxByteCount(command.Length) + 2;
+        EnsureOut(needed);
+        _outLength += Encoding.UTF8.GetBytes(command, _out.AsSpan(_outLength));
+        _out[_outLength++] = (byte)'\r';
+        _out[_outLength++] = (byte)'\n';
+    }
+
+    /// <summary>Appends "VERB n" without allocating, for the per-message commands (RETR, DELE).</summary>
+    public void Queue(string verb, int number)
+    {
+        EnsureOut(verb.Length + 14);
+        _outLength += Encoding.ASCII.GetBytes(verb, _out.AsSpan(_outLength));
+        _out[_outLength++] = (byte)' ';
+        number.TryFormat(_out.AsSpan(_outLength), out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        _outLength += written;
+        _out[_outLength++] = (byte)'\r';
+        _out[_outLength++] = (byte)'\n';
+    }
+
+    /// <summary>Sends everything queued in one write and one flush.</summary>
+    public async ValueTask FlushAsync()
+    {
+        if (_outLength == 0)
+        {
+            return;
+        }
+
+        var cts = _operation ?? throw new InvalidOperationException("No operation in progress.");
+        ThrowIfDead();
+        cts.CancelAfter(ReadTimeout);
+        try
+        {
+            await _stream.WriteAsync(_out.AsMemory(0, _outLength), cts.Token).ConfigureAwait(false);
+            await _stream.FlushAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_callerToken.IsCancellationRequested)
+        {
+            Kill(new Pop3Exception(Stage, Pop3ErrorKind.Network, $"Operation on {Endpoint} was cancelled while sending."));
+            throw;
+        }
+        catch (Exception ex) when (ex is not Pop3Exception)
+        {
+            throw Translate(ex, "sending to");
+        }
+        finally
+        {
+            Array.Clear(_out, 0, _outLength);
+            _outLength = 0;
+            StopTimer(cts);
+        }
+    }
+
+    /// <summary>Reads one status line and parses it; anything but +OK/-ERR is a protocol error.</summary>
+    public async ValueTask<Pop3Reply> ReadReplyAsync(string command)
+    {
+        var line = await ReadLineAsync().ConfigureAwait(false);
+        var text = Scrub(Pop3Text.Decode(line.Span));
+        if (!Pop3Reply.TryParse(text, out var reply))
+        {
+            throw Fail(Pop3ErrorKind.Protocol, $"Unexpected reply from {Endpoint} to {command}: {Pop3Text.Quote(line.Span)}");
+        }
+
+        return reply;
+    }
+
+    /// <summary>
+    /// Reads one line of a multi-line response, dot-unstuffed. Returns false at the terminating ".".
+    /// The memory is valid only until the next read.
+    /// </summary>
+    public async ValueTask<(bool HasLine, ReadOnlyMemory<byte> Line)> ReadListLineAsync()
+    {
+        var line = await ReadLineAsync().ConfigureAwait(false);
+        if (line.Length > 0 && line.Span[0] == (byte)'.')
+        {
+            if (line.Length == 1)
+            {
+                return (false, default);
+            }
+
+            line = line[1..];
+        }
+
+        return (true, line);
+    }
+
+    /// <summary>Reads one line (CRLF, or a bare LF, stripped). Valid only until the next read.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ReadOnlyMemory<byte>> ReadLineAsync()
+    {
+        var scanned = 0;
+        while (true)
+        {
+            var idx = _in.AsSpan(_start + scanned, _end - _start - scanned).IndexOf((byte)'\n');
+            if (idx >= 0)
+            {
+                var length = scanned + idx;
+                var begin = _start;
+                _start += length + 1;
+                if (length > 0 && _in[begin + length - 1] == (byte)'\r')
+                {
+                    length--;
+                }
+
+                return _in.AsMemory(begin, length);
+            }
+
+            scanned = _end - _start;
+            if (scanned == _in.Length)
+            {
+                throw Fail(Pop3ErrorKind.Protocol, $"Line longer than {BufferSize} bytes from {Endpoint}: {Pop3Text.Quote(_in.AsSpan(0, 80))}");
+            }
+
+            await FillAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts reading a RETR body (after its +OK line).</summary>
+    public void BeginBody()
+    {
+        BodyActive = true;
+        _bodyAtLineStart = true;
+    }
+
+    /// <summary>Reads body octets into <paramref name="destination"/>, dot-unstuffed; 0 at the terminator.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<int> ReadBodyAsync(Memory<byte> destination)
+    {
+        while (true)
+        {
+            ThrowIfDead();
+            if (!BodyActive || destination.Length == 0)
+            {
+                return 0;
+            }
+
+            var n = TakeBody(destination.Span, discard: false);
+            if (n > 0 || !BodyActive)
+            {
+                return n;
+            }
+
+            await FillAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Skips the rest of the current body, so the next reply can be read.</summary>
+    public async ValueTask DrainBodyAsync()
+    {
+        while (BodyActive)
+        {
+            ThrowIfDead();
+            TakeBody(default, discard: true);
+            if (BodyActive)
+            {
+                await FillAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The body state machine over what is buffered: strips a stuffed leading dot, stops at CRLF.CRLF
+    /// (the CRLF before the dot belongs to the message), and copies whole runs with memcpy.
+    /// Returns the octets produced; returns 0 with <see cref="BodyActive"/> still true when more input is needed.
+    /// </summary>
+    private int TakeBody(Span<byte> destination, bool discard)
+    {
+        var produced = 0;
+        var room = discard ? int.MaxValue : destination.Length;
+        while (produced < room)
+        {
+            var available = _end - _start;
+            if (available == 0)
+            {
+                break;
+            }
+
+            if (_bodyAtLineStart)
+            {
+                if (_in[_start] == (byte)'.')
+                {
+                    if (available < 2)
+                    {
+                        break;
+                    }
+
+                    var second = _in[_start + 1];
+                    if (second == (byte)'\n')
+                    {
+                        _start += 2;
+                        BodyActive = false;
+                        break;
+                    }
+
+                    if (second == (byte)'\r')
+                    {
+                        if (available < 3)
+                        {
+                            break;
+                        }
+
+                        if (_in[_start + 2] == (byte)'\n')
+                        {
+                            _start += 3;
+                            BodyActive = false;
+                            break;
+                        }
+                    }
+
+                    // Byte-stuffed line (RFC 1939 3): drop the added termination octet.
+                    _start++;
+                }
+
+                _bodyAtLineStart = false;
+                continue;
+            }
+
+            var run = _in.AsSpan(_start, Math.Min(available, room - produced));
+            var lf = run.IndexOf((byte)'\n');
+            if (lf >= 0)
+            {
+                run = run[..(lf + 1)];
+                _bodyAtLineStart = true;
+            }
+
+            if (!discard)
+            {
+                run.CopyTo(destination[produced..]);
+            }
+
+            produced += run.Length;
+            _start += run.Length;
+            if (discard && produced > int.MaxValue / 2)
+            {
+                produced = 0;
+            }
+        }
+
+        return discard ? 0 : produced;
+    }
+
+    /// <summary>Reads more bytes into the buffer, keeping unconsumed ones; end of stream is a network failure.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FillAsync()
+    {
+        ThrowIfDead();
+        var cts = _operation ?? throw new InvalidOperationException("No operation in progress.");
+        if (_start == _end)
+        {
+            _start = _end = 0;
+        }
+        else if (_end == _in.Length || _start > _in.Length / 2)
+        {
+            Buffer.BlockCopy(_in, _start, _in, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+
+        int read;
+        cts.CancelAfter(ReadTimeout);
+        try
+        {
+            read = await _stream.ReadAsync(_in.AsMemory(_end), cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_callerToken.IsCancellationRequested)
+        {
+            Kill(new Pop3Exception(Stage, Pop3ErrorKind.Network, $"Operation on {Endpoint} was cancelled while reading."));
+            throw;
+        }
+        catch (Exception ex) when (ex is not Pop3Exception)
+        {
+            throw Translate(ex, "reading from");
+        }
+        finally
+        {
+            StopTimer(cts);
+        }
+
+        if (read == 0)
+        {
+            throw Fail(Pop3ErrorKind.Network, $"Connection closed by {Endpoint} during {Stage}{(BodyActive ? " in the middle of a message" : string.Empty)}.");
+        }
+
+        _end += read;
+    }
+
+    private static void StopTimer(CancellationTokenSource cts)
+    {
+        if (!cts.IsCancellationRequested)
+        {
+            cts.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private Pop3Exception Translate(Exception ex, string direction) => ex switch
+    {
+        OperationCanceledException => Fail(Pop3ErrorKind.Timeout, $"Timed out {direction} {Endpoint} during {Stage}: no data within {ReadTimeout.TotalSeconds:0.###} s.", inner: ex),
+        _ => Fail(Pop3ErrorKind.Network, $"Connection to {Endpoint} failed while {direction} it during {Stage}: {ex.Message}", inner: ex),
+    };
+
+    private void ThrowIfDead()
+    {
+        if (Fault is { } fault)
+        {
+            throw new Pop3Exception(Stage, fault.Kind, $"POP3 session with {Endpoint} is no longer usable: {fault.Message}", fault.ResponseCode, fault.ServerReply, fault);
+        }
+    }
+
+    private void EnsureOut(int extra)
+    {
+        if (_outLength + extra > _out.Length)
+        {
+            var bigger = new byte[Math.Max(_out.Length * 2, _outLength + extra)];
+            _out.AsSpan(0, _outLength).CopyTo(bigger);
+            Array.Clear(_out);
+            _out = bigger;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        BodyActive = false;
+        EndOperation();
+        try
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Closing a broken connection: nothing left to tell anyone.
+        }
+
+        _socket.Dispose();
+        Array.Clear(_out);
+    }
+}

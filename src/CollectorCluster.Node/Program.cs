@@ -1,1 +1,60 @@
-namespace CollectorCluster.Node; public static class Program { public static int Main(string[] args) => 0; }
+using CollectorCluster.Node.Commands;
+using CollectorCluster.Node.Configuration;
+
+namespace CollectorCluster.Node;
+
+/// <summary>The <c>collector</c> executable: <c>run</c> (daemon) and <c>once</c> (collect every account once).</summary>
+public static class Program
+{
+    private const string Usage = """
+        usage: collector run  --config FILE   collect on schedule until stopped (Ctrl+C / SIGTERM)
+               collector once --config FILE   collect every account once; exit 0 when all succeeded
+               collector check --config FILE  validate the configuration and print the accounts
+        """;
+
+    /// <summary>Entry point. Exit codes: 0 ok, 1 a collection failed, 2 usage or configuration error.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length < 1 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.Out.WriteLine(Usage);
+            return args.Length < 1 ? 2 : 0;
+        }
+
+        var verb = args[0];
+        var configIndex = Array.IndexOf(args, "--config");
+        if (verb is not ("run" or "once" or "check") || configIndex < 0 || configIndex + 1 >= args.Length)
+        {
+            Console.Error.WriteLine(verb is "run" or "once" or "check" ? $"collector {verb}: --config FILE is required" : $"collector: unknown command '{verb}'");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        CollectorOptions options;
+        try
+        {
+            options = CollectorConfigLoader.Load(args[configIndex + 1]);
+        }
+        catch (ConfigurationException e)
+        {
+            Console.Error.WriteLine("collector: " + e.Message);
+            return 2;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        try
+        {
+            return verb switch
+            {
+                "run" => await RunCommand.RunAsync(options, cancel.Token),
+                "once" => await OnceCommand.RunAsync(options, Console.Out, cancel.Token),
+                _ => CheckCommand.Run(options, Console.Out),
+            };
+        }
+        catch (ConfigurationException e)
+        {
+            Console.Error.WriteLine("collector: " + e.Message);
+            return 2;
+        }
+    }
+}

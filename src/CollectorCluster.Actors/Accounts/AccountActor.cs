@@ -1,0 +1,293 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using CollectorCluster.Actors.Collection;
+using CollectorCluster.Actors.Persistence;
+using CollectorCluster.Core.Accounts;
+using CollectorCluster.Core.Events;
+using CollectorCluster.Core.Scheduling;
+using CollectorCluster.Core.State;
+
+namespace CollectorCluster.Actors.Accounts;
+
+/// <summary>
+/// One remote POP3 mailbox (entity id = account id). Its journal is the truth about what was collected; the
+/// session itself runs as a task beside the actor, so the actor keeps answering while mail streams in.
+/// </summary>
+public sealed class AccountActor : ReceivePersistentActor, IWithTimers
+{
+    private const string DueTimer = "due";
+    private readonly string _accountId;
+    private readonly CollectionEnvironment _env;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<IActorRef> _waiting = [];
+    private readonly Random _jitter = new();
+    private AccountState _state = AccountState.Empty;
+    private AccountSettings? _settings;
+    private CancellationTokenSource? _stop;
+    private CancellationTokenSource? _abort;
+    private DateTimeOffset? _nextDue;
+    private DateTimeOffset? _sessionStartedAt;
+    private long _lastSnapshotSequenceNr;
+    private bool _stopping;
+    private bool _scheduled;
+
+    /// <summary>Creates the actor for one account.</summary>
+    public AccountActor(string accountId, CollectionEnvironment env)
+    {
+        _accountId = accountId;
+        _env = env;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is AccountSnapshot snapshot)
+            {
+                _state = snapshot.ToState();
+                _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
+            }
+        });
+        Recover<IAccountEvent>(e => _state = _state.Apply(e));
+
+        Command<ConfigureAccount>(Configure);
+        Command<CollectNow>(_ => RequestCollection(Sender));
+        Command<CollectionDue>(_ => RequestCollection(null));
+        Command<GetAccountStatus>(_ => Sender.Tell(Status()));
+        Command<RecordCollected>(r => PersistBatch(r.Events));
+        Command<RecordEvent>(r => PersistBatch([r.Event]));
+        Command<SessionEnded>(OnSessionEnded);
+        Command<StopAccount>(_ => StopGracefully());
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning("Account {0}: snapshot failed: {1}", _accountId, f.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning("Account {0}: old snapshots not deleted: {1}", _accountId, f.Cause.Message));
+    }
+
+    /// <inheritdoc />
+    public override string PersistenceId => "account-" + _accountId;
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Props for sharding or a local parent.</summary>
+    public static Props Props(string accountId, CollectionEnvironment env) => Akka.Actor.Props.Create(() => new AccountActor(accountId, env));
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        _abort?.Cancel();
+        base.PostStop();
+    }
+
+    private void Configure(ConfigureAccount command)
+    {
+        _settings = command.Settings;
+        _scheduled = command.Scheduled;
+        var applied = new AccountConfigured(_settings.Address, _settings.Mailbox, _settings.LeaveMailOnServer, _env.Clock.GetUtcNow());
+        var previous = _state.Configuration;
+        var changed = previous is null || previous.Address != applied.Address || previous.Mailbox != applied.Mailbox || previous.LeaveMailOnServer != applied.LeaveMailOnServer;
+        var sender = Sender;
+        if (changed)
+        {
+            Persist(applied, e => _state = _state.Apply(e));
+        }
+
+        DeferAsync(applied, _ =>
+        {
+            ScheduleNext();
+            sender.Tell(new AccountAck(_accountId));
+        });
+    }
+
+    private void RequestCollection(IActorRef? replyTo)
+    {
+        if (replyTo is not null && !replyTo.IsNobody())
+        {
+            _waiting.Add(replyTo);
+        }
+
+        if (_settings is null)
+        {
+            ReplyToWaiting(new CollectionResult(_accountId, "", false, 0, 0, 0, 0, TimeSpan.Zero, "account is not configured on this node"));
+            return;
+        }
+
+        if (_stop is not null || _stopping)
+        {
+            return; // joins the running session; stopping accounts start nothing new
+        }
+
+        if (!_settings.Enabled)
+        {
+            ReplyToWaiting(new CollectionResult(_accountId, _settings.Address, false, 0, 0, 0, 0, TimeSpan.Zero, "account is disabled"));
+            return;
+        }
+
+        StartSession(_settings);
+    }
+
+    private void StartSession(AccountSettings settings)
+    {
+        Timers.Cancel(DueTimer);
+        _nextDue = null;
+        _stop = new CancellationTokenSource();
+        _abort = new CancellationTokenSource();
+        _sessionStartedAt = _env.Clock.GetUtcNow();
+        var run = new CollectionRun(settings, _state, _env, new ActorRecorder(Self));
+        var stop = _stop.Token;
+        var abort = _abort.Token;
+        Task.Run(() => run.ExecuteAsync(stop, abort), abort)
+            .PipeTo(Self, success: o => new SessionEnded(o), failure: e => new SessionEnded(null, e));
+    }
+
+    private void PersistBatch(IReadOnlyList<IAccountEvent> events)
+    {
+        var sender = Sender;
+        PersistAll(events, e => _state = _state.Apply(e));
+        DeferAsync(events, _ =>
+        {
+            sender.Tell(Recorded.Instance);
+            SnapshotIfDue();
+        });
+    }
+
+    private void OnSessionEnded(SessionEnded ended)
+    {
+        _stop?.Dispose();
+        _abort?.Dispose();
+        _stop = null;
+        _abort = null;
+        var outcome = ended.Outcome ?? Crashed(ended.Error);
+        var address = _settings?.Address ?? _state.Configuration?.Address ?? "";
+        Persist(outcome.Event, e =>
+        {
+            _state = _state.Apply(e);
+            if (outcome.Succeeded)
+            {
+                _log.Info("{0}", $"Account {_accountId} ({address}): collected {outcome.Collected} message(s), {outcome.Bytes} bytes, deleted {outcome.Deleted}, listed {outcome.Listed}, in {outcome.Duration.TotalSeconds:F1}s{(outcome.Detail.Length > 0 ? "; " + outcome.Detail : "")}");
+            }
+            else
+            {
+                _log.Warning("Account {0} ({1}): collection failed after {2} message(s): {3}", _accountId, address, outcome.Collected, outcome.Detail);
+            }
+
+            ReplyToWaiting(new CollectionResult(_accountId, address, outcome.Succeeded, outcome.Listed, outcome.Collected, outcome.Deleted, outcome.Bytes, outcome.Duration, outcome.Detail));
+            SnapshotIfDue();
+            if (_stopping)
+            {
+                Context.Stop(Self);
+            }
+            else
+            {
+                ScheduleNext();
+            }
+        });
+    }
+
+    private SessionOutcome Crashed(Exception? error)
+    {
+        var now = _env.Clock.GetUtcNow();
+        var started = _sessionStartedAt ?? now;
+        var message = error?.GetBaseException().Message ?? "session ended without an outcome";
+        return new SessionOutcome(new CollectionFailed(started, now, "internal", message, 0, 0), false, 0, 0, 0, 0, now - started, "internal: " + message);
+    }
+
+    private void StopGracefully()
+    {
+        _stopping = true;
+        if (_stop is null)
+        {
+            Context.Stop(Self);
+            return;
+        }
+
+        _log.Info("Account {0}: stopping after the message in flight", _accountId);
+        _stop.Cancel();
+    }
+
+    private void ScheduleNext()
+    {
+        if (_settings is null || !_settings.Enabled || !_scheduled || _stop is not null)
+        {
+            return;
+        }
+
+        var now = _env.Clock.GetUtcNow();
+        var due = CollectionSchedule.NextDue(_accountId, _settings.CheckEvery, now, _state.LastCollection?.StartedAt, _env.Tuning.JitterFraction, _jitter.NextDouble());
+        if (_state.LastCollection is { Succeeded: false } last && _state.ConsecutiveFailures > 0)
+        {
+            var retryAt = last.FinishedAt + CollectionSchedule.BackoffDelay(_state.ConsecutiveFailures, _env.Tuning.RetryBase, _env.Tuning.RetryMax);
+            if (retryAt > due)
+            {
+                due = retryAt;
+            }
+        }
+
+        _nextDue = due;
+        var delay = due - now;
+        Timers.StartSingleTimer(DueTimer, CollectionDue.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+    }
+
+    private void SnapshotIfDue()
+    {
+        if (LastSequenceNr - _lastSnapshotSequenceNr >= _env.Tuning.SnapshotEvery)
+        {
+            _lastSnapshotSequenceNr = LastSequenceNr;
+            SaveSnapshot(AccountSnapshot.From(_state));
+        }
+    }
+
+    private void ReplyToWaiting(CollectionResult result)
+    {
+        foreach (var waiter in _waiting)
+        {
+            waiter.Tell(result);
+        }
+
+        _waiting.Clear();
+    }
+
+    private AccountStatus Status() => new(
+        _accountId,
+        _settings?.Address ?? _state.Configuration?.Address,
+        _settings?.Mailbox ?? _state.Configuration?.Mailbox,
+        _settings is not null,
+        _settings?.Enabled ?? false,
+        _stop is not null,
+        _nextDue,
+        _state.LastCollection,
+        _state.Collected.Count,
+        _state.TotalCollected,
+        _state.TotalBytes,
+        _state.ConsecutiveFailures);
+
+    /// <summary>Timer tick: the account's slot has come.</summary>
+    private sealed class CollectionDue
+    {
+        public static readonly CollectionDue Instance = new();
+    }
+
+    /// <summary>Journal acknowledgement to the session task.</summary>
+    private sealed class Recorded
+    {
+        public static readonly Recorded Instance = new();
+    }
+
+    private sealed record RecordCollected(IReadOnlyList<IAccountEvent> Events);
+
+    private sealed record RecordEvent(IAccountEvent Event);
+
+    private sealed record SessionEnded(SessionOutcome? Outcome, Exception? Error = null);
+
+    /// <summary>The session's view of the journal: each call returns once the actor has persisted.</summary>
+    private sealed class ActorRecorder(IActorRef account) : ICollectionRecorder
+    {
+        private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+        public Task RecordCollectedAsync(IReadOnlyList<MessageCollected> batch) =>
+            batch.Count == 0 ? Task.CompletedTask : account.Ask<Recorded>(new RecordCollected(batch.ToList<IAccountEvent>()), Timeout);
+
+        public Task RecordDeletedAsync(MessagesDeletedOnServer deleted) => account.Ask<Recorded>(new RecordEvent(deleted), Timeout);
+
+        public Task RecordVanishedAsync(MessagesVanished vanished) => account.Ask<Recorded>(new RecordEvent(vanished), Timeout);
+    }
+}

@@ -1,0 +1,20 @@
+namespace CollectorCluster.Actors.Collection;
+
+/// <summary>Node-wide knobs of the collection loop (from <c>collector.*</c> in HOCON).</summary>
+/// <param name="BatchMessages">Messages delivered before one journal write (and one directory fsync).</param>
+/// <param name="BatchBytes">Bytes delivered before one journal write.</param>
+/// <param name="RetryBase">First back-off after a failure; doubles per consecutive failure.</param>
+/// <param name="RetryMax">Back-off ceiling.</param>
+/// <param name="JitterFraction">Share of the interval added as random jitter to each slot.</param>
+/// <param name="SnapshotEvery">Events between snapshots.</param>
+public sealed record CollectionTuning(
+    int BatchMessages,
+    long BatchBytes,
+    TimeSpan RetryBase,
+    TimeSpan RetryMax,
+    double JitterFraction,
+    int SnapshotEvery)
+{
+    /// <summary>Defaults matching <c>hocon/collector.defaults.hocon</c>.</summary>
+    public static readonly CollectionTuning Default = new(64, 16L * 1024 * 1024, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), 0.1, 1000);
+}

@@ -1,0 +1,19 @@
+using CollectorCluster.Core.Events;
+
+namespace CollectorCluster.Actors.Collection;
+
+/// <summary>
+/// Where a running session records progress. Each call completes only once the events are in the journal:
+/// that is what lets the session DELE safely afterwards.
+/// </summary>
+public interface ICollectionRecorder
+{
+    /// <summary>Persists a batch of collected messages.</summary>
+    Task RecordCollectedAsync(IReadOnlyList<MessageCollected> batch);
+
+    /// <summary>Persists deletions QUIT committed.</summary>
+    Task RecordDeletedAsync(MessagesDeletedOnServer deleted);
+
+    /// <summary>Persists UIDLs the server no longer lists.</summary>
+    Task RecordVanishedAsync(MessagesVanished vanished);
+}

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+using CollectorCluster.Core.Events;
+
+namespace CollectorCluster.Actors.Persistence;
+
+/// <summary>Source-generated JSON metadata: no reflection at run time, and the shapes are fixed at compile time.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(AccountConfigured))]
+[JsonSerializable(typeof(MessageCollected))]
+[JsonSerializable(typeof(MessagesVanished))]
+[JsonSerializable(typeof(MessagesDeletedOnServer))]
+[JsonSerializable(typeof(CollectionCompleted))]
+[JsonSerializable(typeof(CollectionFailed))]
+[JsonSerializable(typeof(AccountSnapshot))]
+internal sealed partial class AccountJsonContext : JsonSerializerContext
+{
+}

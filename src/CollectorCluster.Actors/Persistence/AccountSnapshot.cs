@@ -1,0 +1,40 @@
+using CollectorCluster.Core.Events;
+using CollectorCluster.Core.State;
+
+namespace CollectorCluster.Actors.Persistence;
+
+/// <summary>
+/// The persisted form of <see cref="AccountState"/>: plain lists instead of immutable maps, so the snapshot
+/// format is ours and versioned, not whatever a collection type happens to serialize as.
+/// </summary>
+public sealed record AccountSnapshot(
+    IReadOnlyList<CollectedMessage> Collected,
+    AccountConfigured? Configuration,
+    CollectionOutcome? LastCollection,
+    DateTimeOffset? LastSuccessAt,
+    int ConsecutiveFailures,
+    long TotalCollected,
+    long TotalBytes)
+{
+    /// <summary>Captures a state.</summary>
+    public static AccountSnapshot From(AccountState state) => new(
+        state.Collected.Values.OrderBy(m => m.CollectedAt).ThenBy(m => m.Uidl, StringComparer.Ordinal).ToList(),
+        state.Configuration,
+        state.LastCollection,
+        state.LastSuccessAt,
+        state.ConsecutiveFailures,
+        state.TotalCollected,
+        state.TotalBytes);
+
+    /// <summary>Rebuilds the state.</summary>
+    public AccountState ToState() => AccountState.Empty with
+    {
+        Collected = AccountState.Empty.Collected.AddRange(Collected.Select(m => new KeyValuePair<string, CollectedMessage>(m.Uidl, m))),
+        Configuration = Configuration,
+        LastCollection = LastCollection,
+        LastSuccessAt = LastSuccessAt,
+        ConsecutiveFailures = ConsecutiveFailures,
+        TotalCollected = TotalCollected,
+        TotalBytes = TotalBytes,
+    };
+}

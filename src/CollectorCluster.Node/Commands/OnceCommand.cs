@@ -1,0 +1,58 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Node.Configuration;
+using CollectorCluster.Node.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CollectorCluster.Node.Commands;
+
+/// <summary><c>collector once --config FILE</c>: collect every enabled account once, print a line each, exit 0 only if all succeeded.</summary>
+public static class OnceCommand
+{
+    /// <summary>Runs the command.</summary>
+    public static async Task<int> RunAsync(CollectorOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        using var journalLock = await JournalPreparation.PrepareAsync(options.Journal, cancellationToken).ConfigureAwait(false);
+        var env = CollectorHost.Environment(options);
+        using var host = CollectorHost.Build(options, env);
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            await WaitForMemberUpAsync(system, cancellationToken).ConfigureAwait(false);
+            var region = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegion>(cancellationToken).ConfigureAwait(false);
+
+            var accounts = options.Accounts.Where(a => a.Enabled).ToList();
+            var results = await Task.WhenAll(accounts.Select(async account =>
+            {
+                await region.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), cancellationToken).ConfigureAwait(false);
+                return await region.Ask<CollectionResult>(new CollectNow(account.Id), cancellationToken).ConfigureAwait(false);
+            })).ConfigureAwait(false);
+
+            foreach (var result in results)
+            {
+                await output.WriteLineAsync(SummaryLine.Format(result)).ConfigureAwait(false);
+            }
+
+            var failed = results.Count(r => !r.Succeeded);
+            await output.WriteLineAsync($"{results.Length} account(s): {results.Length - failed} succeeded, {failed} failed; {results.Sum(r => r.Collected)} message(s), {results.Sum(r => r.Bytes)} bytes collected").ConfigureAwait(false);
+            return failed == 0 ? 0 : 1;
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Completes when this node is Up in its cluster (sharding needs that before it hosts entities).</summary>
+    public static Task WaitForMemberUpAsync(ActorSystem system, CancellationToken cancellationToken)
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
+        cancellationToken.Register(() => up.TrySetCanceled(cancellationToken));
+        return up.Task;
+    }
+}

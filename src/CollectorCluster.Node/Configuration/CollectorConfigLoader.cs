@@ -1,0 +1,153 @@
+using Akka.Configuration;
+using CollectorCluster.Actors.Collection;
+using CollectorCluster.Core.Scheduling;
+
+namespace CollectorCluster.Node.Configuration;
+
+/// <summary>
+/// Loads a node's HOCON file over the shipped defaults and validates it into <see cref="CollectorOptions"/>.
+/// The journal settings become Akka.Persistence.Sql settings here, so a node file only says
+/// <c>collector.journal { provider, connection-string }</c>.
+/// </summary>
+public static class CollectorConfigLoader
+{
+    /// <summary>Loads and validates; throws <see cref="ConfigurationException"/> naming the file and problem.</summary>
+    public static CollectorOptions Load(string configFile, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var path = Path.GetFullPath(configFile);
+        if (!File.Exists(path))
+        {
+            throw new ConfigurationException($"Configuration file {path} does not exist.");
+        }
+
+        Config user;
+        try
+        {
+            user = ConfigurationFactory.ParseString(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is not ConfigurationException and not OutOfMemoryException)
+        {
+            throw new ConfigurationException($"{path}: not valid HOCON: {e.Message}", e);
+        }
+
+        var config = user.WithFallback(Defaults());
+        var directory = Path.GetDirectoryName(path)!;
+        try
+        {
+            var accounts = AccountConfigParser.Parse(config.GetValue("collector.accounts"), directory, environment);
+            var journal = Journal(config, directory, environment);
+            var tuning = new CollectionTuning(
+                Positive(config, "collector.batch-messages"),
+                config.GetByteSize("collector.batch-bytes") ?? CollectionTuning.Default.BatchBytes,
+                config.GetTimeSpan("collector.retry.base", CollectionTuning.Default.RetryBase),
+                config.GetTimeSpan("collector.retry.max", CollectionTuning.Default.RetryMax),
+                config.GetDouble("collector.jitter", CollectionTuning.Default.JitterFraction),
+                Positive(config, "collector.snapshot-every"));
+            if (tuning.JitterFraction is < 0 or > 0.5)
+            {
+                throw new ConfigurationException($"collector.jitter: {tuning.JitterFraction} is out of range (0 to 0.5)");
+            }
+
+            var warnings = IntervalAdvisor.Warnings(accounts.Select(a => (a.Id, a.CheckEvery))).ToList();
+            var hocon = PersistenceConfig(journal).WithFallback(config);
+            return new CollectorOptions(path, accounts, journal, Positive(config, "collector.max-pop3-clients"), Positive(config, "collector.shards"), tuning, warnings, hocon);
+        }
+        catch (ConfigurationException e)
+        {
+            throw new ConfigurationException($"{path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The shipped defaults (embedded, so the binary works from any directory).</summary>
+    public static Config Defaults()
+    {
+        using var stream = typeof(CollectorConfigLoader).Assembly.GetManifestResourceStream("collector.defaults.hocon")
+            ?? throw new InvalidOperationException("collector.defaults.hocon is not embedded in the assembly");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+
+    private static JournalOptions Journal(Config config, string directory, Func<string, string?> environment)
+    {
+        var provider = config.GetString("collector.journal.provider", "sqlite").Trim().ToLowerInvariant();
+        var connection = config.GetString("collector.journal.connection-string", "");
+        switch (provider)
+        {
+            case "sqlite":
+                if (string.IsNullOrWhiteSpace(connection))
+                {
+                    var file = Path.Combine(StateDirectory(config, directory, environment), "journal.db");
+                    return new JournalOptions(provider, $"Data Source={file}", file);
+                }
+
+                var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connection);
+                var full = Path.GetFullPath(builder.DataSource, directory);
+                builder.DataSource = full;
+                return new JournalOptions(provider, builder.ToString(), full);
+            case "postgresql":
+                if (string.IsNullOrWhiteSpace(connection))
+                {
+                    throw new ConfigurationException("collector.journal.connection-string is required with provider = postgresql");
+                }
+
+                return new JournalOptions(provider, connection, null);
+            default:
+                throw new ConfigurationException($"collector.journal.provider: '{provider}' is not one of sqlite, postgresql");
+        }
+    }
+
+    private static string StateDirectory(Config config, string directory, Func<string, string?> environment)
+    {
+        var configured = config.GetString("collector.state-directory", "");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return Path.GetFullPath(configured, directory);
+        }
+
+        var xdg = environment("XDG_STATE_HOME");
+        var home = environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return string.IsNullOrEmpty(xdg)
+            ? Path.Combine(home, ".local", "state", "collector-cluster")
+            : Path.Combine(xdg, "collector-cluster");
+    }
+
+    private static Config PersistenceConfig(JournalOptions journal)
+    {
+        var mapping = journal.Provider == "postgresql" ? "postgresql" : "sqlite";
+        // One writer for SQLite (a single file); a few for PostgreSQL.
+        var parallelism = journal.Provider == "sqlite" ? 1 : 3;
+        var quoted = Quote(journal.ConnectionString);
+        return ConfigurationFactory.ParseString($$"""
+            akka.persistence {
+              journal {
+                plugin = "akka.persistence.journal.sql"
+                sql {
+                  connection-string = {{quoted}}
+                  provider-name = "{{journal.ProviderName}}"
+                  table-mapping = {{mapping}}
+                  auto-initialize = on
+                  parallelism = {{parallelism}}
+                }
+              }
+              snapshot-store {
+                plugin = "akka.persistence.snapshot-store.sql"
+                sql {
+                  connection-string = {{quoted}}
+                  provider-name = "{{journal.ProviderName}}"
+                  table-mapping = {{mapping}}
+                  auto-initialize = on
+                }
+              }
+            }
+            """);
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    private static int Positive(Config config, string key)
+    {
+        var value = config.GetInt(key, 0);
+        return value > 0 ? value : throw new ConfigurationException($"{key}: must be a positive whole number");
+    }
+}

@@ -1,0 +1,55 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Akka.Configuration;
+using Akka.Hosting;
+using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Actors.Collection;
+using CollectorCluster.Actors.Persistence;
+using CollectorCluster.Actors.Sharding;
+using CollectorCluster.Node.Configuration;
+
+namespace CollectorCluster.Node.Hosting;
+
+/// <summary>One <c>AddXxx</c> per feature, so the host reads as a list.</summary>
+public static class CollectorAkkaExtensions
+{
+    /// <summary>The journal's serializer binding: every account event and snapshot goes through our own serializer.</summary>
+    private static readonly Config SerializationConfig = ConfigurationFactory.ParseString($$"""
+        akka.actor {
+          serializers.collector-events = "{{typeof(AccountEventSerializer).AssemblyQualifiedName}}"
+          serialization-bindings {
+            "{{typeof(CollectorCluster.Core.Events.IAccountEvent).AssemblyQualifiedName}}" = collector-events
+            "{{typeof(AccountSnapshot).AssemblyQualifiedName}}" = collector-events
+          }
+          serialization-identifiers {
+            "{{typeof(AccountEventSerializer).AssemblyQualifiedName}}" = {{AccountEventSerializer.SerializerId}}
+          }
+        }
+        """);
+
+    /// <summary>Configuration (HOCON + persistence), the cluster (joining itself when no seed nodes are given) and the account shard region.</summary>
+    public static AkkaConfigurationBuilder AddCollector(this AkkaConfigurationBuilder builder, CollectorOptions options, CollectionEnvironment env) =>
+        builder
+            .AddHocon(SerializationConfig, HoconAddMode.Prepend)
+            .AddHocon(options.Hocon, HoconAddMode.Prepend)
+            .WithActors((system, registry) =>
+            {
+                var cluster = Cluster.Get(system);
+                if (cluster.Settings.SeedNodes.Count == 0)
+                {
+                    cluster.Join(cluster.SelfAddress);
+                }
+
+                var sharding = ClusterSharding.Get(system);
+                var settings = ClusterShardingSettings.Create(system);
+                var region = sharding.Start(
+                    "account",
+                    id => AccountActor.Props(id, env),
+                    settings,
+                    new AccountMessageExtractor(options.Shards),
+                    sharding.DefaultShardAllocationStrategy(settings),
+                    StopAccount.Instance);
+                registry.Register<AccountRegion>(region);
+            });
+}

@@ -1,0 +1,30 @@
+using Akka.Hosting;
+using CollectorCluster.Actors.Collection;
+using CollectorCluster.Delivery;
+using CollectorCluster.Node.Configuration;
+using CollectorCluster.Pop3;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CollectorCluster.Node.Hosting;
+
+/// <summary>Builds the node: the generic host (Ctrl+C / SIGTERM run Akka's coordinated shutdown) around the actor system.</summary>
+public static class CollectorHost
+{
+    /// <summary>The environment accounts collect in: real POP3, real destinations, the system clock.</summary>
+    public static CollectionEnvironment Environment(CollectorOptions options) => new(
+        Pop3Connector.ConnectAsync,
+        mailbox => MessageDestinations.Create(MailboxSpec.Parse(mailbox, System.Environment.CurrentDirectory)),
+        new ConnectionGate(options.MaxPop3Clients),
+        TimeProvider.System,
+        options.Tuning);
+
+    /// <summary>Builds (does not start) the host.</summary>
+    public static IHost Build(CollectorOptions options, CollectionEnvironment env) =>
+        new HostBuilder()
+            .ConfigureLogging(logging => logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
+            .ConfigureServices(services => services.AddAkka("collector", (builder, _) => builder.AddCollector(options, env)))
+            .UseConsoleLifetime(o => o.SuppressStatusMessages = true)
+            .Build();
+}

@@ -1,0 +1,112 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+using CollectorCluster.Actors.Persistence;
+using CollectorCluster.Core.Events;
+using CollectorCluster.Core.State;
+
+namespace CollectorCluster.Actors.Tests;
+
+public sealed class AccountEventSerializerTests : IDisposable
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+    private readonly ActorSystem _system = ActorSystem.Create("serializer-tests");
+    private readonly AccountEventSerializer _serializer;
+
+    public AccountEventSerializerTests() => _serializer = new AccountEventSerializer((ExtendedActorSystem)_system);
+
+    public static TheoryData<object> Samples() =>
+    [
+        new AccountConfigured("fred@pop.example.com", "maildir:/srv/mail/fred", true, At),
+        new MessageCollected("0000000100000001", 1234, At, At.AddSeconds(1), false),
+        new MessageCollected("sha256:abc", 5, At, At, true),
+        new MessagesVanished(["a", "b"], At),
+        new MessagesDeletedOnServer(["a"], "NotLeftOnServer", At),
+        new CollectionCompleted(At, At.AddSeconds(3), 10, 9, 8, 12345, ["server lacks UIDL"]),
+        new CollectionFailed(At, At.AddSeconds(1), "auth", "-ERR [AUTH] Authentication failed.", 0, 0),
+        AccountSnapshot.From(AccountState.Empty
+            .Apply(new AccountConfigured("fred@pop", "maildir:/m", false, At))
+            .Apply(new MessageCollected("u1", 10, At, At, false))
+            .Apply(new CollectionCompleted(At, At, 1, 1, 0, 10, []))),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void Every_persisted_type_round_trips_with_a_versioned_manifest(object value)
+    {
+        var manifest = _serializer.Manifest(value);
+        Assert.EndsWith(".v1", manifest);
+        var back = _serializer.FromBinary(_serializer.ToBinary(value), manifest);
+        Assert.Equal(Describe(value), Describe(back));
+    }
+
+    [Fact]
+    public void Every_supported_type_has_a_sample()
+    {
+        var sampled = Samples().Select(row => row.Data.GetType()).ToHashSet();
+        Assert.All(AccountEventSerializer.SupportedTypes, t => Assert.Contains(t, sampled));
+    }
+
+    [Fact]
+    public void Every_account_event_type_is_supported()
+    {
+        var eventTypes = typeof(IAccountEvent).Assembly.GetTypes().Where(t => typeof(IAccountEvent).IsAssignableFrom(t) && !t.IsInterface);
+        Assert.All(eventTypes, t => Assert.Contains(t, AccountEventSerializer.SupportedTypes));
+    }
+
+    [Fact]
+    public void Unknown_manifest_is_a_clear_serialization_error()
+    {
+        var e = Assert.Throws<SerializationException>(() => _serializer.FromBinary("{}"u8.ToArray(), "MessageCollected.v9"));
+        Assert.Contains("MessageCollected.v9", e.Message);
+    }
+
+    [Fact]
+    public void Corrupt_entry_names_its_manifest()
+    {
+        var e = Assert.Throws<SerializationException>(() => _serializer.FromBinary("{not json"u8.ToArray(), "MessageCollected.v1"));
+        Assert.Contains("MessageCollected.v1", e.Message);
+    }
+
+    [Fact]
+    public void Unregistered_type_is_refused()
+    {
+        Assert.Throws<SerializationException>(() => _serializer.ToBinary("a string"));
+    }
+
+    [Fact]
+    public void Snapshot_restores_the_state()
+    {
+        var state = AccountState.Empty
+            .Apply(new MessageCollected("u1", 10, At, At, false))
+            .Apply(new MessageCollected("u2", 20, At, At.AddSeconds(1), false))
+            .Apply(new CollectionFailed(At, At, "list", "boom", 2, 30));
+        var snapshot = AccountSnapshot.From(state);
+        var back = ((AccountSnapshot)_serializer.FromBinary(_serializer.ToBinary(snapshot), _serializer.Manifest(snapshot))).ToState();
+        Assert.Equal(state.Collected.Keys.Order(), back.Collected.Keys.Order());
+        Assert.Equal(state.Collected["u2"], back.Collected["u2"]);
+        Assert.Equal(state.LastCollection, back.LastCollection);
+        Assert.Equal(state.ConsecutiveFailures, back.ConsecutiveFailures);
+        Assert.Equal(state.TotalBytes, back.TotalBytes);
+    }
+
+    [Fact]
+    public void Journal_bytes_are_plain_json_without_type_names()
+    {
+        var json = System.Text.Encoding.UTF8.GetString(_serializer.ToBinary(new MessageCollected("u", 1, At, At, false)));
+        Assert.StartsWith("{\"uidl\":\"u\"", json);
+        Assert.DoesNotContain("$type", json);
+    }
+
+    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+
+    // Records holding lists compare by reference; their printed form compares by content.
+    private static string Describe(object value) => value switch
+    {
+        MessagesVanished v => $"{string.Join(",", v.Uidls)}|{v.At:O}",
+        MessagesDeletedOnServer d => $"{string.Join(",", d.Uidls)}|{d.Reason}|{d.At:O}",
+        CollectionCompleted c => $"{c with { Warnings = [] }}|{string.Join(",", c.Warnings)}",
+        AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}",
+        _ => value.ToString()!,
+    };
+}

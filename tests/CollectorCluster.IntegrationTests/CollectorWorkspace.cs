@@ -1,0 +1,318 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using CollectorCluster.Node.Commands;
+using CollectorCluster.Node.Configuration;
+using CollectorCluster.Testing;
+
+namespace CollectorCluster.IntegrationTests;
+
+/// <summary>How one account of a node file points at the test Dovecot.</summary>
+internal sealed record AccountSpec(string Id, TestMailUser User, int Port)
+{
+    public string Ssl { get; init; } = "none";
+
+    public string? Password { get; init; }
+
+    public bool LeaveMailOnServer { get; init; }
+
+    public bool DownloadSmallestFirst { get; init; } = true;
+
+    public bool? VerifyCertificate { get; init; }
+
+    public string? CertificateSha256 { get; init; }
+
+    /// <summary>Raw HOCON lines added inside the account object.</summary>
+    public string Extra { get; init; } = "";
+}
+
+/// <summary>What one <c>collector once</c> run returned.</summary>
+internal sealed record OnceResult(int ExitCode, string Output, string Error = "")
+{
+    /// <summary>The <c>collected N</c> count of the account line for <paramref name="accountId"/>.</summary>
+    public int Collected(string accountId)
+    {
+        var line = Output.Split('\n').SingleOrDefault(l => l.StartsWith(accountId + " ", StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"No output line for account {accountId}:\n{this}");
+        const string marker = "collected ";
+        var start = line.IndexOf(marker, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"No 'collected N' in: {line}");
+        start += marker.Length;
+        var end = start;
+        while (end < line.Length && char.IsAsciiDigit(line[end]))
+        {
+            end++;
+        }
+
+        return int.Parse(line.AsSpan(start, end - start), CultureInfo.InvariantCulture);
+    }
+
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Output}\nstderr:\n{Error}";
+}
+
+/// <summary>
+/// One test's private node: a temp directory holding the node file, the SQLite journal (state-directory) and the
+/// destination Maildir, plus ways to run <c>collector once</c> in process or as the built binary.
+/// </summary>
+internal sealed class CollectorWorkspace : IDisposable
+{
+    public CollectorWorkspace()
+    {
+        Root = Directory.CreateTempSubdirectory("cc-it-").FullName;
+        Maildir = Path.Combine(Root, "Maildir");
+        NodeFile = Path.Combine(Root, "node.hocon");
+    }
+
+    public string Root { get; }
+
+    public string Maildir { get; }
+
+    public string NodeFile { get; }
+
+    public string JournalFile => Path.Combine(Root, "state", "journal.db");
+
+    /// <summary>The built collector (the Node project's output, copied next to this assembly).</summary>
+    public static string CollectorDll => Path.Combine(AppContext.BaseDirectory, "collector.dll");
+
+    public void WriteNodeFile(params AccountSpec[] accounts)
+    {
+        var text = new StringBuilder()
+            .AppendLine("collector {")
+            .AppendLine(CultureInfo.InvariantCulture, $"  state-directory = \"{Path.Combine(Root, "state")}\"")
+            .AppendLine("  accounts = [");
+        foreach (var a in accounts)
+        {
+            text.AppendLine("    {")
+                .AppendLine(CultureInfo.InvariantCulture, $"      id = \"{a.Id}\"")
+                .AppendLine("      pop3-server = \"127.0.0.1\"")
+                .AppendLine(CultureInfo.InvariantCulture, $"      port = {a.Port}")
+                .AppendLine(CultureInfo.InvariantCulture, $"      pop3-account = \"{a.User.Name}\"")
+                .AppendLine(CultureInfo.InvariantCulture, $"      password = \"{a.Password ?? a.User.Password}\"")
+                .AppendLine(CultureInfo.InvariantCulture, $"      ssl = {a.Ssl}")
+                .AppendLine(CultureInfo.InvariantCulture, $"      leave-mail-on-server = {(a.LeaveMailOnServer ? "on" : "off")}")
+                .AppendLine(CultureInfo.InvariantCulture, $"      download-smallest-first = {(a.DownloadSmallestFirst ? "on" : "off")}")
+                .AppendLine(CultureInfo.InvariantCulture, $"      mailbox = \"maildir:{Maildir}\"")
+                .AppendLine("      connect-timeout = 20s")
+                .AppendLine("      command-timeout = 30s");
+            if (a.VerifyCertificate is { } verify)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"      verify-certificate = {(verify ? "on" : "off")}");
+            }
+
+            if (a.CertificateSha256 is { } pin)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"      certificate-sha256 = \"{pin}\"");
+            }
+
+            text.AppendLine(a.Extra).AppendLine("    }");
+        }
+
+        text.AppendLine("  ]").AppendLine("}");
+        File.WriteAllText(NodeFile, text.ToString());
+    }
+
+    /// <summary>Loads the node file and runs <c>once</c> in this process.</summary>
+    public async Task<OnceResult> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var options = CollectorConfigLoader.Load(NodeFile);
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromMinutes(2));
+        var exit = await OnceCommand.RunAsync(options, output, limit.Token);
+        return new OnceResult(exit, output.ToString());
+    }
+
+    /// <summary>Starts <c>dotnet collector.dll once --config NODEFILE</c> with stdout/stderr captured.</summary>
+    public CollectorProcess StartProcess(params string[] arguments) => new(arguments.Length == 0 ? ["once", "--config", NodeFile] : arguments, Root);
+
+    /// <summary>Runs the built collector to its end.</summary>
+    public async Task<OnceResult> RunProcessAsync(CancellationToken cancellationToken, params string[] arguments)
+    {
+        using var process = StartProcess(arguments);
+        return await process.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+    }
+
+    /// <summary>Files in the destination Maildir's new/ and cur/ (what a mail reader sees).</summary>
+    public IReadOnlyList<string> DeliveredFiles()
+    {
+        var files = new List<string>();
+        foreach (var sub in new[] { "new", "cur" })
+        {
+            var dir = Path.Combine(Maildir, sub);
+            if (Directory.Exists(dir))
+            {
+                files.AddRange(Directory.EnumerateFiles(dir));
+            }
+        }
+
+        return files;
+    }
+
+    public int CountNew() => Directory.Exists(Path.Combine(Maildir, "new")) ? Directory.EnumerateFiles(Path.Combine(Maildir, "new")).Count() : 0;
+
+    /// <summary>SHA-256 (hex) of every delivered file, as a sorted list (duplicates kept).</summary>
+    public IReadOnlyList<string> DeliveredHashes() =>
+        DeliveredFiles().Select(f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>How often each Message-ID occurs among the delivered files.</summary>
+    public IReadOnlyDictionary<string, int> DeliveredMessageIds()
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var file in DeliveredFiles())
+        {
+            var id = MessageIdOf(File.ReadAllBytes(file)) ?? "(none)";
+            counts[id] = counts.GetValueOrDefault(id) + 1;
+        }
+
+        return counts;
+    }
+
+    public static IReadOnlyList<string> Hashes(IEnumerable<TestMessage> messages) =>
+        messages.Select(m => Convert.ToHexString(SHA256.HashData(m.Content))).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Asserts that the Maildir holds exactly these messages, each once, byte for byte.</summary>
+    public void AssertHoldsExactly(IReadOnlyCollection<TestMessage> messages)
+    {
+        var ids = DeliveredMessageIds();
+        var duplicated = ids.Where(kv => kv.Value > 1).Select(kv => $"{kv.Key} x{kv.Value}").ToList();
+        Assert.True(duplicated.Count == 0, "Delivered more than once: " + string.Join(", ", duplicated.Take(10)));
+        var missing = messages.Select(m => m.MessageId).Where(id => !ids.ContainsKey(id)).ToList();
+        Assert.True(missing.Count == 0, $"{missing.Count} message(s) missing, e.g. {string.Join(", ", missing.Take(5))}");
+        Assert.Equal(messages.Count, DeliveredFiles().Count);
+        Assert.Equal(Hashes(messages), DeliveredHashes());
+    }
+
+    private static string? MessageIdOf(byte[] content)
+    {
+        var text = Encoding.ASCII.GetString(content, 0, Math.Min(content.Length, 4096));
+        foreach (var line in text.Split("\r\n"))
+        {
+            if (line.Length == 0)
+            {
+                break;
+            }
+
+            if (line.StartsWith("Message-ID:", StringComparison.OrdinalIgnoreCase))
+            {
+                return line["Message-ID:".Length..].Trim();
+            }
+        }
+
+        return null;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temp directory is harmless.
+        }
+    }
+}
+
+/// <summary>The built collector running as a child process (<c>dotnet collector.dll ...</c>).</summary>
+internal sealed class CollectorProcess : IDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder stdout = new();
+    private readonly StringBuilder stderr = new();
+
+    public CollectorProcess(IReadOnlyList<string> arguments, string workingDirectory)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = workingDirectory,
+        };
+        info.ArgumentList.Add(CollectorWorkspace.CollectorDll);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => Append(stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(stderr, e.Data);
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public bool HasExited => process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (stdout)
+            {
+                return stdout.ToString();
+            }
+        }
+    }
+
+    /// <summary>kill -9 of the whole tree (dotnet host and the app are one process; children too if any).</summary>
+    public async Task KillHardAsync()
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    public async Task<OnceResult> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"collector did not exit within {timeout}:\n{Output}\n{Error()}");
+        }
+
+        return new OnceResult(process.ExitCode, Output, Error());
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        process.Dispose();
+    }
+
+    private string Error()
+    {
+        lock (stderr)
+        {
+            return stderr.ToString();
+        }
+    }
+
+    private static void Append(StringBuilder target, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (target)
+        {
+            target.AppendLine(line);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
+namespace CollectorCluster.Bench;
+
+/// <summary>
+/// <c>cc-bench collect-1000 [options]</c>: collector vs mpop on 1,000 mixed-size messages from a private Dovecot.
+/// <c>cc-bench quickstart [options]</c>: the README's quick start (private Dovecot, 5 messages, collector once twice).
+/// </summary>
+public static class Program
+{
+    private const string Usage = """
+        usage: cc-bench collect-1000 [--rounds N] [--count N] [--results DIR] [--collector PATH] [--mpop PATH] [--keep]
+               cc-bench quickstart   [--dir DIR] [--collector PATH]
+
+          --rounds N        measured rounds per tool; the median is reported (default 3)
+          --count N         messages in the mailbox (default 1000; 1 KB to 200 KB, log-uniform)
+          --results DIR     where collect-1000.json and collect-1000.txt are written (default: no files)
+          --collector PATH  the collector apphost (default: Node's Release output beside this tool's output)
+          --mpop PATH       mpop binary (default /usr/bin/mpop)
+          --keep            keep the temp directories of the last round
+          --dir DIR         quickstart directory (default /tmp/collector-quickstart; recreated)
+        """;
+
+    /// <summary>Entry point: 0 ok, 1 a measured run was invalid or failed, 2 usage error.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        try
+        {
+            var options = Options.Parse(args.Skip(1).ToArray());
+            return args[0] switch
+            {
+                "collect-1000" => await Collect1000.RunAsync(options).ConfigureAwait(false),
+                "quickstart" => await Quickstart.RunAsync(options).ConfigureAwait(false),
+                _ => throw new ArgumentException($"unknown verb '{args[0]}'"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine("cc-bench: " + e.Message);
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+    }
+}
+
+/// <summary>Command-line options shared by the verbs.</summary>
+public sealed class Options
+{
+    public int Rounds { get; private set; } = 3;
+
+    public int Count { get; private set; } = 1000;
+
+    public string? ResultsDirectory { get; private set; }
+
+    public string? Collector { get; private set; }
+
+    public string Mpop { get; private set; } = "/usr/bin/mpop";
+
+    public bool Keep { get; private set; }
+
+    public string QuickstartDirectory { get; private set; } = "/tmp/collector-quickstart";
+
+    /// <summary>The original command line, for the report.</summary>
+    public string CommandLine { get; private set; } = "";
+
+    public static Options Parse(string[] args)
+    {
+        var invoked = Environment.GetEnvironmentVariable("CC_BENCH_COMMAND"); // set by bench/run.sh
+        var own = "cc-bench " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+        var o = new Options { CommandLine = string.IsNullOrEmpty(invoked) ? own : $"{invoked}  (runs: {own})" };
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--rounds": o.Rounds = PositiveInt(Next(), "--rounds"); break;
+                case "--count": o.Count = PositiveInt(Next(), "--count"); break;
+                case "--results": o.ResultsDirectory = Path.GetFullPath(Next()); break;
+                case "--collector": o.Collector = Path.GetFullPath(Next()); break;
+                case "--mpop": o.Mpop = Next(); break;
+                case "--keep": o.Keep = true; break;
+                case "--dir": o.QuickstartDirectory = Path.GetFullPath(Next()); break;
+                default: throw new ArgumentException($"unknown option '{args[i]}'");
+            }
+        }
+
+        return o;
+    }
+
+    private static int PositiveInt(string value, string name) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"{name} must be a positive integer, not '{value}'");
+}

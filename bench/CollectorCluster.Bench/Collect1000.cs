@@ -343,13 +343,17 @@ public static class Collect1000
         return
         [
             $"benchmark: collect-{options.Count} ({options.Count} messages, {totalBytes:N0} bytes, 1 KB-200 KB log-uniform, MessageFactory seed 1), {options.Rounds} round(s), median",
-            $"date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; host: {Environment.ProcessorCount} CPU ({cpu}), kernel {Environment.OSVersion.Version}",
+            $"date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; host: {Environment.ProcessorCount} CPU ({cpu}), kernel {Environment.OSVersion.Version}; load average at report: {LoadAverage()}",
             $"command: {options.CommandLine}",
             $"collector: {collector} ({Tools.CollectorRevision(repo)})",
             $"mpop: {options.Mpop} ({FirstLine(options.Mpop, "--version")}); dovecot {FirstLine("/usr/sbin/dovecot", "--version")}; .NET {Environment.Version}",
             $"server: private Dovecot on {server.Host}:{server.PlainPort} (plain POP3, USER/PASS); both tools: leave on server, Maildir delivery, fresh client state per round",
         ];
     }
+
+    // Other work on the machine skews wall times; the report says how busy it was.
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     private static string? FindRepo()
     {

@@ -27,7 +27,9 @@ rm -f "$RESULTS_DIR"/*.trx
 echo "test.sh: results in $RESULTS_DIR"
 
 # LogFilePrefix gives every test assembly its own TRX file (prefix_framework_timestamp, de-duplicated).
+# A hung test fails after the hang timeout instead of eating CI's time.
 dotnet test CollectorCluster.sln -c Release --disable-build-servers \
+  --blame-hang-timeout 8m --blame-hang-dump-type none \
   --logger "trx;LogFilePrefix=cc" --results-directory "$RESULTS_DIR"
 DOTNET_RC=$?
 

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster;
 using Akka.Hosting;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Node.Configuration;
@@ -9,7 +8,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace CollectorCluster.Node.Commands;
 
-/// <summary><c>collector once --config FILE</c>: collect every enabled account once, print a line each, exit 0 only if all succeeded.</summary>
+/// <summary>
+/// <c>collector once --config FILE</c>: collect every enabled account once, print a line each, exit 0 only if all
+/// succeeded. Accounts are hosted locally (no cluster to form); journals are the same as the daemon's.
+/// </summary>
 public static class OnceCommand
 {
     /// <summary>Runs the command.</summary>
@@ -17,13 +19,17 @@ public static class OnceCommand
     {
         using var journalLock = await JournalPreparation.PrepareAsync(options.Journal, cancellationToken).ConfigureAwait(false);
         var env = CollectorHost.Environment(options);
-        using var host = CollectorHost.Build(options, env);
+        using var host = CollectorHost.Build(options, env, AccountHosting.Local);
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var system = host.Services.GetRequiredService<ActorSystem>();
-            await WaitForMemberUpAsync(system, cancellationToken).ConfigureAwait(false);
             var region = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegion>(cancellationToken).ConfigureAwait(false);
+            var interrupted = false;
+            using var onStop = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
+            {
+                interrupted = true;
+                region.Tell(StopAccount.Instance);
+            });
 
             var accounts = options.Accounts.Where(a => a.Enabled).ToList();
             var results = await Task.WhenAll(accounts.Select(async account =>
@@ -31,7 +37,6 @@ public static class OnceCommand
                 await region.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), cancellationToken).ConfigureAwait(false);
                 return await region.Ask<CollectionResult>(new CollectNow(account.Id), cancellationToken).ConfigureAwait(false);
             })).ConfigureAwait(false);
-
             foreach (var result in results)
             {
                 await output.WriteLineAsync(SummaryLine.Format(result)).ConfigureAwait(false);
@@ -39,20 +44,16 @@ public static class OnceCommand
 
             var failed = results.Count(r => !r.Succeeded);
             await output.WriteLineAsync($"{results.Length} account(s): {results.Length - failed} succeeded, {failed} failed; {results.Sum(r => r.Collected)} message(s), {results.Sum(r => r.Bytes)} bytes collected").ConfigureAwait(false);
-            return failed == 0 ? 0 : 1;
+            if (interrupted)
+            {
+                await output.WriteLineAsync("interrupted: sessions finished the message in flight and committed; run again to collect the rest").ConfigureAwait(false);
+            }
+
+            return failed == 0 && !interrupted ? 0 : 1;
         }
         finally
         {
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Completes when this node is Up in its cluster (sharding needs that before it hosts entities).</summary>
-    public static Task WaitForMemberUpAsync(ActorSystem system, CancellationToken cancellationToken)
-    {
-        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
-        cancellationToken.Register(() => up.TrySetCanceled(cancellationToken));
-        return up.Task;
     }
 }

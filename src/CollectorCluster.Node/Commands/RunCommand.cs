@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Event;
 using Akka.Hosting;
 using CollectorCluster.Actors.Accounts;
@@ -17,7 +18,7 @@ public static class RunCommand
     {
         using var journalLock = await JournalPreparation.PrepareAsync(options.Journal, cancellationToken).ConfigureAwait(false);
         var env = CollectorHost.Environment(options);
-        using var host = CollectorHost.Build(options, env);
+        using var host = CollectorHost.Build(options, env, AccountHosting.Sharded);
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         var system = host.Services.GetRequiredService<ActorSystem>();
         var log = Logging.GetLogger(system, "collector");
@@ -26,7 +27,7 @@ public static class RunCommand
             log.Warning("Schedule: {0}", warning);
         }
 
-        await OnceCommand.WaitForMemberUpAsync(system, cancellationToken).ConfigureAwait(false);
+        await WaitForMemberUpAsync(system, cancellationToken).ConfigureAwait(false);
         var region = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegion>(cancellationToken).ConfigureAwait(false);
         foreach (var account in options.Accounts)
         {
@@ -36,5 +37,14 @@ public static class RunCommand
         log.Info("Collector node {0} up with {1} account(s) from {2}; journal: {3}", system.Name, options.Accounts.Count, options.ConfigFile, options.Journal.Provider);
         await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>Completes when this node is Up in its cluster (sharding needs that before it hosts entities).</summary>
+    private static Task WaitForMemberUpAsync(ActorSystem system, CancellationToken cancellationToken)
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
+        cancellationToken.Register(() => up.TrySetCanceled(cancellationToken));
+        return up.Task;
     }
 }

@@ -50,7 +50,9 @@ public static class CollectorConfigLoader
             }
 
             var warnings = IntervalAdvisor.Warnings(accounts.Select(a => (a.Id, a.CheckEvery))).ToList();
-            var hocon = PersistenceConfig(journal).WithFallback(config);
+            // The SQL plugin's own reference settings (class names, table mappings) are not loaded until the
+            // plugin starts, but sharding's remember-entities store asks for the journal first: supply them here.
+            var hocon = PersistenceConfig(journal).WithFallback(config).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
             return new CollectorOptions(path, accounts, journal, Positive(config, "collector.max-pop3-clients"), Positive(config, "collector.shards"), tuning, warnings, hocon);
         }
         catch (ConfigurationException e)

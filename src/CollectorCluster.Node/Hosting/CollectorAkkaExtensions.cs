@@ -28,28 +28,50 @@ public static class CollectorAkkaExtensions
         }
         """);
 
-    /// <summary>Configuration (HOCON + persistence), the cluster (joining itself when no seed nodes are given) and the account shard region.</summary>
-    public static AkkaConfigurationBuilder AddCollector(this AkkaConfigurationBuilder builder, CollectorOptions options, CollectionEnvironment env) =>
+    /// <summary>A one-shot node: no remoting, no cluster.</summary>
+    private static readonly Config LocalConfig = ConfigurationFactory.ParseString("akka.actor.provider = local");
+
+    /// <summary>
+    /// Configuration (HOCON + persistence) and the accounts: sharded over the cluster (joining itself when no seed
+    /// nodes are given), or, for one-shot runs, hosted locally by an <see cref="AccountDirectory"/>.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddCollector(this AkkaConfigurationBuilder builder, CollectorOptions options, CollectionEnvironment env, AccountHosting hosting)
+    {
         builder
             .AddHocon(SerializationConfig, HoconAddMode.Prepend)
             .AddHocon(options.Hocon, HoconAddMode.Prepend)
-            .WithActors((system, registry) =>
+            .ConfigureLoggers(loggers =>
             {
-                var cluster = Cluster.Get(system);
-                if (cluster.Settings.SeedNodes.Count == 0)
-                {
-                    cluster.Join(cluster.SelfAddress);
-                }
-
-                var sharding = ClusterSharding.Get(system);
-                var settings = ClusterShardingSettings.Create(system);
-                var region = sharding.Start(
-                    "account",
-                    id => AccountActor.Props(id, env),
-                    settings,
-                    new AccountMessageExtractor(options.Shards),
-                    sharding.DefaultShardAllocationStrategy(settings),
-                    StopAccount.Instance);
-                registry.Register<AccountRegion>(region);
+                // Akka's log events go to Microsoft.Extensions.Logging, one console format for the whole node.
+                loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
             });
+        if (hosting == AccountHosting.Local)
+        {
+            return builder
+                .AddHocon(LocalConfig, HoconAddMode.Prepend)
+                .WithActors((system, registry) => registry.Register<AccountRegion>(system.ActorOf(AccountDirectory.Props(env), "accounts")));
+        }
+
+        return builder.WithActors((system, registry) =>
+        {
+            var cluster = Cluster.Get(system);
+            if (cluster.Settings.SeedNodes.Count == 0)
+            {
+                cluster.Join(cluster.SelfAddress);
+            }
+
+            var sharding = ClusterSharding.Get(system);
+            var settings = ClusterShardingSettings.Create(system);
+            var region = sharding.Start(
+                "account",
+                id => AccountActor.Props(id, env),
+                settings,
+                new AccountMessageExtractor(options.Shards),
+                sharding.DefaultShardAllocationStrategy(settings),
+                StopAccount.Instance);
+            registry.Register<AccountRegion>(region);
+        });
+    }
 }

@@ -21,10 +21,21 @@ public static class CollectorHost
         options.Tuning);
 
     /// <summary>Builds (does not start) the host.</summary>
-    public static IHost Build(CollectorOptions options, CollectionEnvironment env) =>
+    public static IHost Build(CollectorOptions options, CollectionEnvironment env, AccountHosting hosting) =>
         new HostBuilder()
-            .ConfigureLogging(logging => logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
-            .ConfigureServices(services => services.AddAkka("collector", (builder, _) => builder.AddCollector(options, env)))
+            .ConfigureLogging(logging => logging
+                .ClearProviders()
+                .AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+                    o.UseUtcTimestamp = true;
+                })
+                .SetMinimumLevel(LogLevel.Information)
+                .AddFilter("Microsoft", LogLevel.Warning))
+            .ConfigureServices(services => services.AddAkka("collector", (builder, _) => builder.AddCollector(options, env, hosting)))
             .UseConsoleLifetime(o => o.SuppressStatusMessages = true)
+            // Room for every session to finish the message in flight and commit (see coordinated-shutdown in the defaults).
+            .ConfigureServices(services => services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90)))
             .Build();
 }

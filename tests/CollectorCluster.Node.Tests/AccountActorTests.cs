@@ -1,0 +1,114 @@
+using Akka.Actor;
+using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace CollectorCluster.Node.Tests;
+
+/// <summary>The account actor on a real node and a real Dovecot: back-off, recovery from journal and snapshots.</summary>
+public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
+    private readonly string _dir = Directory.CreateTempSubdirectory("cc-actor-").FullName;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private string NodeFile(TestMailUser user, string password, string extra = "", string nodeExtra = "")
+    {
+        var file = Path.Combine(_dir, "node.hocon");
+        File.WriteAllText(file, $$"""
+            collector {
+              journal.connection-string = "Data Source={{_dir}}/journal.db"
+              {{nodeExtra}}
+              accounts = [ {
+                id = {{user.Name}}, pop3-server = "{{fixture.Server.Host}}", port = {{fixture.Server.PlainPort}}
+                pop3-account = "{{user.Name}}", password = "{{password}}", check-every = 10s
+                mailbox = "maildir:{{_dir}}/maildir"
+                {{extra}}
+              } ]
+            }
+            """);
+        return file;
+    }
+
+    [Fact]
+    public async Task Wrong_password_fails_once_with_the_servers_words_and_backs_off()
+    {
+        var user = await fixture.Server.CreateUserAsync("wrongpw", Ct);
+        await using var node = await LocalNode.StartAsync(NodeFile(user, "not-the-password"), Ct);
+        var account = node.Options.Accounts[0];
+
+        await node.Accounts.Ask<AccountAck>(new ConfigureAccount(account), AskTimeout, Ct);
+        var result = await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("Authentication failed", result.Detail);
+        Assert.Contains(user.Name, result.Detail);
+        Assert.DoesNotContain("not-the-password", result.Detail);
+
+        var status = await node.Accounts.Ask<AccountStatus>(new GetAccountStatus(account.Id), AskTimeout, Ct);
+        Assert.Equal(1, status.ConsecutiveFailures);
+        Assert.False(status.LastCollection!.Succeeded);
+        Assert.NotNull(status.NextDue);
+        // check-every is 10 s, but after a failure the next try waits at least retry.base (1 minute): no retry storm.
+        Assert.True(status.NextDue >= status.LastCollection.FinishedAt + node.Options.Tuning.RetryBase, $"next due {status.NextDue:O} is sooner than the back-off after {status.LastCollection.FinishedAt:O}");
+        // One connection, one failed login: the account is not hammered towards a lockout.
+        await fixture.Server.WaitForLogLinesAsync($"auth failed, 1 attempts", 1, cancellationToken: Ct);
+        Assert.Equal(1, await CountAuthFailuresAsync(user.Name));
+    }
+
+    [Fact]
+    public async Task State_survives_a_restart_through_journal_and_snapshots()
+    {
+        var user = await fixture.Server.CreateUserAsync("restart", Ct);
+        var messages = Enumerable.Range(0, 12).Select(i => MessageFactory.Create(1500 + (i * 300), 700 + i)).ToList();
+        foreach (var message in messages)
+        {
+            fixture.Server.DropMessage(user.Name, message);
+        }
+
+        var file = NodeFile(user, user.Password, "leave-mail-on-server = on", "snapshot-every = 5");
+        string accountId;
+        await using (var first = await LocalNode.StartAsync(file, Ct))
+        {
+            var account = first.Options.Accounts[0];
+            accountId = account.Id;
+            await first.Accounts.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), AskTimeout, Ct);
+            var result = await first.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
+            Assert.True(result.Succeeded, result.Detail);
+            Assert.Equal(12, result.Collected);
+        }
+
+        await using (var second = await LocalNode.StartAsync(file, Ct))
+        {
+            var recovered = await second.Accounts.Ask<AccountStatus>(new GetAccountStatus(accountId), AskTimeout, Ct);
+            Assert.Equal(12, recovered.TotalCollected);
+            Assert.Equal(12, recovered.CollectedOnServer);
+            Assert.Equal(messages.Sum(m => (long)m.Size), recovered.TotalBytes);
+            Assert.True(recovered.LastCollection!.Succeeded);
+            Assert.False(recovered.Configured); // settings come from the node file, never from the journal
+
+            await second.Accounts.Ask<AccountAck>(new ConfigureAccount(second.Options.Accounts[0], Scheduled: false), AskTimeout, Ct);
+            var again = await second.Accounts.Ask<CollectionResult>(new CollectNow(accountId), AskTimeout, Ct);
+            Assert.True(again.Succeeded, again.Detail);
+            Assert.Equal(0, again.Collected);
+        }
+
+        // Snapshots were taken, and older ones deleted once a newer one was stored.
+        await using var db = new SqliteConnection($"Data Source={_dir}/journal.db");
+        await db.OpenAsync(Ct);
+        await using var count = db.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM snapshot WHERE persistence_id = $id";
+        count.Parameters.AddWithValue("$id", "account-" + accountId);
+        Assert.Equal(1L, (long)(await count.ExecuteScalarAsync(Ct))!);
+        Assert.Equal(12, Directory.GetFiles(Path.Combine(_dir, "maildir", "new")).Length);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private async Task<int> CountAuthFailuresAsync(string userName)
+    {
+        var log = await fixture.Server.ReadLogAsync(Ct);
+        return log.Split('\n').Count(l => l.Contains("auth failed", StringComparison.Ordinal) && l.Contains($"user=<{userName}>", StringComparison.Ordinal));
+    }
+}

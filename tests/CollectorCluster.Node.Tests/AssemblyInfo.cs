@@ -1,0 +1,3 @@
+using CollectorCluster.Testing;
+
+[assembly: AssemblyFixture(typeof(DovecotFixture))]

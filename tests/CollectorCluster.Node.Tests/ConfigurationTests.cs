@@ -192,12 +192,20 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Empty(Load(TwoAccounts("fred", "check-every = 5", "joe", "check-every = 7")).Warnings);
     }
 
-    [Fact]
-    public void Not_hocon_is_reported_with_the_file()
+    [Theory]
+    [InlineData("collector { accounts = [ } ]", "line 1: '}' closes the '[' opened on line 1")]
+    [InlineData("collector {\n  accounts = [\n", "line 2: '[' is never closed")]
+    [InlineData("collector.jitter = 0.1 }", "line 1: '}' without a matching '{'")]
+    [InlineData("collector.journal.provider = \"sqlite", "line 1: unterminated string")]
+    public void Not_hocon_is_reported_with_the_file_and_line(string hocon, string expected)
     {
-        var e = Invalid("collector { accounts = [ } ]");
-        Assert.Contains("node.hocon: not valid HOCON", e.Message);
+        var e = Invalid(hocon);
+        Assert.Contains("node.hocon: not valid HOCON: " + expected, e.Message);
     }
+
+    [Fact]
+    public void Brackets_inside_strings_and_comments_do_not_count() =>
+        Assert.Single(Load(Account() + "\n# a comment with [ and {\ncollector.state-directory = \"odd[dir}\"").Accounts);
 
     [Fact]
     public void Missing_file_is_reported() =>

@@ -21,14 +21,27 @@ public static class CollectorConfigLoader
             throw new ConfigurationException($"Configuration file {path} does not exist.");
         }
 
+        var text = File.ReadAllText(path);
+        if (HoconStructureCheck.FindProblem(text) is { } problem)
+        {
+            throw new ConfigurationException($"{path}: not valid HOCON: {problem}");
+        }
+
         Config user;
         try
         {
-            user = ConfigurationFactory.ParseString(File.ReadAllText(path));
+            // A bound, because the parser has been seen to spin on malformed input the check above cannot catch.
+            var parse = Task.Run(() => ConfigurationFactory.ParseString(text));
+            if (!parse.Wait(TimeSpan.FromSeconds(10)))
+            {
+                throw new ConfigurationException($"{path}: not valid HOCON: the parser did not finish; check the file's syntax");
+            }
+
+            user = parse.Result;
         }
-        catch (Exception e) when (e is not ConfigurationException and not OutOfMemoryException)
+        catch (AggregateException e) when (e.InnerException is not null and not OutOfMemoryException)
         {
-            throw new ConfigurationException($"{path}: not valid HOCON: {e.Message}", e);
+            throw new ConfigurationException($"{path}: not valid HOCON: {e.InnerException.Message}", e.InnerException);
         }
 
         var config = user.WithFallback(Defaults());

@@ -140,25 +140,8 @@ internal sealed class Pop3Session : IPop3Session
             return;
         }
 
-        using var scope = _wire.Begin(cancellationToken);
-        var window = Window;
-        var sent = 0;
-        for (var i = 0; i < messages.Count; i++)
+        await PipelineAsync("RETR", messages, bodies: true, cancellationToken, async message =>
         {
-            if (sent == i || sent - i <= window / 2)
-            {
-                sent = await SendAheadAsync("RETR", messages, i, sent, window).ConfigureAwait(false);
-            }
-
-            var message = messages[i];
-            var reply = await _wire.ReadReplyAsync($"RETR {message.Number}").ConfigureAwait(false);
-            if (!reply.IsOk)
-            {
-                var refused = _wire.Fail(Pop3ErrorKind.ServerRefused, $"RETR of message {message.Number} refused by {_wire.Endpoint}: {reply.Line}", reply);
-                await DrainRepliesAsync(i + 1, sent, bodies: true).ConfigureAwait(false);
-                throw refused;
-            }
-
             _wire.BeginBody();
             var stream = new Pop3MessageStream(_wire);
             try
@@ -183,7 +166,7 @@ internal sealed class Pop3Session : IPop3Session
             }
 
             await _wire.DrainBodyAsync().ConfigureAwait(false);
-        }
+        }).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -196,6 +179,16 @@ internal sealed class Pop3Session : IPop3Session
             return;
         }
 
+        await PipelineAsync("DELE", messages, bodies: false, cancellationToken, static _ => Task.CompletedTask).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="command"/> for each message, keeping a bounded window in flight (one when the server
+    /// does not pipeline), and hands each +OK to <paramref name="onOk"/> in order. A -ERR drains the replies
+    /// still in flight, so the session stays usable, and throws naming the message.
+    /// </summary>
+    private async Task PipelineAsync(string command, IReadOnlyList<ListedMessage> messages, bool bodies, CancellationToken cancellationToken, Func<ListedMessage, Task> onOk)
+    {
         using var scope = _wire.Begin(cancellationToken);
         var window = Window;
         var sent = 0;
@@ -203,17 +196,19 @@ internal sealed class Pop3Session : IPop3Session
         {
             if (sent == i || sent - i <= window / 2)
             {
-                sent = await SendAheadAsync("DELE", messages, i, sent, window).ConfigureAwait(false);
+                sent = await SendAheadAsync(command, messages, i, sent, window).ConfigureAwait(false);
             }
 
             var message = messages[i];
-            var reply = await _wire.ReadReplyAsync($"DELE {message.Number}").ConfigureAwait(false);
+            var reply = await _wire.ReadReplyAsync($"{command} {message.Number}").ConfigureAwait(false);
             if (!reply.IsOk)
             {
-                var refused = _wire.Fail(Pop3ErrorKind.ServerRefused, $"DELE of message {message.Number} refused by {_wire.Endpoint}: {reply.Line}", reply);
-                await DrainRepliesAsync(i + 1, sent, bodies: false).ConfigureAwait(false);
+                var refused = _wire.Fail(Pop3ErrorKind.ServerRefused, $"{command} of message {message.Number} refused by {_wire.Endpoint}: {reply.Line}", reply);
+                await DrainRepliesAsync(i + 1, sent, bodies).ConfigureAwait(false);
                 throw refused;
             }
+
+            await onOk(message).ConfigureAwait(false);
         }
     }
 

@@ -35,8 +35,9 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
     public async Task Wrong_password_fails_once_with_the_servers_words_and_backs_off()
     {
         var user = await fixture.Server.CreateUserAsync("wrongpw", Ct);
-        await using var node = await LocalNode.StartAsync(NodeFile(user, "not-the-password"), Ct);
-        var account = node.Options.Accounts[0];
+        var (node, options) = await LocalNode.StartAsync(NodeFile(user, "not-the-password"), Ct);
+        await using var running = node;
+        var account = options.Accounts[0];
 
         await node.Accounts.Ask<AccountAck>(new ConfigureAccount(account), AskTimeout, Ct);
         var result = await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
@@ -51,7 +52,7 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
         Assert.False(status.LastCollection!.Succeeded);
         Assert.NotNull(status.NextDue);
         // check-every is 10 s, but after a failure the next try waits at least retry.base (1 minute): no retry storm.
-        Assert.True(status.NextDue >= status.LastCollection.FinishedAt + node.Options.Tuning.RetryBase, $"next due {status.NextDue:O} is sooner than the back-off after {status.LastCollection.FinishedAt:O}");
+        Assert.True(status.NextDue >= status.LastCollection.FinishedAt + options.Tuning.RetryBase, $"next due {status.NextDue:O} is sooner than the back-off after {status.LastCollection.FinishedAt:O}");
         // One connection, one failed login: the account is not hammered towards a lockout.
         await fixture.Server.WaitForLogLinesAsync($"auth failed, 1 attempts", 1, cancellationToken: Ct);
         Assert.Equal(1, await CountAuthFailuresAsync(user.Name));
@@ -69,9 +70,10 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
 
         var file = NodeFile(user, user.Password, "leave-mail-on-server = on", "snapshot-every = 5");
         string accountId;
-        await using (var first = await LocalNode.StartAsync(file, Ct))
+        var (first, firstOptions) = await LocalNode.StartAsync(file, Ct);
+        await using (first)
         {
-            var account = first.Options.Accounts[0];
+            var account = firstOptions.Accounts[0];
             accountId = account.Id;
             await first.Accounts.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), AskTimeout, Ct);
             var result = await first.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
@@ -79,7 +81,8 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
             Assert.Equal(12, result.Collected);
         }
 
-        await using (var second = await LocalNode.StartAsync(file, Ct))
+        var (second, secondOptions) = await LocalNode.StartAsync(file, Ct);
+        await using (second)
         {
             var recovered = await second.Accounts.Ask<AccountStatus>(new GetAccountStatus(accountId), AskTimeout, Ct);
             Assert.Equal(12, recovered.TotalCollected);
@@ -88,7 +91,7 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
             Assert.True(recovered.LastCollection!.Succeeded);
             Assert.False(recovered.Configured); // settings come from the node file, never from the journal
 
-            await second.Accounts.Ask<AccountAck>(new ConfigureAccount(second.Options.Accounts[0], Scheduled: false), AskTimeout, Ct);
+            await second.Accounts.Ask<AccountAck>(new ConfigureAccount(secondOptions.Accounts[0], Scheduled: false), AskTimeout, Ct);
             var again = await second.Accounts.Ask<CollectionResult>(new CollectNow(accountId), AskTimeout, Ct);
             Assert.True(again.Succeeded, again.Detail);
             Assert.Equal(0, again.Collected);

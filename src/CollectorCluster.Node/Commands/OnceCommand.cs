@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Hosting;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Node.Hosting;
@@ -17,43 +16,33 @@ public static class OnceCommand
     /// <summary>Runs the command.</summary>
     public static async Task<int> RunAsync(CollectorOptions options, TextWriter output, CancellationToken cancellationToken)
     {
-        using var journalLock = await JournalPreparation.PrepareAsync(options.Journal, cancellationToken).ConfigureAwait(false);
-        var env = CollectorHost.Environment(options);
-        using var host = CollectorHost.Build(options, env, AccountHosting.Local);
-        await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        try
+        await using var node = await CollectorNode.StartAsync(options, AccountHosting.Local, cancellationToken).ConfigureAwait(false);
+        var region = node.Accounts;
+        var interrupted = false;
+        using var onStop = node.Host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
         {
-            var region = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegion>(cancellationToken).ConfigureAwait(false);
-            var interrupted = false;
-            using var onStop = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
-            {
-                interrupted = true;
-                region.Tell(StopAccount.Instance);
-            });
+            interrupted = true;
+            region.Tell(StopAccount.Instance);
+        });
 
-            var accounts = options.Accounts.Where(a => a.Enabled).ToList();
-            var results = await Task.WhenAll(accounts.Select(async account =>
-            {
-                await region.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), cancellationToken).ConfigureAwait(false);
-                return await region.Ask<CollectionResult>(new CollectNow(account.Id), cancellationToken).ConfigureAwait(false);
-            })).ConfigureAwait(false);
-            foreach (var result in results)
-            {
-                await output.WriteLineAsync(SummaryLine.Format(result)).ConfigureAwait(false);
-            }
-
-            var failed = results.Count(r => !r.Succeeded);
-            await output.WriteLineAsync($"{results.Length} account(s): {results.Length - failed} succeeded, {failed} failed; {results.Sum(r => r.Collected)} message(s), {results.Sum(r => r.Bytes)} bytes collected").ConfigureAwait(false);
-            if (interrupted)
-            {
-                await output.WriteLineAsync("interrupted: sessions finished the message in flight and committed; run again to collect the rest").ConfigureAwait(false);
-            }
-
-            return failed == 0 && !interrupted ? 0 : 1;
-        }
-        finally
+        var accounts = options.Accounts.Where(a => a.Enabled).ToList();
+        var results = await Task.WhenAll(accounts.Select(async account =>
         {
-            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await region.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), cancellationToken).ConfigureAwait(false);
+            return await region.Ask<CollectionResult>(new CollectNow(account.Id), cancellationToken).ConfigureAwait(false);
+        })).ConfigureAwait(false);
+        foreach (var result in results)
+        {
+            await output.WriteLineAsync(SummaryLine.Format(result)).ConfigureAwait(false);
         }
+
+        var failed = results.Count(r => !r.Succeeded);
+        await output.WriteLineAsync($"{results.Length} account(s): {results.Length - failed} succeeded, {failed} failed; {results.Sum(r => r.Collected)} message(s), {results.Sum(r => r.Bytes)} bytes collected").ConfigureAwait(false);
+        if (interrupted)
+        {
+            await output.WriteLineAsync("interrupted: sessions finished the message in flight and committed; run again to collect the rest").ConfigureAwait(false);
+        }
+
+        return failed == 0 && !interrupted ? 0 : 1;
     }
 }

@@ -1,12 +1,9 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
-using Akka.Hosting;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Node.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace CollectorCluster.Node.Commands;
 
@@ -16,11 +13,8 @@ public static class RunCommand
     /// <summary>Runs until stopped.</summary>
     public static async Task<int> RunAsync(CollectorOptions options, CancellationToken cancellationToken)
     {
-        using var journalLock = await JournalPreparation.PrepareAsync(options.Journal, cancellationToken).ConfigureAwait(false);
-        var env = CollectorHost.Environment(options);
-        using var host = CollectorHost.Build(options, env, AccountHosting.Sharded);
-        await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        var system = host.Services.GetRequiredService<ActorSystem>();
+        await using var node = await CollectorNode.StartAsync(options, AccountHosting.Sharded, cancellationToken).ConfigureAwait(false);
+        var system = node.System;
         var log = Logging.GetLogger(system, "collector");
         foreach (var warning in options.Warnings)
         {
@@ -28,14 +22,14 @@ public static class RunCommand
         }
 
         await WaitForMemberUpAsync(system, cancellationToken).ConfigureAwait(false);
-        var region = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegion>(cancellationToken).ConfigureAwait(false);
+        var region = node.Accounts;
         foreach (var account in options.Accounts)
         {
             await region.Ask<AccountAck>(new ConfigureAccount(account), TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         }
 
         log.Info("Collector node {0} up with {1} account(s) from {2}; journal: {3}", system.Name, options.Accounts.Count, options.ConfigFile, options.Journal.Provider);
-        await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        await node.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
 

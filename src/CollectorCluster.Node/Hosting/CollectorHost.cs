@@ -25,6 +25,7 @@ public static class CollectorHost
         new HostBuilder()
             .ConfigureLogging(logging => logging
                 .ClearProviders()
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace) // logs on stderr; stdout is for command output
                 .AddSimpleConsole(o =>
                 {
                     o.SingleLine = true;

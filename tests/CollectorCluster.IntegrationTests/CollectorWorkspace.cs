@@ -261,6 +261,13 @@ internal sealed class CollectorProcess : IDisposable
         }
     }
 
+    /// <summary>SIGTERM, as systemd or Kubernetes stop a node: sessions finish the message in flight and commit.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>kill -9 of the whole tree (dotnet host and the app are one process; children too if any).</summary>
     public async Task KillHardAsync()
     {

@@ -23,10 +23,8 @@ public static class RunCommand
 
         await WaitForMemberUpAsync(system, cancellationToken).ConfigureAwait(false);
         var region = node.Accounts;
-        foreach (var account in options.Accounts)
-        {
-            await region.Ask<AccountAck>(new ConfigureAccount(account), TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-        }
+        // Configuring wakes every account (remember-entities keeps them alive from then on); all at once, not one by one.
+        await Task.WhenAll(options.Accounts.Select(account => region.Ask<AccountAck>(new ConfigureAccount(account), TimeSpan.FromSeconds(60)))).ConfigureAwait(false);
 
         log.Info("Collector node {0} up with {1} account(s) from {2}; journal: {3}", system.Name, options.Accounts.Count, options.ConfigFile, options.Journal.Provider);
         await node.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);

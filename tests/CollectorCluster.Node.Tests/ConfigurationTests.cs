@@ -61,8 +61,8 @@ public sealed class ConfigurationTests : IDisposable
             ssl = implicit
             leave-mail-on-server = on
             delete-after-days = 30
-            mirror-mailbox = on
-            local-area-network = off
+            mirror-mailbox = off
+            local-area-network = on
             download-smallest-first = off
             check-every = 7
             priority = 5
@@ -75,8 +75,8 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(TlsMode.Implicit, a.Ssl);
         Assert.True(a.LeaveMailOnServer);
         Assert.Equal(30, a.DeleteAfterDays);
-        Assert.True(a.MirrorMailbox);
-        Assert.False(a.LocalAreaNetwork);
+        Assert.False(a.MirrorMailbox);
+        Assert.True(a.LocalAreaNetwork);
         Assert.False(a.DownloadSmallestFirst);
         Assert.Equal(TimeSpan.FromMinutes(7), a.CheckEvery);
         Assert.Equal(5, a.Priority);
@@ -120,6 +120,8 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("check-every = 1s", "check-every: must be at least 10 seconds")]
     [InlineData("check-every = soon", "check-every: 'soon' is not a duration")]
     [InlineData("auth = kerberos", "auth: 'kerberos' is not one of")]
+    [InlineData("mirror-mailbox = on", "mirror-mailbox: 'on' is not supported yet")]
+    [InlineData("local-area-network = off", "local-area-network: 'off' is not supported yet")]
     [InlineData("certificate-sha256 = abc", "certificate-sha256: must be 64 hex digits")]
     public void Bad_values_name_account_key_and_problem(string line, string expected)
     {

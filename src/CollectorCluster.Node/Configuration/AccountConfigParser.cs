@@ -128,6 +128,17 @@ public static partial class AccountConfigParser
                 Error("delete-after-days", "only applies with leave-mail-on-server = on (without it, mail is deleted as soon as it is collected)");
             }
 
+            // Accepted keys whose behaviour is not built yet are refused rather than silently ignored.
+            if (Bool("mirror-mailbox", false))
+            {
+                Error("mirror-mailbox", "'on' is not supported yet (deletions are not mirrored); leave it off");
+            }
+
+            if (!Bool("local-area-network", true))
+            {
+                Error("local-area-network", "'off' is not supported yet (nodes have no offline state); leave it on");
+            }
+
             var checkEvery = Duration("check-every", TimeSpan.FromMinutes(10), minutesWhenNumber: true);
             if (checkEvery < TimeSpan.FromSeconds(10))
             {

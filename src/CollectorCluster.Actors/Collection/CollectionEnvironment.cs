@@ -5,11 +5,11 @@ namespace CollectorCluster.Actors.Collection;
 
 /// <summary>
 /// What an account needs from its node: how to dial POP3, where mail goes, the clock, the node's
-/// connection gate and the tuning. Passed in so tests can control the clock and nothing reaches for globals.
+/// connection leases and the tuning. Passed in so tests can control the clock and nothing reaches for globals.
 /// </summary>
 public sealed record CollectionEnvironment(
     Func<Pop3ConnectOptions, CancellationToken, Task<IPop3Session>> Connect,
     Func<string, IMessageDestination> Destination,
-    ConnectionGate Gate,
+    IConnectionLeases Leases,
     TimeProvider Clock,
     CollectionTuning Tuning);

@@ -45,8 +45,15 @@ public sealed class CollectionRun
         IPop3Session? session = null;
         try
         {
-            using var lease = await _env.Gate.AcquireAsync(abort).ConfigureAwait(false);
-            session = await _env.Connect(Pop3ConnectOptions.FromAccount(_account), abort).ConfigureAwait(false);
+            using var lease = await _env.Leases.AcquireAsync(_account.Id, _account.Pop3Server, _account.Priority, abort).ConfigureAwait(false);
+            try
+            {
+                session = await _env.Connect(Pop3ConnectOptions.FromAccount(_account), abort).ConfigureAwait(false);
+            }
+            finally
+            {
+                lease.MarkConnected(); // the half-open attempt is over either way
+            }
 
             _stage = "list";
             var listing = await session.ListAsync(abort).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using CollectorCluster.Actors.Collection;
 using CollectorCluster.Core.Scheduling;
+using CollectorCluster.Core.Tokens;
 
 namespace CollectorCluster.Node.Configuration;
 
@@ -66,7 +67,7 @@ public static class CollectorConfigLoader
             // The SQL plugin's own reference settings (class names, table mappings) are not loaded until the
             // plugin starts, but sharding's remember-entities store asks for the journal first: supply them here.
             var hocon = PersistenceConfig(journal).WithFallback(config).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
-            return new CollectorOptions(path, accounts, journal, Positive(config, "collector.max-pop3-clients"), Positive(config, "collector.shards"), tuning, warnings, hocon);
+            return new CollectorOptions(path, accounts, journal, Tokens(config), Positive(config, "collector.shards"), tuning, warnings, hocon);
         }
         catch (ConfigurationException e)
         {
@@ -159,6 +160,38 @@ public static class CollectorConfigLoader
     }
 
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    private static TokenPoolSettings Tokens(Config config)
+    {
+        var tokens = new TokenPoolSettings(
+            Positive(config, "collector.max-pop3-clients"),
+            Positive(config, "collector.max-connecting"),
+            Positive(config, "collector.max-per-server"),
+            PositiveDuration(config, "collector.lease-timeout"),
+            TokenPoolSettings.Default.AgingStep);
+        if (tokens.MaxPerServer > tokens.MaxSessions)
+        {
+            // Not an error: the node-wide cap simply binds first.
+            return tokens with { MaxPerServer = tokens.MaxSessions };
+        }
+
+        return tokens;
+    }
+
+    private static TimeSpan PositiveDuration(Config config, string key)
+    {
+        TimeSpan value;
+        try
+        {
+            value = config.GetTimeSpan(key, TimeSpan.Zero, allowInfinite: false);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            throw new ConfigurationException($"{key}: not a duration (e.g. 30m, 1h)");
+        }
+
+        return value > TimeSpan.Zero ? value : throw new ConfigurationException($"{key}: must be a positive duration (e.g. 30m, 1h)");
+    }
 
     private static int Positive(Config config, string key)
     {

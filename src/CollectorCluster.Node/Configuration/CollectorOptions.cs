@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using CollectorCluster.Actors.Collection;
 using CollectorCluster.Core.Accounts;
+using CollectorCluster.Core.Tokens;
 
 namespace CollectorCluster.Node.Configuration;
 
@@ -9,8 +10,12 @@ public sealed record CollectorOptions(
     string ConfigFile,
     IReadOnlyList<AccountSettings> Accounts,
     JournalOptions Journal,
-    int MaxPop3Clients,
+    TokenPoolSettings Tokens,
     int Shards,
     CollectionTuning Tuning,
     IReadOnlyList<string> Warnings,
-    Config Hocon);
+    Config Hocon)
+{
+    /// <summary>Live POP3 sessions on this node at once (<c>collector.max-pop3-clients</c>).</summary>
+    public int MaxPop3Clients => Tokens.MaxSessions;
+}

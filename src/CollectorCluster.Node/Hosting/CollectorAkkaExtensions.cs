@@ -7,6 +7,7 @@ using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.Collection;
 using CollectorCluster.Actors.Persistence;
 using CollectorCluster.Actors.Sharding;
+using CollectorCluster.Actors.Tokens;
 using CollectorCluster.Node.Configuration;
 
 namespace CollectorCluster.Node.Hosting;
@@ -32,7 +33,7 @@ public static class CollectorAkkaExtensions
     private static readonly Config LocalConfig = ConfigurationFactory.ParseString("akka.actor.provider = local");
 
     /// <summary>
-    /// Configuration (HOCON + persistence) and the accounts: sharded over the cluster (joining itself when no seed
+    /// Configuration (HOCON + persistence), the node's connection tokens and the accounts: sharded over the cluster (joining itself when no seed
     /// nodes are given), or, for one-shot runs, hosted locally by an <see cref="AccountDirectory"/>.
     /// </summary>
     public static AkkaConfigurationBuilder AddCollector(this AkkaConfigurationBuilder builder, CollectorOptions options, CollectionEnvironment env, AccountHosting hosting)
@@ -47,6 +48,16 @@ public static class CollectorAkkaExtensions
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             });
+        // The connection tokens start before any account, so the first session's lease request finds them.
+        builder.WithActors((system, registry) =>
+        {
+            var tokens = system.ActorOf(ConnectionTokens.Props(options.Tokens, env.Clock), "connection-tokens");
+            registry.Register<ConnectionTokens>(tokens);
+            if (env.Leases is ActorConnectionLeases leases)
+            {
+                leases.Attach(system, tokens);
+            }
+        });
         if (hosting == AccountHosting.Local)
         {
             return builder

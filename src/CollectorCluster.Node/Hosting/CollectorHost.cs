@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using CollectorCluster.Actors.Collection;
+using CollectorCluster.Actors.Tokens;
 using CollectorCluster.Delivery;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Pop3;
@@ -12,11 +13,14 @@ namespace CollectorCluster.Node.Hosting;
 /// <summary>Builds the node: the generic host (Ctrl+C / SIGTERM run Akka's coordinated shutdown) around the actor system.</summary>
 public static class CollectorHost
 {
-    /// <summary>The environment accounts collect in: real POP3, real destinations, the system clock.</summary>
+    /// <summary>
+    /// The environment accounts collect in: real POP3, real destinations, the system clock, and connection leases
+    /// that attach to the node's <see cref="ConnectionTokens"/> actor once the host starts it.
+    /// </summary>
     public static CollectionEnvironment Environment(CollectorOptions options) => new(
         Pop3Connector.ConnectAsync,
         mailbox => MessageDestinations.Create(MailboxSpec.Parse(mailbox, System.Environment.CurrentDirectory)),
-        new ConnectionGate(options.MaxPop3Clients),
+        new ActorConnectionLeases(),
         TimeProvider.System,
         options.Tuning);
 

@@ -24,10 +24,19 @@ public sealed class AccountEventSerializerTests : IDisposable
         new MessagesDeletedOnServer(["a"], "NotLeftOnServer", At),
         new CollectionCompleted(At, At.AddSeconds(3), 10, 9, 8, 12345, ["server lacks UIDL"]),
         new CollectionFailed(At, At.AddSeconds(1), "auth", "-ERR [AUTH] Authentication failed.", 0, 0),
+        new MessageMarked("0000000100000001", "Download", At),
+        new MessageMarked("u2", "Delete", At),
+        new MarkCleared("u2", At),
+        new CollectorReset(null, 12, 34567, At),
+        new CollectorReset(At.AddDays(-1), 1, 5, At),
         AccountSnapshot.From(AccountState.Empty
             .Apply(new AccountConfigured("fred@pop", "maildir:/m", false, At))
             .Apply(new MessageCollected("u1", 10, At, At, false))
             .Apply(new CollectionCompleted(At, At, 1, 1, 0, 10, []))),
+        AccountSnapshot.From(AccountState.Empty
+            .Apply(new MessageCollected("u1", 10, At, At, false))
+            .Apply(new MessageMarked("u1", "Download", At))
+            .Apply(new MessageMarked("u9", "Delete", At))),
     ];
 
     [Theory]
@@ -91,6 +100,31 @@ public sealed class AccountEventSerializerTests : IDisposable
     }
 
     [Fact]
+    public void Snapshot_keeps_marks()
+    {
+        var state = AccountState.Empty
+            .Apply(new MessageCollected("u1", 10, At, At, false))
+            .Apply(new MessageMarked("u1", "Download", At))
+            .Apply(new MessageMarked("u9", "Delete", At));
+        var snapshot = AccountSnapshot.From(state);
+        var back = ((AccountSnapshot)_serializer.FromBinary(_serializer.ToBinary(snapshot), _serializer.Manifest(snapshot))).ToState();
+        Assert.Equal(state.Marks.OrderBy(m => m.Key, StringComparer.Ordinal), back.Marks.OrderBy(m => m.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Snapshot_written_before_marks_existed_reads_as_no_marks()
+    {
+        // The AccountSnapshot.v1 shape as stored before marks were added: no "marks" property.
+        var old = """
+            {"collected":[{"uidl":"u1","size":10,"firstSeen":"2026-11-28T12:00:00+00:00","collectedAt":"2026-11-28T12:00:00+00:00"}],
+             "configuration":null,"lastCollection":null,"lastSuccessAt":null,"consecutiveFailures":0,"totalCollected":1,"totalBytes":10}
+            """u8.ToArray();
+        var state = ((AccountSnapshot)_serializer.FromBinary(old, "AccountSnapshot.v1")).ToState();
+        Assert.True(state.HasCollected("u1"));
+        Assert.Empty(state.Marks);
+    }
+
+    [Fact]
     public void Journal_bytes_are_plain_json_without_type_names()
     {
         var json = System.Text.Encoding.UTF8.GetString(_serializer.ToBinary(new MessageCollected("u", 1, At, At, false)));
@@ -106,7 +140,7 @@ public sealed class AccountEventSerializerTests : IDisposable
         MessagesVanished v => $"{string.Join(",", v.Uidls)}|{v.At:O}",
         MessagesDeletedOnServer d => $"{string.Join(",", d.Uidls)}|{d.Reason}|{d.At:O}",
         CollectionCompleted c => $"{c with { Warnings = [] }}|{string.Join(",", c.Warnings)}",
-        AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}",
+        AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}",
         _ => value.ToString()!,
     };
 }

@@ -52,6 +52,14 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Command<CollectNow>(_ => RequestCollection(Sender));
         Command<CollectionDue>(_ => RequestCollection(null));
         Command<GetAccountStatus>(_ => Sender.Tell(Status()));
+        Command<MarkMessage>(Mark);
+        Command<PreviewReset>(p =>
+        {
+            var preview = ResetPreview.Compute(_state, p.Since);
+            Sender.Tell(new ResetPreviewResult(_accountId, preview.Messages, preview.Bytes));
+        });
+        Command<ResetCollector>(Reset);
+        Command<GetMessageLines>(_ => Sender.Tell(new MessageLines(_accountId, Lines())));
         Command<RecordCollected>(r => PersistBatch(r.Events));
         Command<RecordEvent>(r => PersistBatch([r.Event]));
         Command<SessionEnded>(OnSessionEnded);
@@ -138,6 +146,89 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Task.Run(() => run.ExecuteAsync(stop, abort), abort)
             .PipeTo(Self, success: o => new SessionEnded(o), failure: e => new SessionEnded(null, e));
     }
+
+    private void Mark(MarkMessage command)
+    {
+        var sender = Sender;
+        var uidl = command.Uidl;
+        if (string.IsNullOrWhiteSpace(uidl))
+        {
+            sender.Tell(new MarkResult(_accountId, uidl ?? "", false, "refused: a mark needs a UIDL"));
+            return;
+        }
+
+        var now = _env.Clock.GetUtcNow();
+        IAccountEvent e;
+        string done;
+        switch (command.Action)
+        {
+            case MarkAction.Download when !_state.HasCollected(uidl):
+                sender.Tell(new MarkResult(_accountId, uidl, false, $"refused: {uidl} has not been collected (or the server no longer lists it), so there is nothing to download again"));
+                return;
+            case MarkAction.Download:
+                e = new MessageMarked(uidl, nameof(MessageMark.Download), now);
+                done = "marked for download: the next session collects it again";
+                break;
+            case MarkAction.Delete:
+                e = new MessageMarked(uidl, nameof(MessageMark.Delete), now);
+                done = "marked for deletion: the next session deletes it on the server if it is still listed";
+                break;
+            case MarkAction.Clear when !_state.Marks.ContainsKey(uidl):
+                sender.Tell(new MarkResult(_accountId, uidl, true, "had no mark"));
+                return;
+            case MarkAction.Clear:
+                e = new MarkCleared(uidl, now);
+                done = "mark cleared";
+                break;
+            default:
+                sender.Tell(new MarkResult(_accountId, uidl, false, $"refused: unknown action {command.Action}"));
+                return;
+        }
+
+        Persist(e, persisted =>
+        {
+            _state = _state.Apply(persisted);
+            sender.Tell(new MarkResult(_accountId, uidl, true, done));
+            SnapshotIfDue();
+        });
+    }
+
+    private void Reset(ResetCollector command)
+    {
+        var sender = Sender;
+        var preview = ResetPreview.Compute(_state, command.Since);
+        Persist(new CollectorReset(command.Since, preview.Messages, preview.Bytes, _env.Clock.GetUtcNow()), e =>
+        {
+            _state = _state.Apply(e);
+            _log.Info("Account {0}: collector reset{1}: {2} message(s), {3} bytes will be collected again", _accountId, command.Since is { } since ? $" since {since:O}" : "", e.Forgotten, e.Bytes);
+            sender.Tell(new ResetPreviewResult(_accountId, e.Forgotten, e.Bytes));
+            SnapshotIfDue();
+        });
+    }
+
+    private List<MessageLine> Lines()
+    {
+        var lines = new List<MessageLine>(_state.Collected.Count + _state.Marks.Count);
+        foreach (var m in _state.Collected.Values)
+        {
+            lines.Add(new MessageLine(m.Uidl, m.Size, m.FirstSeen, m.CollectedAt, LineState(m.Uidl)));
+        }
+
+        foreach (var uidl in _state.Marks.Keys)
+        {
+            if (!_state.Collected.ContainsKey(uidl))
+            {
+                lines.Add(new MessageLine(uidl, 0, null, null, LineState(uidl)));
+            }
+        }
+
+        lines.Sort(static (a, b) => string.CompareOrdinal(a.Uidl, b.Uidl));
+        return lines;
+    }
+
+    private string LineState(string uidl) => _state.Marks.TryGetValue(uidl, out var mark)
+        ? mark == MessageMark.Download ? "marked-download" : "marked-delete"
+        : "downloaded";
 
     private void PersistBatch(IReadOnlyList<IAccountEvent> events)
     {

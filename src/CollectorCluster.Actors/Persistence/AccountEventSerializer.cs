@@ -24,6 +24,9 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(MessagesDeletedOnServer)] = ("MessagesDeletedOnServer.v1", AccountJsonContext.Default.MessagesDeletedOnServer),
         [typeof(CollectionCompleted)] = ("CollectionCompleted.v1", AccountJsonContext.Default.CollectionCompleted),
         [typeof(CollectionFailed)] = ("CollectionFailed.v1", AccountJsonContext.Default.CollectionFailed),
+        [typeof(MessageMarked)] = ("MessageMarked.v1", AccountJsonContext.Default.MessageMarked),
+        [typeof(MarkCleared)] = ("MarkCleared.v1", AccountJsonContext.Default.MarkCleared),
+        [typeof(CollectorReset)] = ("CollectorReset.v1", AccountJsonContext.Default.CollectorReset),
         [typeof(AccountSnapshot)] = ("AccountSnapshot.v1", AccountJsonContext.Default.AccountSnapshot),
     };
 

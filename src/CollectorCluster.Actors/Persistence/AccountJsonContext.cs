@@ -11,6 +11,9 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(MessagesDeletedOnServer))]
 [JsonSerializable(typeof(CollectionCompleted))]
 [JsonSerializable(typeof(CollectionFailed))]
+[JsonSerializable(typeof(MessageMarked))]
+[JsonSerializable(typeof(MarkCleared))]
+[JsonSerializable(typeof(CollectorReset))]
 [JsonSerializable(typeof(AccountSnapshot))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {

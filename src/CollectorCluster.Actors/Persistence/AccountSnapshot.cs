@@ -7,6 +7,10 @@ namespace CollectorCluster.Actors.Persistence;
 /// The persisted form of <see cref="AccountState"/>: plain lists instead of immutable maps, so the snapshot
 /// format is ours and versioned, not whatever a collection type happens to serialize as.
 /// </summary>
+/// <remarks>
+/// <see cref="Marks"/> came later under the same manifest: a snapshot written before it has no <c>marks</c> property
+/// and reads as no marks, which is what such an account had.
+/// </remarks>
 public sealed record AccountSnapshot(
     IReadOnlyList<CollectedMessage> Collected,
     AccountConfigured? Configuration,
@@ -14,7 +18,8 @@ public sealed record AccountSnapshot(
     DateTimeOffset? LastSuccessAt,
     int ConsecutiveFailures,
     long TotalCollected,
-    long TotalBytes)
+    long TotalBytes,
+    IReadOnlyList<SnapshotMark>? Marks = null)
 {
     /// <summary>Captures a state.</summary>
     public static AccountSnapshot From(AccountState state) => new(
@@ -24,7 +29,8 @@ public sealed record AccountSnapshot(
         state.LastSuccessAt,
         state.ConsecutiveFailures,
         state.TotalCollected,
-        state.TotalBytes);
+        state.TotalBytes,
+        state.Marks.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new SnapshotMark(m.Key, m.Value.ToString())).ToList());
 
     /// <summary>Rebuilds the state.</summary>
     public AccountState ToState() => AccountState.Empty with
@@ -36,5 +42,6 @@ public sealed record AccountSnapshot(
         ConsecutiveFailures = ConsecutiveFailures,
         TotalCollected = TotalCollected,
         TotalBytes = TotalBytes,
+        Marks = AccountState.Empty.Marks.AddRange((Marks ?? []).Select(m => new KeyValuePair<string, MessageMark>(m.Uidl, Enum.Parse<MessageMark>(m.Mark)))),
     };
 }

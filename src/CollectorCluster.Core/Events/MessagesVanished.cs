@@ -1,4 +1,4 @@
 namespace CollectorCluster.Core.Events;
 
-/// <summary>Collected UIDLs the server no longer lists; pruned from state so it stays bounded.</summary>
+/// <summary>Collected or marked UIDLs the server no longer lists; pruned from state (with their marks) so it stays bounded.</summary>
 public sealed record MessagesVanished(IReadOnlyList<string> Uidls, DateTimeOffset At) : IAccountEvent;

@@ -32,8 +32,13 @@ namespace CollectorCluster.Core.Planning;
 /// is deleted with <see cref="DeletionReason.Expired"/> once <c>now − FirstSeen ≥ N days</c>.
 /// <b>N ≤ 0 is treated like null (never expire)</b>, with a warning: a bad setting must not delete mail that the
 /// operator asked to keep.</description></item>
-/// <item><description><b>Vanished</b>: every UIDL in <see cref="AccountState.Collected"/> that no listing line carries
-/// (all of them, even when the listing is empty), in ordinal order.</description></item>
+/// <item><description><b>Operator marks</b> (<see cref="AccountState.Marks"/>, the seed's "Collector Tasks"), for listed,
+/// unambiguous UIDLs only: <see cref="MessageMark.Delete"/> deletes the message with <see cref="DeletionReason.OperatorMark"/>
+/// in either mode, collected or not, and it is not fetched; <see cref="MessageMark.Download"/> fetches it even though it
+/// was collected (in the normal order), instead of any deletion. A UIDL carries at most one mark.</description></item>
+/// <item><description><b>Vanished</b>: every UIDL in <see cref="AccountState.Collected"/> or <see cref="AccountState.Marks"/>
+/// that no listing line carries (all of them, even when the listing is empty), in ordinal order; recording them
+/// prunes the state and drops marks the server can no longer act on.</description></item>
 /// </list>
 /// <para>Delete is ordered by message number. A message is never both fetched and deleted by the plan.</para>
 /// </remarks>
@@ -138,7 +143,12 @@ public static class CollectionPlanner
                 continue;
             }
 
-            if (!state.Collected.TryGetValue(m.Uidl, out var collected))
+            var marked = state.Marks.TryGetValue(m.Uidl, out var mark);
+            if (marked && mark == MessageMark.Delete)
+            {
+                delete.Add(new PlannedDeletion(m, DeletionReason.OperatorMark));
+            }
+            else if (!state.Collected.TryGetValue(m.Uidl, out var collected) || (marked && mark == MessageMark.Download))
             {
                 fetch.Add(m);
             }
@@ -185,6 +195,14 @@ public static class CollectionPlanner
         foreach (var uidl in state.Collected.Keys)
         {
             if (!counts.ContainsKey(uidl))
+            {
+                vanished.Add(uidl);
+            }
+        }
+
+        foreach (var uidl in state.Marks.Keys)
+        {
+            if (!counts.ContainsKey(uidl) && !state.Collected.ContainsKey(uidl))
             {
                 vanished.Add(uidl);
             }

@@ -16,6 +16,13 @@ public sealed record AccountState
     public ImmutableDictionary<string, CollectedMessage> Collected { get; init; } =
         ImmutableDictionary.Create<string, CollectedMessage>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Operator marks awaiting a session, by UIDL (ordinal): the seed's "Collector Tasks". A mark is cleared by the
+    /// event that carries it out (collection, deletion on the server) or when the server no longer lists the UIDL.
+    /// </summary>
+    public ImmutableDictionary<string, MessageMark> Marks { get; init; } =
+        ImmutableDictionary.Create<string, MessageMark>(StringComparer.Ordinal);
+
     /// <summary>Last applied configuration (non-secret).</summary>
     public AccountConfigured? Configuration { get; init; }
 
@@ -37,18 +44,35 @@ public sealed record AccountState
     /// <summary>True when the UIDL has been collected (and not since pruned).</summary>
     public bool HasCollected(string uidl) => Collected.ContainsKey(uidl);
 
+    /// <summary>True when a reset with <paramref name="since"/> forgets <paramref name="message"/> (null = all; else first seen at or after it).</summary>
+    public static bool ForgottenByReset(CollectedMessage message, DateTimeOffset? since)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return since is not DateTimeOffset s || message.FirstSeen >= s;
+    }
+
     /// <summary>Applies one event. Pure: same state and event, same result.</summary>
     public AccountState Apply(IAccountEvent e) => e switch
     {
         AccountConfigured c => this with { Configuration = c },
         MessageCollected m => this with
         {
-            Collected = Collected.SetItem(m.Uidl, new CollectedMessage(m.Uidl, m.Size, m.FirstSeen, m.CollectedAt)),
+            // A re-collection (Download mark) keeps the original first sighting, so expiry still counts from it.
+            Collected = Collected.SetItem(m.Uidl, new CollectedMessage(
+                m.Uidl, m.Size, Collected.TryGetValue(m.Uidl, out var known) && known.FirstSeen < m.FirstSeen ? known.FirstSeen : m.FirstSeen, m.CollectedAt)),
+            Marks = Marks.TryGetValue(m.Uidl, out var mark) && mark == MessageMark.Download ? Marks.Remove(m.Uidl) : Marks,
             TotalCollected = TotalCollected + 1,
             TotalBytes = TotalBytes + m.Size,
         },
-        MessagesVanished v => this with { Collected = Collected.RemoveRange(v.Uidls) },
-        MessagesDeletedOnServer d => this with { Collected = Collected.RemoveRange(d.Uidls) },
+        MessagesVanished v => this with { Collected = Collected.RemoveRange(v.Uidls), Marks = Marks.RemoveRange(v.Uidls) },
+        // A deleted message carries out a Delete mark, and leaves nothing for any other mark to act on.
+        MessagesDeletedOnServer d => this with { Collected = Collected.RemoveRange(d.Uidls), Marks = Marks.RemoveRange(d.Uidls) },
+        MessageMarked mm => this with { Marks = Marks.SetItem(mm.Uidl, ParseMark(mm.Mark)) },
+        MarkCleared mc => this with { Marks = Marks.Remove(mc.Uidl) },
+        CollectorReset r => this with
+        {
+            Collected = Collected.RemoveRange(Collected.Values.Where(m => ForgottenByReset(m, r.Since)).Select(m => m.Uidl).ToList()),
+        },
         CollectionCompleted c => this with
         {
             LastCollection = new CollectionOutcome(c.StartedAt, c.FinishedAt, true, c.Collected, c.Bytes, string.Join("; ", c.Warnings)),
@@ -61,5 +85,12 @@ public sealed record AccountState
             ConsecutiveFailures = ConsecutiveFailures + 1,
         },
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
+    };
+
+    private static MessageMark ParseMark(string mark) => mark switch
+    {
+        nameof(MessageMark.Download) => MessageMark.Download,
+        nameof(MessageMark.Delete) => MessageMark.Delete,
+        _ => throw new ArgumentException($"Unknown message mark '{mark}'", nameof(mark)),
     };
 }

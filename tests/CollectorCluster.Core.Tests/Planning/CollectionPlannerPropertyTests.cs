@@ -27,7 +27,13 @@ public class CollectionPlannerPropertyTests
             .ToArray();
         int? days = rng.Next(6) switch { 0 => null, 1 => 0, 2 => -2, _ => rng.Next(1, 8) };
         var options = new CollectionOptions(rng.Next(2) == 0, days, rng.Next(2) == 0, rng.Next(8) != 0);
-        return new Case(listing, Collected(collected), options);
+        var marks = Enumerable.Range(0, rng.Next(0, 8))
+            .Select(_ => ("u" + rng.Next(pool + 10), rng.Next(2) == 0 ? MessageMark.Download : MessageMark.Delete))
+            .DistinctBy(x => x.Item1)
+            .ToArray();
+        var state = Collected(collected);
+        state = state with { Marks = state.Marks.AddRange(marks.Select(m => new KeyValuePair<string, MessageMark>(m.Item1, m.Item2))) };
+        return new Case(listing, state, options);
     }
 
     public static IEnumerable<object[]> Seeds() => Enumerable.Range(0, 10).Select(s => new object[] { s * 7919 });
@@ -95,22 +101,27 @@ public class CollectionPlannerPropertyTests
 
         var listedUidls = listing.Where(m => !string.IsNullOrEmpty(m.Uidl)).Select(m => m.Uidl!).ToHashSet(StringComparer.Ordinal);
 
-        // Fetch ∩ collected = ∅ for UIDL-keyed entries; deletions are collected, UIDL-keyed.
-        Assert.All(plan.Fetch.Where(f => f.Uidl is not null), f => Assert.False(state.HasCollected(f.Uidl!)));
-        Assert.All(plan.Delete, d => Assert.True(state.HasCollected(d.Message.Uidl!)));
+        bool MarkedAs(string? uidl, MessageMark mark) => uidl is not null && state.Marks.TryGetValue(uidl, out var m) && m == mark;
 
-        // Vanished ⊆ state, disjoint from the listing, and complete.
-        Assert.All(plan.Vanished, v => Assert.True(state.HasCollected(v)));
+        // Fetch ∩ collected = ∅ for UIDL-keyed entries unless marked Download; Delete-marked lines are never fetched;
+        // deletions are UIDL-keyed and collected or marked Delete.
+        Assert.All(plan.Fetch.Where(f => f.Uidl is not null), f => Assert.True(!state.HasCollected(f.Uidl!) || MarkedAs(f.Uidl, MessageMark.Download)));
+        Assert.All(plan.Fetch, f => Assert.False(MarkedAs(f.Uidl, MessageMark.Delete)));
+        Assert.All(plan.Delete, d => Assert.True(state.HasCollected(d.Message.Uidl!) || MarkedAs(d.Message.Uidl, MessageMark.Delete)));
+        Assert.All(plan.Delete, d => Assert.False(MarkedAs(d.Message.Uidl, MessageMark.Download)));
+
+        // Vanished ⊆ collected ∪ marked, disjoint from the listing, and complete.
+        Assert.All(plan.Vanished, v => Assert.True(state.HasCollected(v) || state.Marks.ContainsKey(v)));
         Assert.All(plan.Vanished, v => Assert.DoesNotContain(v, listedUidls));
-        Assert.Equal(state.Collected.Keys.Where(k => !listedUidls.Contains(k)).Order(StringComparer.Ordinal), plan.Vanished);
+        Assert.Equal(state.Collected.Keys.Union(state.Marks.Keys).Where(k => !listedUidls.Contains(k)).Order(StringComparer.Ordinal), plan.Vanished);
 
         Assert.Equal(!options.LeaveMailOnServer, plan.DeleteAfterFetch);
         var expectedReason = options.LeaveMailOnServer ? DeletionReason.Expired : DeletionReason.NotLeftOnServer;
-        Assert.All(plan.Delete, d => Assert.Equal(expectedReason, d.Reason));
+        Assert.All(plan.Delete, d => Assert.Equal(MarkedAs(d.Message.Uidl, MessageMark.Delete) ? DeletionReason.OperatorMark : expectedReason, d.Reason));
 
-        // Every uncollected listed message is fetched or skipped-with-warning (leave mode, ambiguous).
+        // Every uncollected listed message is fetched, deleted by mark, or skipped-with-warning (leave mode, ambiguous).
         var ambiguous = listing.Where(m => string.IsNullOrEmpty(m.Uidl) || listing.Count(o => o.Uidl == m.Uidl) > 1).Select(m => m.Number).ToHashSet();
-        var uncollected = listing.Where(m => string.IsNullOrEmpty(m.Uidl) || !state.HasCollected(m.Uidl)).Select(m => m.Number);
+        var uncollected = listing.Where(m => string.IsNullOrEmpty(m.Uidl) || !state.HasCollected(m.Uidl)).Select(m => m.Number).Except(deleteNumbers);
         var skipped = uncollected.Except(fetchNumbers).ToArray();
         if (options.LeaveMailOnServer)
         {
@@ -136,18 +147,20 @@ public class CollectionPlannerPropertyTests
 
         var leave = c.Options.LeaveMailOnServer;
         bool Ambiguous(ListedMessage m) => string.IsNullOrEmpty(m.Uidl) || c.Listing.Count(o => o.Uidl == m.Uidl) > 1;
+        MessageMark? Mark(ListedMessage m) => !Ambiguous(m) && c.State.Marks.TryGetValue(m.Uidl!, out var k) ? k : null;
         var fetch = c.Listing
-            .Where(m => Ambiguous(m) ? !leave : !c.State.HasCollected(m.Uidl!))
+            .Where(m => Ambiguous(m) ? !leave : Mark(m) != MessageMark.Delete && (!c.State.HasCollected(m.Uidl!) || Mark(m) == MessageMark.Download))
             .Select(m => Ambiguous(m) ? m with { Uidl = null } : m);
         fetch = c.Options.DownloadSmallestFirst ? fetch.OrderBy(m => m.Size).ThenBy(m => m.Number) : fetch.OrderBy(m => m.Number);
         Assert.Equal(fetch.ToArray(), plan.Fetch);
 
         var days = c.Options.DeleteAfterDays;
         var delete = c.Listing
-            .Where(m => !Ambiguous(m) && c.State.HasCollected(m.Uidl!))
-            .Where(m => !leave || (days >= 1 && c.State.Collected[m.Uidl!].FirstSeen.AddDays(days.Value) <= Now))
+            .Where(m => !Ambiguous(m) && Mark(m) != MessageMark.Download)
+            .Where(m => Mark(m) == MessageMark.Delete || (c.State.HasCollected(m.Uidl!)
+                && (!leave || (days >= 1 && c.State.Collected[m.Uidl!].FirstSeen.AddDays(days.Value) <= Now))))
             .OrderBy(m => m.Number)
-            .Select(m => new PlannedDeletion(m, leave ? DeletionReason.Expired : DeletionReason.NotLeftOnServer));
+            .Select(m => new PlannedDeletion(m, Mark(m) == MessageMark.Delete ? DeletionReason.OperatorMark : leave ? DeletionReason.Expired : DeletionReason.NotLeftOnServer));
         Assert.Equal(delete.ToArray(), plan.Delete);
     }
 

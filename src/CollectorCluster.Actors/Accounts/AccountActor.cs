@@ -313,6 +313,18 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             }
         }
 
+        // The first slot of a fresh start is worth a line: staggering can put it most of an interval away.
+        var backoff = _state.ConsecutiveFailures > 0 ? $", backing off after {_state.ConsecutiveFailures} failure(s)" : "";
+        var line = $"Account {_accountId}: next collection at {due:u} (every {_settings.CheckEvery}{backoff})";
+        if (_nextDue is null && _sessionStartedAt is null)
+        {
+            _log.Info("{0}", line);
+        }
+        else
+        {
+            _log.Debug("{0}", line);
+        }
+
         _nextDue = due;
         var delay = due - now;
         Timers.StartSingleTimer(DueTimer, CollectionDue.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);

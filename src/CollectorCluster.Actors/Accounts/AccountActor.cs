@@ -60,8 +60,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         });
         Command<ResetCollector>(Reset);
         Command<GetMessageLines>(_ => Sender.Tell(new MessageLines(_accountId, Lines())));
-        Command<RecordCollected>(r => PersistBatch(r.Events));
-        Command<RecordEvent>(r => PersistBatch([r.Event]));
+        Command<RecordEvents>(r => PersistBatch(r.Events));
         Command<SessionEnded>(OnSessionEnded);
         Command<StopAccount>(_ => StopGracefully());
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
@@ -362,35 +361,4 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _state.TotalCollected,
         _state.TotalBytes,
         _state.ConsecutiveFailures);
-
-    /// <summary>Timer tick: the account's slot has come.</summary>
-    private sealed class CollectionDue
-    {
-        public static readonly CollectionDue Instance = new();
-    }
-
-    /// <summary>Journal acknowledgement to the session task.</summary>
-    private sealed class Recorded
-    {
-        public static readonly Recorded Instance = new();
-    }
-
-    private sealed record RecordCollected(IReadOnlyList<IAccountEvent> Events);
-
-    private sealed record RecordEvent(IAccountEvent Event);
-
-    private sealed record SessionEnded(SessionOutcome? Outcome, Exception? Error = null);
-
-    /// <summary>The session's view of the journal: each call returns once the actor has persisted.</summary>
-    private sealed class ActorRecorder(IActorRef account) : ICollectionRecorder
-    {
-        private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-
-        public Task RecordCollectedAsync(IReadOnlyList<MessageCollected> batch) =>
-            batch.Count == 0 ? Task.CompletedTask : account.Ask<Recorded>(new RecordCollected(batch.ToList<IAccountEvent>()), Timeout);
-
-        public Task RecordDeletedAsync(MessagesDeletedOnServer deleted) => account.Ask<Recorded>(new RecordEvent(deleted), Timeout);
-
-        public Task RecordVanishedAsync(MessagesVanished vanished) => account.Ask<Recorded>(new RecordEvent(vanished), Timeout);
-    }
 }

@@ -1,0 +1,20 @@
+using Akka.Actor;
+using CollectorCluster.Actors.Collection;
+using CollectorCluster.Core.Events;
+
+namespace CollectorCluster.Actors.Accounts;
+
+/// <summary>A session's view of its account's journal: each call returns once the actor has persisted.</summary>
+internal sealed class ActorRecorder(IActorRef account) : ICollectionRecorder
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    public Task RecordCollectedAsync(IReadOnlyList<MessageCollected> batch) =>
+        batch.Count == 0 ? Task.CompletedTask : RecordAsync([.. batch]);
+
+    public Task RecordDeletedAsync(MessagesDeletedOnServer deleted) => RecordAsync([deleted]);
+
+    public Task RecordVanishedAsync(MessagesVanished vanished) => RecordAsync([vanished]);
+
+    private Task RecordAsync(IReadOnlyList<IAccountEvent> events) => account.Ask<Recorded>(new RecordEvents(events), Timeout);
+}

@@ -1,0 +1,176 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace CollectorCluster.Ctl;
+
+/// <summary>
+/// <c>collectorctl [host:port] &lt;command words...&gt; [--json]</c>: sends one command to a node's command host and
+/// prints the answer, or, with no command, reads commands from stdin until <c>exit</c>. Our own pbm, since
+/// Petabridge.Cmd is not available here.
+/// </summary>
+public static class CtlProgram
+{
+    /// <summary>The command host's default address (<c>collector.command-host</c> defaults).</summary>
+    public const string DefaultAddress = "127.0.0.1:9110";
+
+    private const string Usage = """
+        usage: collectorctl [host:port] <command words...> [--json] [--token TOKEN]
+               collectorctl [host:port]                         interactive; 'exit' to quit
+        default address 127.0.0.1:9110; 'help' lists the node's commands.
+        exit codes: 0 ok, 1 command failed, 2 usage error, 3 node unreachable
+        """;
+
+    /// <summary>Entry point. Exit codes: 0 ok, 1 command failed, 2 usage error, 3 node unreachable.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        var words = args.ToList();
+        if (words is ["-h"] or ["--help"])
+        {
+            Console.Out.WriteLine(Usage);
+            return 0;
+        }
+
+        var json = words.Remove("--json");
+        string? token = Environment.GetEnvironmentVariable("COLLECTORCTL_TOKEN");
+        var tokenAt = words.IndexOf("--token");
+        if (tokenAt >= 0)
+        {
+            if (tokenAt + 1 >= words.Count)
+            {
+                Console.Error.WriteLine("collectorctl: --token needs a value");
+                Console.Error.WriteLine(Usage);
+                return 2;
+            }
+
+            token = words[tokenAt + 1];
+            words.RemoveRange(tokenAt, 2);
+        }
+
+        var address = DefaultAddress;
+        if (words.Count > 0 && words[0].Contains(':', StringComparison.Ordinal))
+        {
+            address = words[0];
+            words.RemoveAt(0);
+        }
+
+        if (!TryParseAddress(address, out var host, out var port))
+        {
+            Console.Error.WriteLine($"collectorctl: '{address}' is not host:port");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(host, port).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            Console.Error.WriteLine($"collectorctl: cannot reach the node's command host at {address}: {e.Message}");
+            return 3;
+        }
+
+        var stream = client.GetStream();
+        using var reader = new StreamReader(stream, new UTF8Encoding(false));
+        await using var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n", AutoFlush = true };
+        if (words.Count > 0)
+        {
+            return await SendAsync(words, token, json, address, reader, writer).ConfigureAwait(false);
+        }
+
+        // Interactive: one connection, one command per line.
+        var last = 0;
+        while (true)
+        {
+            Console.Out.Write($"{address}> ");
+            var line = await Console.In.ReadLineAsync().ConfigureAwait(false);
+            if (line is null || line.Trim() is "exit" or "quit")
+            {
+                return last;
+            }
+
+            var lineWords = line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+            if (lineWords.Count == 0)
+            {
+                continue;
+            }
+
+            var lineJson = lineWords.Remove("--json") || json;
+            last = await SendAsync(lineWords, token, lineJson, address, reader, writer).ConfigureAwait(false);
+            if (last == 3)
+            {
+                return last;
+            }
+        }
+    }
+
+    private static bool TryParseAddress(string address, out string host, out int port)
+    {
+        var colon = address.LastIndexOf(':');
+        host = colon > 0 ? address[..colon] : "";
+        port = 0;
+        return colon > 0 && int.TryParse(address[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) && port is > 0 and <= 65535;
+    }
+
+    private static async Task<int> SendAsync(List<string> words, string? token, bool json, string address, StreamReader reader, StreamWriter writer)
+    {
+        var request = new JsonObject
+        {
+            ["command"] = string.Join(' ', words.Take(Math.Min(2, words.Count))),
+            ["args"] = new JsonArray([.. words.Skip(2).Select(w => (JsonNode?)JsonValue.Create(w))]),
+            ["token"] = token,
+        };
+        string? answer;
+        try
+        {
+            await writer.WriteLineAsync(request.ToJsonString()).ConfigureAwait(false);
+            answer = await reader.ReadLineAsync().ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"collectorctl: lost the connection to {address}: {e.Message}");
+            return 3;
+        }
+
+        if (answer is null)
+        {
+            Console.Error.WriteLine($"collectorctl: {address} closed the connection without answering");
+            return 3;
+        }
+
+        JsonObject response;
+        try
+        {
+            response = JsonNode.Parse(answer) as JsonObject ?? throw new JsonException("not an object");
+        }
+        catch (JsonException e)
+        {
+            Console.Error.WriteLine($"collectorctl: {address} answered something that is not a command-host response: {e.Message}");
+            return 1;
+        }
+
+        var ok = response["ok"]?.GetValue<bool>() == true;
+        if (!ok)
+        {
+            Console.Error.WriteLine("collectorctl: " + (response["error"]?.GetValue<string>() ?? "the command failed"));
+            return 1;
+        }
+
+        if (json)
+        {
+            Console.Out.WriteLine(response["data"]?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "null");
+        }
+        else if (response["lines"] is JsonArray lines)
+        {
+            foreach (var line in lines)
+            {
+                Console.Out.WriteLine(line?.GetValue<string>());
+            }
+        }
+
+        return 0;
+    }
+}

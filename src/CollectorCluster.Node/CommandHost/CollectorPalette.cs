@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using CollectorCluster.Actors.Accounts;
+
+namespace CollectorCluster.Node.CommandHost;
+
+/// <summary>
+/// <c>collector ...</c>: the seed's per-account operations (listing, collect now, message lines, marks, reset),
+/// each a question to the account through the shard region, so it works wherever the account lives.
+/// </summary>
+public sealed class CollectorPalette : ICommandPalette
+{
+    /// <inheritdoc />
+    public string Name => "collector";
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Commands { get; } =
+    [
+        "collector list",
+        "collector show <id>",
+        "collector collect <id>",
+        "collector messages <id>",
+        "collector mark <id> <uidl> download|delete|clear",
+        "collector reset <id> [--since yyyy-mm-dd] [--yes]",
+    ];
+
+    /// <inheritdoc />
+    public async Task<CommandResponse> HandleAsync(IReadOnlyList<string> words, CommandContext context)
+    {
+        var verb = words.Count > 0 ? words[0] : throw new CommandException("collector: which command? (help lists them)");
+        var args = words.Skip(1).ToList();
+        return verb switch
+        {
+            "list" => await ListAsync(Expect(args, 0, "collector list"), context).ConfigureAwait(false),
+            "show" => await ShowAsync(Expect(args, 1, "collector show <id>"), context).ConfigureAwait(false),
+            "collect" => await CollectAsync(Expect(args, 1, "collector collect <id>"), context).ConfigureAwait(false),
+            "messages" => await MessagesAsync(Expect(args, 1, "collector messages <id>"), context).ConfigureAwait(false),
+            "mark" => await MarkAsync(Expect(args, 3, "collector mark <id> <uidl> download|delete|clear"), context).ConfigureAwait(false),
+            "reset" => await ResetAsync(args, context).ConfigureAwait(false),
+            _ => throw new CommandException($"unknown command 'collector {verb}' (help lists the commands)"),
+        };
+    }
+
+    private static List<string> Expect(List<string> args, int count, string usage) =>
+        args.Count == count ? args : throw new CommandException($"usage: {usage}");
+
+    private static string Time(DateTimeOffset? t) => t?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "-";
+
+    private static string Outcome(AccountStatus s) =>
+        s.LastCollection is not { } last ? "never" : last.Succeeded ? $"ok, {last.Collected} collected" : $"failed: {last.Detail}";
+
+    private static JsonObject StatusJson(AccountStatus s) => new()
+    {
+        ["id"] = s.AccountId,
+        ["address"] = s.Address,
+        ["mailbox"] = s.Mailbox,
+        ["configured"] = s.Configured,
+        ["enabled"] = s.Enabled,
+        ["collecting"] = s.Collecting,
+        ["nextDue"] = s.NextDue,
+        ["lastCollection"] = s.LastCollection is not { } last ? null : new JsonObject
+        {
+            ["startedAt"] = last.StartedAt,
+            ["finishedAt"] = last.FinishedAt,
+            ["succeeded"] = last.Succeeded,
+            ["collected"] = last.Collected,
+            ["bytes"] = last.Bytes,
+            ["detail"] = last.Detail,
+        },
+        ["collectedOnServer"] = s.CollectedOnServer,
+        ["totalCollected"] = s.TotalCollected,
+        ["totalBytes"] = s.TotalBytes,
+        ["consecutiveFailures"] = s.ConsecutiveFailures,
+    };
+
+    private static Task<AccountStatus> StatusAsync(string id, CommandContext context) =>
+        context.Accounts.Ask<AccountStatus>(new GetAccountStatus(id), CommandContext.AskTimeout);
+
+    private static async Task<CommandResponse> ListAsync(List<string> args, CommandContext context)
+    {
+        _ = args;
+        var statuses = await Task.WhenAll(context.Options.Accounts.Select(a => StatusAsync(a.Id, context))).ConfigureAwait(false);
+        var lines = new List<string> { "id | address | last collection | outcome | next due" };
+        lines.AddRange(statuses.Select(s => $"{s.AccountId} | {s.Address ?? "-"} | {Time(s.LastCollection?.FinishedAt)} | {Outcome(s)} | {Time(s.NextDue)}"));
+        lines.Add($"{statuses.Length} account(s)");
+        return CommandResponse.Success(lines, new JsonArray([.. statuses.Select(s => (JsonNode)StatusJson(s))]));
+    }
+
+    private static async Task<CommandResponse> ShowAsync(List<string> args, CommandContext context)
+    {
+        var s = await StatusAsync(context.RequireAccount(args[0]), context).ConfigureAwait(false);
+        string[] lines =
+        [
+            $"account: {s.AccountId}",
+            $"address: {s.Address ?? "-"}",
+            $"mailbox: {s.Mailbox ?? "-"}",
+            $"enabled: {(s.Enabled ? "yes" : "no")}{(s.Collecting ? " (collecting now)" : "")}",
+            $"last collection: {Time(s.LastCollection?.FinishedAt)} ({Outcome(s)})",
+            $"next due: {Time(s.NextDue)}",
+            $"collected, still on server: {s.CollectedOnServer}",
+            $"collected in total: {s.TotalCollected} message(s), {s.TotalBytes} bytes",
+            $"consecutive failures: {s.ConsecutiveFailures}",
+        ];
+        return CommandResponse.Success(lines, StatusJson(s));
+    }
+
+    private static async Task<CommandResponse> CollectAsync(List<string> args, CommandContext context)
+    {
+        var id = context.RequireAccount(args[0]);
+        var r = await context.Accounts.Ask<CollectionResult>(new CollectNow(id), CommandContext.CollectTimeout).ConfigureAwait(false);
+        var line = $"{r.AccountId} ({r.Address}): {(r.Succeeded ? "ok" : "failed")}, listed {r.Listed}, collected {r.Collected}, deleted {r.Deleted}, {r.Bytes} bytes in {r.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s";
+        var lines = r.Detail.Length == 0 ? [line] : new[] { line, r.Detail };
+        var data = new JsonObject
+        {
+            ["id"] = r.AccountId,
+            ["address"] = r.Address,
+            ["succeeded"] = r.Succeeded,
+            ["listed"] = r.Listed,
+            ["collected"] = r.Collected,
+            ["deleted"] = r.Deleted,
+            ["bytes"] = r.Bytes,
+            ["durationSeconds"] = r.Duration.TotalSeconds,
+            ["detail"] = r.Detail,
+        };
+        return r.Succeeded ? CommandResponse.Success(lines, data) : new CommandResponse(false, lines, data, string.Join(Environment.NewLine, lines));
+    }
+
+    private static async Task<CommandResponse> MessagesAsync(List<string> args, CommandContext context)
+    {
+        var id = context.RequireAccount(args[0]);
+        var m = await context.Accounts.Ask<MessageLines>(new GetMessageLines(id), CommandContext.AskTimeout).ConfigureAwait(false);
+        var lines = new List<string> { "uidl | size | first seen | collected | state" };
+        lines.AddRange(m.Lines.Select(l => $"{l.Uidl} | {l.Size} | {Time(l.FirstSeen)} | {Time(l.CollectedAt)} | {l.State}"));
+        lines.Add($"{m.Lines.Count} message(s)");
+        var data = new JsonArray([.. m.Lines.Select(l => (JsonNode)new JsonObject
+        {
+            ["uidl"] = l.Uidl,
+            ["size"] = l.Size,
+            ["firstSeen"] = l.FirstSeen,
+            ["collectedAt"] = l.CollectedAt,
+            ["state"] = l.State,
+        })]);
+        return CommandResponse.Success(lines, data);
+    }
+
+    private static async Task<CommandResponse> MarkAsync(List<string> args, CommandContext context)
+    {
+        var id = context.RequireAccount(args[0]);
+        var action = args[2] switch
+        {
+            "download" => MarkAction.Download,
+            "delete" => MarkAction.Delete,
+            "clear" => MarkAction.Clear,
+            _ => throw new CommandException($"collector mark: '{args[2]}' is not one of download, delete, clear"),
+        };
+        var r = await context.Accounts.Ask<MarkResult>(new MarkMessage(id, args[1], action), CommandContext.AskTimeout).ConfigureAwait(false);
+        var data = new JsonObject { ["id"] = r.AccountId, ["uidl"] = r.Uidl, ["applied"] = r.Applied, ["detail"] = r.Detail };
+        var line = $"{r.AccountId} {r.Uidl}: {r.Detail}";
+        return r.Applied ? CommandResponse.Success([line], data) : new CommandResponse(false, [line], data, line);
+    }
+
+    private static async Task<CommandResponse> ResetAsync(List<string> args, CommandContext context)
+    {
+        string? id = null;
+        DateTimeOffset? since = null;
+        var yes = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--yes":
+                    yes = true;
+                    break;
+                case "--since" when i + 1 < args.Count:
+                    since = DateTimeOffset.TryParseExact(args[++i], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var day)
+                        ? day
+                        : throw new CommandException($"collector reset: --since '{args[i]}' is not a date (yyyy-mm-dd)");
+                    break;
+                case var a when a.StartsWith("--", StringComparison.Ordinal):
+                    throw new CommandException($"collector reset: unknown option '{a}' (usage: collector reset <id> [--since yyyy-mm-dd] [--yes])");
+                case var a when id is null:
+                    id = a;
+                    break;
+                default:
+                    throw new CommandException("usage: collector reset <id> [--since yyyy-mm-dd] [--yes]");
+            }
+        }
+
+        id = context.RequireAccount(id ?? throw new CommandException("usage: collector reset <id> [--since yyyy-mm-dd] [--yes]"));
+        IAccountCommand request = yes ? new ResetCollector(id, since) : new PreviewReset(id, since);
+        var r = await context.Accounts.Ask<ResetPreviewResult>(request, CommandContext.AskTimeout).ConfigureAwait(false);
+        var scope = since is { } s ? $" first seen since {s:yyyy-MM-dd}" : "";
+        var line = yes
+            ? $"{r.AccountId}: forgot {r.Messages} collected message(s){scope} ({r.Bytes} bytes); the next session collects them again"
+            : $"{r.AccountId}: reset would forget {r.Messages} collected message(s){scope} ({r.Bytes} bytes); add --yes to reset";
+        var data = new JsonObject { ["id"] = r.AccountId, ["messages"] = r.Messages, ["bytes"] = r.Bytes, ["applied"] = yes };
+        return CommandResponse.Success([line], data);
+    }
+}

@@ -1,0 +1,22 @@
+using Akka.Actor;
+using CollectorCluster.Node.Configuration;
+
+namespace CollectorCluster.Node.CommandHost;
+
+/// <summary>What the palettes ask: the node's actors and configuration, gathered once so handlers stay small.</summary>
+/// <param name="System">The actor system (cluster state).</param>
+/// <param name="Accounts">The account shard region.</param>
+/// <param name="Tokens">The node's connection-tokens actor.</param>
+/// <param name="Options">The node's configuration (its account ids).</param>
+public sealed record CommandContext(ActorSystem System, IActorRef Accounts, IActorRef Tokens, CollectorOptions Options)
+{
+    /// <summary>How long a quick question (status, marks) may take.</summary>
+    public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long <c>collector collect</c> waits for the session to end.</summary>
+    public static readonly TimeSpan CollectTimeout = TimeSpan.FromMinutes(30);
+
+    /// <summary>Fails with a clear message unless the id is one of this node's configured accounts (asking the region would wake an empty entity).</summary>
+    public string RequireAccount(string id) =>
+        Options.Accounts.Any(a => a.Id == id) ? id : throw new CommandException($"unknown account '{id}' (collector list shows the accounts)");
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CollectorCluster.Testing;
+
+namespace CollectorCluster.IntegrationTests;
+
+/// <summary>
+/// The operator CLI end to end: a real <c>collector run</c> process with its command host on a private port, driven
+/// by the built <c>collectorctl</c> as an operator would (list, collect, show, messages, mark, reset, tokens,
+/// cluster, --json, and the error exits), then stopped with SIGTERM.
+/// </summary>
+public sealed class CtlTests(DovecotFixture fixture) : IDisposable
+{
+    private readonly CollectorWorkspace node = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string CtlDll => Path.Combine(AppContext.BaseDirectory, "collectorctl.dll");
+
+    private DovecotServer Server => fixture.Server;
+
+    [Fact]
+    public async Task Collectorctl_drives_a_running_node_and_reports_errors_with_exit_codes()
+    {
+        var user = await Server.CreateUserAsync("ctl", Ct);
+        var messages = Enumerable.Range(0, 3).Select(i => MessageFactory.Create(2000 + (i * 300), 700 + i)).ToList();
+        messages.ForEach(m => Server.DropMessage(user.Name, m));
+        // A long interval, so what gets collected is what collectorctl asks for.
+        node.WriteNodeFile(new AccountSpec("ctl", user, Server.PlainPort) { LeaveMailOnServer = true, Extra = "      check-every = 24h" });
+        var port = PortAllocator.Reserve();
+        File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port}\n");
+        var at = $"127.0.0.1:{port}";
+
+        using var daemon = node.StartProcess("run", "--config", node.NodeFile);
+        var cluster = await WaitForCommandHostAsync(daemon, at);
+        Assert.Contains("1 member(s), 1 up, 0 unreachable", cluster.Output);
+        Assert.Contains("| Up | reachable", cluster.Output);
+
+        var list = await CtlAsync(at, "collector", "list");
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains($"ctl | {user.Name}@127.0.0.1", list.Output);
+        Assert.Contains("1 account(s)", list.Output);
+
+        var collect = await CtlAsync(at, "collector", "collect", "ctl");
+        Assert.True(collect.ExitCode == 0, collect.ToString());
+        Assert.Contains("ctl (", collect.Output);
+        Assert.Contains(": ok, listed 3", collect.Output);
+        node.AssertHoldsExactly(messages);
+
+        var show = await CtlAsync(at, "collector", "show", "ctl");
+        Assert.Equal(0, show.ExitCode);
+        Assert.Contains("account: ctl", show.Output);
+        Assert.Contains("collected, still on server: 3", show.Output);
+
+        var lines = await CtlAsync(at, "collector", "messages", "ctl", "--json");
+        Assert.Equal(0, lines.ExitCode);
+        var parsed = JsonNode.Parse(lines.Output)!.AsArray();
+        Assert.Equal(3, parsed.Count);
+        Assert.All(parsed, l => Assert.Equal("downloaded", l!["state"]!.GetValue<string>()));
+        var uidl = parsed[0]!["uidl"]!.GetValue<string>();
+        var text = await CtlAsync(at, "collector", "messages", "ctl");
+        Assert.Contains($"{uidl} | ", text.Output);
+        Assert.Contains("3 message(s)", text.Output);
+
+        var mark = await CtlAsync(at, "collector", "mark", "ctl", uidl, "delete");
+        Assert.True(mark.ExitCode == 0, mark.ToString());
+        Assert.Contains("marked-delete", (await CtlAsync(at, "collector", "messages", "ctl")).Output);
+        var afterMark = await CtlAsync(at, "collector", "collect", "ctl");
+        Assert.True(afterMark.ExitCode == 0, afterMark.ToString());
+        Assert.Contains("deleted 1", afterMark.Output);
+        Assert.Equal(2, Server.CountMessages(user.Name));
+
+        var preview = await CtlAsync(at, "collector", "reset", "ctl");
+        Assert.Equal(0, preview.ExitCode);
+        Assert.Contains("reset would forget 2 collected message(s)", preview.Output);
+        Assert.Contains("add --yes", preview.Output);
+        Assert.Contains("collected, still on server: 2", (await CtlAsync(at, "collector", "show", "ctl")).Output);
+        var reset = await CtlAsync(at, "collector", "reset", "ctl", "--yes");
+        Assert.Equal(0, reset.ExitCode);
+        Assert.Contains("forgot 2 collected message(s)", reset.Output);
+        Assert.Contains("collected, still on server: 0", (await CtlAsync(at, "collector", "show", "ctl")).Output);
+
+        var tokens = await CtlAsync(at, "tokens", "show");
+        Assert.Equal(0, tokens.ExitCode);
+        Assert.Contains("held: 0", tokens.Output);
+        var tokenJson = JsonNode.Parse((await CtlAsync(at, "tokens", "show", "--json")).Output)!;
+        Assert.True(tokenJson["grantedTotal"]!.GetValue<long>() >= 2);
+
+        var listJson = JsonNode.Parse((await CtlAsync(at, "collector", "list", "--json")).Output)!.AsArray();
+        Assert.Equal("ctl", Assert.Single(listJson)!["id"]!.GetValue<string>());
+        var help = await CtlAsync(at, "help");
+        Assert.Contains("collector mark <id> <uidl> download|delete|clear", help.Output);
+
+        var unknown = await CtlAsync(at, "frobnicate", "now");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("unknown command 'frobnicate now'", unknown.Error);
+        var noAccount = await CtlAsync(at, "collector", "show", "nosuch");
+        Assert.Equal(1, noAccount.ExitCode);
+        Assert.Contains("unknown account 'nosuch'", noAccount.Error);
+        var badMark = await CtlAsync(at, "collector", "mark", "ctl", uidl, "shred");
+        Assert.Equal(1, badMark.ExitCode);
+        Assert.Contains("'shred' is not one of download, delete, clear", badMark.Error);
+        var usage = await CtlAsync("127.0.0.1:notaport", "cluster", "show");
+        Assert.Equal(2, usage.ExitCode);
+
+        var closed = PortAllocator.Reserve();
+        var unreachable = await CtlAsync($"127.0.0.1:{closed}", "cluster", "show");
+        Assert.Equal(3, unreachable.ExitCode);
+        Assert.Contains($"127.0.0.1:{closed}", unreachable.Error);
+
+        daemon.Terminate();
+        var stopped = await daemon.WaitAsync(TimeSpan.FromSeconds(90), Ct);
+        Assert.True(stopped.ExitCode == 0, stopped.ToString());
+        Assert.Contains("Command host listening on 127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture), stopped.Error);
+        Assert.DoesNotContain(user.Password, stopped.Error + stopped.Output);
+    }
+
+    public void Dispose() => node.Dispose();
+
+    /// <summary>Probes with <c>cluster show</c> until the node's command host answers and the node is Up.</summary>
+    private static async Task<OnceResult> WaitForCommandHostAsync(CollectorProcess daemon, string at)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            Assert.False(daemon.HasExited, $"collector run ended early:\n{daemon.Output}");
+            var probe = await CtlAsync(at, "cluster", "show");
+            if (probe.ExitCode == 0 && probe.Output.Contains("| Up |", StringComparison.Ordinal))
+            {
+                return probe;
+            }
+
+            Assert.True(probe.ExitCode == 3, probe.ToString());
+            await Task.Delay(100, limit.Token);
+        }
+    }
+
+    /// <summary>Runs <c>dotnet collectorctl.dll ARGS</c> to its end.</summary>
+    private static async Task<OnceResult> CtlAsync(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        info.ArgumentList.Add(CtlDll);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var error = process.StandardError.ReadToEndAsync(Ct);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(limit.Token);
+        return new OnceResult(process.ExitCode, await output, await error);
+    }
+}

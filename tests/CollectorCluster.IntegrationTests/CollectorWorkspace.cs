@@ -80,6 +80,8 @@ internal sealed class CollectorWorkspace : IDisposable
         var text = new StringBuilder()
             .AppendLine("collector {")
             .AppendLine(CultureInfo.InvariantCulture, $"  state-directory = \"{Path.Combine(Root, "state")}\"")
+            // No test takes the shared default command port (9110): a node already running there would fail it.
+            .AppendLine("  command-host.port = 0")
             .AppendLine("  accounts = [");
         foreach (var a in accounts)
         {

@@ -43,9 +43,10 @@ public sealed class CollectionRun
     {
         var started = _env.Clock.GetUtcNow();
         IPop3Session? session = null;
+        IConnectionLease? lease = null;
         try
         {
-            using var lease = await _env.Leases.AcquireAsync(_account.Id, _account.Pop3Server, _account.Priority, abort).ConfigureAwait(false);
+            lease = await _env.Leases.AcquireAsync(_account.Id, _account.Pop3Server, _account.Priority, abort).ConfigureAwait(false);
             try
             {
                 session = await _env.Connect(Pop3ConnectOptions.FromAccount(_account), abort).ConfigureAwait(false);
@@ -106,6 +107,11 @@ public sealed class CollectionRun
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return await FailAfterAsync(session, started, $"{e.GetType().Name}: {e.Message}", sessionUsable: false, abort).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Held until the connection is closed, including a QUIT on the failure path.
+            lease?.Dispose();
         }
     }
 

@@ -18,6 +18,7 @@ public static class CtlProgram
     private const string Usage = """
         usage: collectorctl [host:port] <command words...> [--json] [--token TOKEN]
                collectorctl [host:port]                         interactive; 'exit' to quit
+        interactive on a terminal: up/down for history (~/.local/state/collector-cluster/ctl_history), TAB completes.
         default address 127.0.0.1:9110; 'help' lists the node's commands.
         exit codes: 0 ok, 1 command failed, 2 usage error, 3 node unreachable
         """;
@@ -81,12 +82,21 @@ public static class CtlProgram
             return await SendAsync(words, token, json, address, reader, writer).ConfigureAwait(false);
         }
 
-        // Interactive: one connection, one command per line.
+        // Interactive: one connection, one command per line; a line editor with history and TAB on a terminal only.
+        Func<string, string?> readLine = _ => Console.In.ReadLine();
+        CtlHistory? history = null;
+        if (!Console.IsInputRedirected)
+        {
+            history = CtlHistory.Load(CtlHistory.DefaultPath());
+            CommandCompleter? completer = null;
+            var editor = new LineEditor(history, () => completer ??= LoadCompleter(token, reader, writer));
+            readLine = editor.ReadLine;
+        }
+
         var last = 0;
         while (true)
         {
-            Console.Out.Write($"{address}> ");
-            var line = await Console.In.ReadLineAsync().ConfigureAwait(false);
+            var line = readLine($"{address}> ");
             if (line is null || line.Trim() is "exit" or "quit")
             {
                 return last;
@@ -98,12 +108,59 @@ public static class CtlProgram
                 continue;
             }
 
+            if (!lineWords.Contains("--token"))
+            {
+                history?.Add(string.Join(' ', lineWords));
+            }
+
             var lineJson = lineWords.Remove("--json") || json;
             last = await SendAsync(lineWords, token, lineJson, address, reader, writer).ConfigureAwait(false);
             if (last == 3)
             {
                 return last;
             }
+        }
+    }
+
+    /// <summary>Asks the node for its palettes and accounts (quietly) to complete from; an empty completer if it can't.</summary>
+    private static CommandCompleter LoadCompleter(string? token, StreamReader reader, StreamWriter writer)
+    {
+        JsonNode? Ask(string command)
+        {
+            writer.WriteLine(new JsonObject { ["command"] = command, ["token"] = token }.ToJsonString());
+            while (reader.ReadLine() is { } answer)
+            {
+                var node = JsonNode.Parse(answer) as JsonObject;
+                if (node?["ok"] is not null)
+                {
+                    return node["ok"]!.GetValue<bool>() ? node["data"] : null;
+                }
+            }
+
+            return null;
+        }
+
+        try
+        {
+            var help = Ask("help");
+            var accounts = Ask("collector list")?.AsArray().Select(a => a?["id"]?.GetValue<string>()).OfType<string>() ?? [];
+            return new CommandCompleter(help, accounts);
+        }
+        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException)
+        {
+            return new CommandCompleter(null, []);
+        }
+    }
+
+    private static JsonObject? TryProgressFrame(string line)
+    {
+        try
+        {
+            return (JsonNode.Parse(line) as JsonObject)?["progress"] as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null; // the answer parser reports it
         }
     }
 
@@ -127,7 +184,15 @@ public static class CtlProgram
         try
         {
             await writer.WriteLineAsync(request.ToJsonString()).ConfigureAwait(false);
-            answer = await reader.ReadLineAsync().ConfigureAwait(false);
+            var progress = new ProgressDisplay(Console.Out, !Console.IsOutputRedirected, json);
+            // Progress frames ({"progress":...}) come ahead of the answer (the object with "ok").
+            while ((answer = await reader.ReadLineAsync().ConfigureAwait(false)) is not null
+                && TryProgressFrame(answer) is { } frame)
+            {
+                progress.Show(frame);
+            }
+
+            progress.EndBar();
         }
         catch (IOException e)
         {
@@ -159,18 +224,24 @@ public static class CtlProgram
             return 1;
         }
 
+
         if (json)
         {
             Console.Out.WriteLine(response["data"]?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "null");
         }
-        else if (response["lines"] is JsonArray lines)
+        else
         {
-            foreach (var line in lines)
-            {
-                Console.Out.WriteLine(line?.GetValue<string>());
-            }
+            PrintLines(response["lines"] as JsonArray);
         }
 
         return 0;
+    }
+
+    private static void PrintLines(JsonArray? lines)
+    {
+        foreach (var line in lines ?? [])
+        {
+            Console.Out.WriteLine(line?.GetValue<string>());
+        }
     }
 }

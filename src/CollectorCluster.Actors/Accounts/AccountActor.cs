@@ -59,6 +59,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             Sender.Tell(new ResetPreviewResult(_accountId, preview.Messages, preview.Bytes));
         });
         Command<ResetCollector>(Reset);
+        Command<PauseAccount>(Pause);
         Command<GetMessageLines>(_ => Sender.Tell(new MessageLines(_accountId, Lines())));
         Command<RecordEvents>(r => PersistBatch(r.Events));
         Command<SessionEnded>(OnSessionEnded);
@@ -126,6 +127,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         if (!_settings.Enabled)
         {
             ReplyToWaiting(new CollectionResult(_accountId, _settings.Address, false, 0, 0, 0, 0, TimeSpan.Zero, "account is disabled"));
+            return;
+        }
+
+        if (_state.Paused)
+        {
+            ReplyToWaiting(new CollectionResult(_accountId, _settings.Address, false, 0, 0, 0, 0, TimeSpan.Zero, "account is paused (collector resume " + _accountId + ")"));
             return;
         }
 
@@ -201,6 +208,36 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             _state = _state.Apply(e);
             _log.Info("Account {0}: collector reset{1}: {2} message(s), {3} bytes will be collected again", _accountId, command.Since is { } since ? $" since {since:O}" : "", e.Forgotten, e.Bytes);
             sender.Tell(new ResetPreviewResult(_accountId, e.Forgotten, e.Bytes));
+            SnapshotIfDue();
+        });
+    }
+
+    private void Pause(PauseAccount command)
+    {
+        var sender = Sender;
+        if (_state.Paused == command.Paused)
+        {
+            sender.Tell(new PauseResult(_accountId, _state.Paused, false));
+            return;
+        }
+
+        var now = _env.Clock.GetUtcNow();
+        IAccountEvent e = command.Paused ? new AccountPaused(now) : new AccountResumed(now);
+        Persist(e, persisted =>
+        {
+            _state = _state.Apply(persisted);
+            _log.Info("Account {0}: {1} by the operator", _accountId, _state.Paused ? "paused" : "resumed");
+            if (_state.Paused)
+            {
+                Timers.Cancel(DueTimer);
+                _nextDue = null;
+            }
+            else
+            {
+                ScheduleNext();
+            }
+
+            sender.Tell(new PauseResult(_accountId, _state.Paused, true));
             SnapshotIfDue();
         });
     }
@@ -296,7 +333,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
     private void ScheduleNext()
     {
-        if (_settings is null || !_settings.Enabled || !_scheduled || _stop is not null)
+        if (_settings is null || !_settings.Enabled || !_scheduled || _stop is not null || _state.Paused)
         {
             return;
         }
@@ -360,5 +397,6 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _state.Collected.Count,
         _state.TotalCollected,
         _state.TotalBytes,
-        _state.ConsecutiveFailures);
+        _state.ConsecutiveFailures,
+        _state.Paused);
 }

@@ -15,4 +15,5 @@ public sealed record AccountStatus(
     int CollectedOnServer,
     long TotalCollected,
     long TotalBytes,
-    int ConsecutiveFailures);
+    int ConsecutiveFailures,
+    bool Paused = false);

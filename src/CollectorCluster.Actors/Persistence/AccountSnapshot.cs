@@ -9,7 +9,7 @@ namespace CollectorCluster.Actors.Persistence;
 /// </summary>
 /// <remarks>
 /// <see cref="Marks"/> came later under the same manifest: a snapshot written before it has no <c>marks</c> property
-/// and reads as no marks, which is what such an account had.
+/// and reads as no marks, which is what such an account had. <see cref="Paused"/> likewise: absent reads as not paused.
 /// </remarks>
 public sealed record AccountSnapshot(
     IReadOnlyList<CollectedMessage> Collected,
@@ -19,7 +19,8 @@ public sealed record AccountSnapshot(
     int ConsecutiveFailures,
     long TotalCollected,
     long TotalBytes,
-    IReadOnlyList<SnapshotMark>? Marks = null)
+    IReadOnlyList<SnapshotMark>? Marks = null,
+    bool Paused = false)
 {
     /// <summary>Captures a state.</summary>
     public static AccountSnapshot From(AccountState state) => new(
@@ -30,7 +31,8 @@ public sealed record AccountSnapshot(
         state.ConsecutiveFailures,
         state.TotalCollected,
         state.TotalBytes,
-        state.Marks.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new SnapshotMark(m.Key, m.Value.ToString())).ToList());
+        state.Marks.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new SnapshotMark(m.Key, m.Value.ToString())).ToList(),
+        state.Paused);
 
     /// <summary>Rebuilds the state.</summary>
     public AccountState ToState() => AccountState.Empty with
@@ -43,5 +45,6 @@ public sealed record AccountSnapshot(
         TotalCollected = TotalCollected,
         TotalBytes = TotalBytes,
         Marks = AccountState.Empty.Marks.AddRange((Marks ?? []).Select(m => new KeyValuePair<string, MessageMark>(m.Uidl, Enum.Parse<MessageMark>(m.Mark)))),
+        Paused = Paused,
     };
 }

@@ -35,6 +35,9 @@ public sealed record AccountState
     /// <summary>Failures since the last success (drives back-off).</summary>
     public int ConsecutiveFailures { get; init; }
 
+    /// <summary>True while an operator has paused the account (no session starts).</summary>
+    public bool Paused { get; init; }
+
     /// <summary>Totals over the account's life.</summary>
     public long TotalCollected { get; init; }
 
@@ -69,6 +72,8 @@ public sealed record AccountState
         MessagesDeletedOnServer d => this with { Collected = Collected.RemoveRange(d.Uidls), Marks = Marks.RemoveRange(d.Uidls) },
         MessageMarked mm => this with { Marks = Marks.SetItem(mm.Uidl, ParseMark(mm.Mark)) },
         MarkCleared mc => this with { Marks = Marks.Remove(mc.Uidl) },
+        AccountPaused => this with { Paused = true },
+        AccountResumed => this with { Paused = false },
         CollectorReset r => this with
         {
             Collected = Collected.RemoveRange(Collected.Values.Where(m => ForgottenByReset(m, r.Since)).Select(m => m.Uidl).ToList()),

@@ -17,12 +17,14 @@ public sealed class CollectorPalette : ICommandPalette
     /// <inheritdoc />
     public IReadOnlyList<string> Commands { get; } =
     [
-        "collector list",
+        "collector list [--node] [--status ok|failed|never|disabled|collecting]",
         "collector show <id>",
-        "collector collect <id>",
+        "collector collect <id>|--all",
         "collector messages <id>",
         "collector mark <id> <uidl> download|delete|clear",
         "collector reset <id> [--since yyyy-mm-dd] [--yes]",
+        "collector pause <id>",
+        "collector resume <id>",
     ];
 
     /// <inheritdoc />
@@ -32,12 +34,15 @@ public sealed class CollectorPalette : ICommandPalette
         var args = words.Skip(1).ToList();
         return verb switch
         {
-            "list" => await ListAsync(Expect(args, 0, "collector list"), context).ConfigureAwait(false),
+            "list" => await ListAsync(args, context).ConfigureAwait(false),
             "show" => await ShowAsync(Expect(args, 1, "collector show <id>"), context).ConfigureAwait(false),
-            "collect" => await CollectAsync(Expect(args, 1, "collector collect <id>"), context).ConfigureAwait(false),
+            "collect" when args is ["--all"] => await CollectAllAsync(context).ConfigureAwait(false),
+            "collect" => await CollectAsync(Expect(args, 1, "collector collect <id>|--all"), context).ConfigureAwait(false),
             "messages" => await MessagesAsync(Expect(args, 1, "collector messages <id>"), context).ConfigureAwait(false),
             "mark" => await MarkAsync(Expect(args, 3, "collector mark <id> <uidl> download|delete|clear"), context).ConfigureAwait(false),
             "reset" => await ResetAsync(args, context).ConfigureAwait(false),
+            "pause" => await PauseAsync(Expect(args, 1, "collector pause <id>")[0], paused: true, context).ConfigureAwait(false),
+            "resume" => await PauseAsync(Expect(args, 1, "collector resume <id>")[0], paused: false, context).ConfigureAwait(false),
             _ => throw new CommandException($"unknown command 'collector {verb}' (help lists the commands)"),
         };
     }
@@ -57,6 +62,8 @@ public sealed class CollectorPalette : ICommandPalette
         ["mailbox"] = s.Mailbox,
         ["configured"] = s.Configured,
         ["enabled"] = s.Enabled,
+        ["paused"] = s.Paused,
+        ["status"] = StatusWord(s),
         ["collecting"] = s.Collecting,
         ["nextDue"] = s.NextDue,
         ["lastCollection"] = s.LastCollection is not { } last ? null : new JsonObject
@@ -77,13 +84,41 @@ public sealed class CollectorPalette : ICommandPalette
     private static Task<AccountStatus> StatusAsync(string id, CommandContext context) =>
         context.Accounts.Ask<AccountStatus>(new GetAccountStatus(id), CommandContext.AskTimeout);
 
+    private static readonly string[] ListStatuses = ["ok", "failed", "never", "disabled", "paused", "collecting"];
+
+    /// <summary>One word for where an account stands, for <c>list --status</c>.</summary>
+    private static string StatusWord(AccountStatus s) =>
+        s.Collecting ? "collecting" : !s.Enabled ? "disabled" : s.Paused ? "paused" : s.LastCollection is not { } last ? "never" : last.Succeeded ? "ok" : "failed";
+
     private static async Task<CommandResponse> ListAsync(List<string> args, CommandContext context)
     {
-        _ = args;
-        var statuses = await Task.WhenAll(context.Options.Accounts.Select(a => StatusAsync(a.Id, context))).ConfigureAwait(false);
+        var onlyThisNode = false;
+        string? status = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--node":
+                    onlyThisNode = true;
+                    break;
+                case "--status" when i + 1 < args.Count:
+                    status = ListStatuses.Contains(args[++i], StringComparer.Ordinal)
+                        ? args[i]
+                        : throw new CommandException($"collector list: --status '{args[i]}' is not one of {string.Join(", ", ListStatuses)}");
+                    break;
+                default:
+                    throw new CommandException($"collector list: unexpected '{args[i]}' (usage: collector list [--node] [--status {string.Join("|", ListStatuses)}])");
+            }
+        }
+
+        var ids = await AccountDirectoryQuery.AccountIdsAsync(context, onlyThisNode).ConfigureAwait(false);
+        var statuses = (await Task.WhenAll(ids.Select(id => StatusAsync(id, context))).ConfigureAwait(false))
+            .Where(s => status is null || StatusWord(s) == status)
+            .ToList();
         var lines = new List<string> { "id | address | last collection | outcome | next due" };
-        lines.AddRange(statuses.Select(s => $"{s.AccountId} | {s.Address ?? "-"} | {Time(s.LastCollection?.FinishedAt)} | {Outcome(s)} | {Time(s.NextDue)}"));
-        lines.Add($"{statuses.Length} account(s)");
+        lines.AddRange(statuses.Select(s => $"{s.AccountId} | {s.Address ?? "-"} | {Time(s.LastCollection?.FinishedAt)} | {(!s.Enabled ? "disabled" : s.Paused ? "paused; " + Outcome(s) : Outcome(s))} | {Time(s.NextDue)}"));
+        var scope = onlyThisNode ? " on this node" : "";
+        lines.Add($"{statuses.Count} account(s){scope}{(status is null ? "" : $" with status {status}")}");
         return CommandResponse.Success(lines, new JsonArray([.. statuses.Select(s => (JsonNode)StatusJson(s))]));
     }
 
@@ -96,6 +131,7 @@ public sealed class CollectorPalette : ICommandPalette
             $"address: {s.Address ?? "-"}",
             $"mailbox: {s.Mailbox ?? "-"}",
             $"enabled: {(s.Enabled ? "yes" : "no")}{(s.Collecting ? " (collecting now)" : "")}",
+            $"paused: {(s.Paused ? "yes (collector resume " + s.AccountId + ")" : "no")}",
             $"last collection: {Time(s.LastCollection?.FinishedAt)} ({Outcome(s)})",
             $"next due: {Time(s.NextDue)}",
             $"collected, still on server: {s.CollectedOnServer}",
@@ -109,21 +145,59 @@ public sealed class CollectorPalette : ICommandPalette
     {
         var id = context.RequireAccount(args[0]);
         var r = await context.Accounts.Ask<CollectionResult>(new CollectNow(id), CommandContext.CollectTimeout).ConfigureAwait(false);
-        var line = $"{r.AccountId} ({r.Address}): {(r.Succeeded ? "ok" : "failed")}, listed {r.Listed}, collected {r.Collected}, deleted {r.Deleted}, {r.Bytes} bytes in {r.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s";
-        var lines = r.Detail.Length == 0 ? [line] : new[] { line, r.Detail };
-        var data = new JsonObject
+        var lines = r.Detail.Length == 0 ? [ResultLine(r)] : new[] { ResultLine(r), r.Detail };
+        return r.Succeeded ? CommandResponse.Success(lines, ResultJson(r)) : new CommandResponse(false, lines, ResultJson(r), string.Join(Environment.NewLine, lines));
+    }
+
+    private static string ResultLine(CollectionResult r) =>
+        $"{r.AccountId} ({r.Address}): {(r.Succeeded ? "ok" : "failed")}, listed {r.Listed}, collected {r.Collected}, deleted {r.Deleted}, {r.Bytes} bytes in {r.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s";
+
+    private static JsonObject ResultJson(CollectionResult r) => new()
+    {
+        ["id"] = r.AccountId,
+        ["address"] = r.Address,
+        ["succeeded"] = r.Succeeded,
+        ["listed"] = r.Listed,
+        ["collected"] = r.Collected,
+        ["deleted"] = r.Deleted,
+        ["bytes"] = r.Bytes,
+        ["durationSeconds"] = r.Duration.TotalSeconds,
+        ["detail"] = r.Detail,
+    };
+
+    /// <summary>
+    /// <c>collect --all</c>: every account at once (the token pool still limits connections), one progress frame as
+    /// each finishes, then a summary; fails (exit 1) when any account failed.
+    /// </summary>
+    private static async Task<CommandResponse> CollectAllAsync(CommandContext context)
+    {
+        // The configured accounts: an entity remembered from an older configuration has nothing to collect with.
+        var ids = context.Options.Accounts.Select(a => a.Id).ToList();
+        var total = ids.Count;
+        var done = 0;
+        using var frames = new SemaphoreSlim(1, 1);
+        await context.Progress(new JsonObject { ["done"] = 0, ["total"] = total, ["line"] = $"collecting {total} account(s)" }).ConfigureAwait(false);
+        var results = await Task.WhenAll(ids.Select(async id =>
         {
-            ["id"] = r.AccountId,
-            ["address"] = r.Address,
-            ["succeeded"] = r.Succeeded,
-            ["listed"] = r.Listed,
-            ["collected"] = r.Collected,
-            ["deleted"] = r.Deleted,
-            ["bytes"] = r.Bytes,
-            ["durationSeconds"] = r.Duration.TotalSeconds,
-            ["detail"] = r.Detail,
-        };
-        return r.Succeeded ? CommandResponse.Success(lines, data) : new CommandResponse(false, lines, data, string.Join(Environment.NewLine, lines));
+            var r = await context.Accounts.Ask<CollectionResult>(new CollectNow(id), CommandContext.CollectTimeout).ConfigureAwait(false);
+            await frames.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                done++;
+                await context.Progress(new JsonObject { ["done"] = done, ["total"] = total, ["line"] = ResultLine(r), ["account"] = ResultJson(r) }).ConfigureAwait(false);
+            }
+            finally
+            {
+                frames.Release();
+            }
+
+            return r;
+        })).ConfigureAwait(false);
+        var failed = results.Where(r => !r.Succeeded).ToList();
+        var lines = results.OrderBy(r => r.AccountId, StringComparer.Ordinal).Select(ResultLine).ToList();
+        lines.Add($"{total} account(s): {total - failed.Count} ok, {failed.Count} failed, {results.Sum(r => r.Collected)} message(s) collected");
+        var data = new JsonArray([.. results.OrderBy(r => r.AccountId, StringComparer.Ordinal).Select(r => (JsonNode)ResultJson(r))]);
+        return failed.Count == 0 ? CommandResponse.Success(lines, data) : new CommandResponse(false, lines, data, string.Join(Environment.NewLine, lines));
     }
 
     private static async Task<CommandResponse> MessagesAsync(List<string> args, CommandContext context)
@@ -158,6 +232,20 @@ public sealed class CollectorPalette : ICommandPalette
         var data = new JsonObject { ["id"] = r.AccountId, ["uidl"] = r.Uidl, ["applied"] = r.Applied, ["detail"] = r.Detail };
         var line = $"{r.AccountId} {r.Uidl}: {r.Detail}";
         return r.Applied ? CommandResponse.Success([line], data) : new CommandResponse(false, [line], data, line);
+    }
+
+    private static async Task<CommandResponse> PauseAsync(string account, bool paused, CommandContext context)
+    {
+        var id = context.RequireAccount(account);
+        var r = await context.Accounts.Ask<PauseResult>(new PauseAccount(id, paused), CommandContext.AskTimeout).ConfigureAwait(false);
+        var line = (r.Paused, r.Changed) switch
+        {
+            (true, true) => $"{id}: paused; no session starts until 'collector resume {id}' (a session already running finishes)",
+            (true, false) => $"{id}: already paused",
+            (false, true) => $"{id}: resumed; its schedule runs again",
+            (false, false) => $"{id}: was not paused",
+        };
+        return CommandResponse.Success([line], new JsonObject { ["id"] = id, ["paused"] = r.Paused, ["changed"] = r.Changed });
     }
 
     private static async Task<CommandResponse> ResetAsync(List<string> args, CommandContext context)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Akka.Actor;
 using CollectorCluster.Node.Configuration;
 
@@ -15,6 +16,18 @@ public sealed record CommandContext(ActorSystem System, IActorRef Accounts, IAct
 
     /// <summary>How long <c>collector collect</c> waits for the session to end.</summary>
     public static readonly TimeSpan CollectTimeout = TimeSpan.FromMinutes(30);
+
+    /// <summary>The node's recent log lines (<c>log tail</c>); null when the node keeps none.</summary>
+    public LogRing? Log { get; init; }
+
+    /// <summary>
+    /// Sends one progress frame to the client before the final answer (<c>collect --all</c>, <c>log tail --follow</c>);
+    /// set per request by the server, a no-op otherwise.
+    /// </summary>
+    public Func<JsonObject, Task> Progress { get; init; } = _ => Task.CompletedTask;
+
+    /// <summary>Cancelled when the client goes away or the node stops; per request.</summary>
+    public CancellationToken Cancellation { get; init; }
 
     /// <summary>Fails with a clear message unless the id is one of this node's configured accounts (asking the region would wake an empty entity).</summary>
     public string RequireAccount(string id) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CollectorCluster.Core.Commands;
 
 namespace CollectorCluster.Node.CommandHost;
 
@@ -25,7 +26,13 @@ public sealed class CommandDispatcher
     public IEnumerable<string> Commands => _palettes.SelectMany(p => p.Commands).Append("help");
 
     /// <summary>Serves one request line.</summary>
-    public async Task<CommandResponse> DispatchAsync(string requestLine)
+    public Task<CommandResponse> DispatchAsync(string requestLine) => DispatchAsync(requestLine, _ => Task.CompletedTask, CancellationToken.None);
+
+    /// <summary>
+    /// Serves one request line; <paramref name="progress"/> sends a frame to the client ahead of the answer, and
+    /// <paramref name="cancellation"/> ends commands that stream until the client leaves (<c>log tail --follow</c>).
+    /// </summary>
+    public async Task<CommandResponse> DispatchAsync(string requestLine, Func<JsonObject, Task> progress, CancellationToken cancellation)
     {
         List<string> words;
         try
@@ -48,20 +55,23 @@ public sealed class CommandDispatcher
                 return CommandResponse.Failure("empty command (help lists the commands)");
             }
 
-            if (words is ["help"])
+            if (words[0] == "help")
             {
-                var commands = Commands.ToList();
-                var data = new JsonObject
-                {
-                    ["palettes"] = new JsonArray([.. _palettes.Select(p => (JsonNode?)JsonValue.Create(p.Name))]),
-                    ["commands"] = new JsonArray([.. commands.Select(c => (JsonNode?)JsonValue.Create(c))]),
-                };
-                return CommandResponse.Success(commands, data);
+                return Help(words.Skip(1).ToList());
             }
 
-            var palette = _palettes.FirstOrDefault(p => p.Name == words[0])
-                ?? throw new CommandException($"unknown command '{string.Join(' ', words)}' (help lists the commands)");
-            return await palette.HandleAsync(words.Skip(1).ToList(), _context).ConfigureAwait(false);
+            var palette = _palettes.FirstOrDefault(p => p.Name == words[0]) ?? throw Unknown(words, _palettes.Select(p => p.Name).Append("help"), null);
+            if (words.Count > 1)
+            {
+                var verbs = Verbs(palette).ToList();
+                if (verbs.Count > 0 && !verbs.Contains(words[1], StringComparer.Ordinal))
+                {
+                    throw Unknown(words, verbs, palette.Name);
+                }
+            }
+
+            var context = _context with { Progress = progress, Cancellation = cancellation };
+            return await palette.HandleAsync(words.Skip(1).ToList(), context).ConfigureAwait(false);
         }
         catch (CommandException e)
         {
@@ -76,6 +86,59 @@ public sealed class CommandDispatcher
             // E.g. the actor system stopping under a command in flight: still one answer, never a dropped connection.
             return CommandResponse.Failure($"the node could not serve '{string.Join(' ', words)}': {e.Message}");
         }
+    }
+
+    /// <summary>The second word of each usage line: what may follow the palette's name.</summary>
+    private static IEnumerable<string> Verbs(ICommandPalette palette) =>
+        palette.Commands.Select(c => c.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(w => w.Length > 1).Select(w => w[1]).Distinct(StringComparer.Ordinal);
+
+    private static CommandException Unknown(List<string> words, IEnumerable<string> known, string? palette)
+    {
+        var typed = palette is null ? words[0] : words[1];
+        var near = DidYouMean.Closest(typed, known);
+        var hint = near is null ? "" : $"; did you mean '{(palette is null ? near : palette + " " + near)}'?";
+        return new CommandException($"unknown command '{string.Join(' ', words)}'{hint} (help lists the commands)");
+    }
+
+    /// <summary>
+    /// <c>help [palette]</c>: the usage lines, and, as data, the palettes with their commands and argument hints
+    /// (collectorctl completes from them with TAB).
+    /// </summary>
+    private CommandResponse Help(List<string> about)
+    {
+        var palettes = _palettes.Where(p => about.Count == 0 || p.Name == about[0]).ToList();
+        if (about.Count > 0 && palettes.Count == 0)
+        {
+            throw Unknown(["help", .. about], _palettes.Select(p => p.Name), "help");
+        }
+
+        var commands = palettes.SelectMany(p => p.Commands).ToList();
+        if (about.Count == 0)
+        {
+            commands.Add("help [palette]");
+        }
+
+        var data = new JsonObject
+        {
+            ["palettes"] = new JsonArray([.. palettes.Select(p => (JsonNode)new JsonObject
+            {
+                ["name"] = p.Name,
+                ["commands"] = new JsonArray([.. p.Commands.Select(c => (JsonNode)Describe(c))]),
+            })]),
+            ["commands"] = new JsonArray([.. commands.Select(c => (JsonNode?)JsonValue.Create(c))]),
+        };
+        return CommandResponse.Success(commands, data);
+    }
+
+    private static JsonObject Describe(string usage)
+    {
+        var words = usage.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return new JsonObject
+        {
+            ["usage"] = usage,
+            ["verb"] = words.Length > 1 ? words[1] : "",
+            ["arguments"] = new JsonArray([.. words.Skip(2).Select(w => (JsonNode?)JsonValue.Create(w))]),
+        };
     }
 
     private static List<string> Parse(string line, out string? token)

@@ -69,6 +69,13 @@ public sealed class CommandServer : IAsyncDisposable
         await Task.WhenAll(connections).ConfigureAwait(false);
     }
 
+    /// <summary>A progress frame: <c>{"progress":{...}}</c>, which the client shows and keeps reading until the answer (it has <c>ok</c>).</summary>
+    private async Task SendFrameAsync(StreamWriter writer, System.Text.Json.Nodes.JsonObject frame)
+    {
+        var line = new System.Text.Json.Nodes.JsonObject { ["progress"] = frame }.ToJsonString();
+        await writer.WriteLineAsync(line.AsMemory(), _stop.Token).ConfigureAwait(false);
+    }
+
     private async Task ServeAsync(TcpClient client)
     {
         using var _ = client;
@@ -84,7 +91,7 @@ public sealed class CommandServer : IAsyncDisposable
                     continue;
                 }
 
-                var response = await _dispatcher.DispatchAsync(line).ConfigureAwait(false);
+                var response = await _dispatcher.DispatchAsync(line, frame => SendFrameAsync(writer, frame), _stop.Token).ConfigureAwait(false);
                 await writer.WriteLineAsync(response.ToJson().AsMemory(), _stop.Token).ConfigureAwait(false);
             }
         }

@@ -50,8 +50,11 @@ public static class RunCommand
         }
 
         var tokens = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<ConnectionTokens>(cancellationToken).ConfigureAwait(false);
-        var context = new CommandContext(node.System, node.Accounts, tokens, options);
-        var dispatcher = new CommandDispatcher([new CollectorPalette(), new TokensPalette(), new ClusterPalette()], context, commandHost.Token);
+        var context = new CommandContext(node.System, node.Accounts, tokens, options) { Log = CollectorHost.Ring };
+        var dispatcher = new CommandDispatcher(
+            [new CollectorPalette(), new TokensPalette(), new ClusterPalette(), new ShardPalette(), new ActorPalette(), new LogPalette()],
+            context,
+            commandHost.Token);
         try
         {
             var server = CommandServer.Start(commandHost, dispatcher, log);

@@ -24,6 +24,9 @@ public static class CollectorHost
         TimeProvider.System,
         options.Tuning);
 
+    /// <summary>The recent log lines of this process, for the command host's <c>log tail</c>.</summary>
+    public static CommandHost.LogRing Ring { get; } = new();
+
     /// <summary>Builds (does not start) the host.</summary>
     public static IHost Build(CollectorOptions options, CollectionEnvironment env, AccountHosting hosting) =>
         new HostBuilder()
@@ -37,7 +40,8 @@ public static class CollectorHost
                     o.UseUtcTimestamp = true;
                 })
                 .SetMinimumLevel(LogLevel.Information)
-                .AddFilter("Microsoft", LogLevel.Warning))
+                .AddFilter("Microsoft", LogLevel.Warning)
+                .AddProvider(new CommandHost.LogRingLoggerProvider(Ring)))
             .ConfigureServices(services => services.AddAkka("collector", (builder, _) => builder.AddCollector(options, env, hosting)))
             .UseConsoleLifetime(o => o.SuppressStatusMessages = true)
             // Room for every session to finish the message in flight and commit (see coordinated-shutdown in the defaults).

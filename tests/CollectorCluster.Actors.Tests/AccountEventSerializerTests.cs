@@ -29,6 +29,8 @@ public sealed class AccountEventSerializerTests : IDisposable
         new MarkCleared("u2", At),
         new CollectorReset(null, 12, 34567, At),
         new CollectorReset(At.AddDays(-1), 1, 5, At),
+        new AccountPaused(At),
+        new AccountResumed(At.AddMinutes(5)),
         AccountSnapshot.From(AccountState.Empty
             .Apply(new AccountConfigured("fred@pop", "maildir:/m", false, At))
             .Apply(new MessageCollected("u1", 10, At, At, false))
@@ -37,6 +39,9 @@ public sealed class AccountEventSerializerTests : IDisposable
             .Apply(new MessageCollected("u1", 10, At, At, false))
             .Apply(new MessageMarked("u1", "Download", At))
             .Apply(new MessageMarked("u9", "Delete", At))),
+        AccountSnapshot.From(AccountState.Empty
+            .Apply(new MessageCollected("u1", 10, At, At, false))
+            .Apply(new AccountPaused(At))),
     ];
 
     [Theory]
@@ -122,6 +127,18 @@ public sealed class AccountEventSerializerTests : IDisposable
         var state = ((AccountSnapshot)_serializer.FromBinary(old, "AccountSnapshot.v1")).ToState();
         Assert.True(state.HasCollected("u1"));
         Assert.Empty(state.Marks);
+        Assert.False(state.Paused);
+    }
+
+    [Fact]
+    public void Snapshot_keeps_a_pause()
+    {
+        var state = AccountState.Empty.Apply(new AccountPaused(At));
+        var snapshot = AccountSnapshot.From(state);
+        var back = ((AccountSnapshot)_serializer.FromBinary(_serializer.ToBinary(snapshot), _serializer.Manifest(snapshot))).ToState();
+        Assert.True(back.Paused);
+        var resumed = AccountSnapshot.From(back.Apply(new AccountResumed(At)));
+        Assert.False(((AccountSnapshot)_serializer.FromBinary(_serializer.ToBinary(resumed), _serializer.Manifest(resumed))).ToState().Paused);
     }
 
     [Fact]
@@ -140,7 +157,7 @@ public sealed class AccountEventSerializerTests : IDisposable
         MessagesVanished v => $"{string.Join(",", v.Uidls)}|{v.At:O}",
         MessagesDeletedOnServer d => $"{string.Join(",", d.Uidls)}|{d.Reason}|{d.At:O}",
         CollectionCompleted c => $"{c with { Warnings = [] }}|{string.Join(",", c.Warnings)}",
-        AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}",
+        AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}|{s.Paused}",
         _ => value.ToString()!,
     };
 }

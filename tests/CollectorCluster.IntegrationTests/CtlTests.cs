@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using CollectorCluster.Testing;
@@ -15,8 +14,6 @@ public sealed class CtlTests(DovecotFixture fixture) : IDisposable
     private readonly CollectorWorkspace node = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static string CtlDll => Path.Combine(AppContext.BaseDirectory, "collectorctl.dll");
 
     private DovecotServer Server => fixture.Server;
 
@@ -118,49 +115,7 @@ public sealed class CtlTests(DovecotFixture fixture) : IDisposable
 
     public void Dispose() => node.Dispose();
 
-    /// <summary>Probes with <c>cluster show</c> until the node's command host answers and the node is Up.</summary>
-    private static async Task<OnceResult> WaitForCommandHostAsync(CollectorProcess daemon, string at)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        limit.CancelAfter(TimeSpan.FromSeconds(90));
-        while (true)
-        {
-            Assert.False(daemon.HasExited, $"collector run ended early:\n{daemon.Output}");
-            var probe = await CtlAsync(at, "cluster", "show");
-            if (probe.ExitCode == 0 && probe.Output.Contains("| Up |", StringComparison.Ordinal))
-            {
-                return probe;
-            }
+    private static Task<OnceResult> WaitForCommandHostAsync(CollectorProcess daemon, string at) => CtlClient.WaitForCommandHostAsync(daemon, at);
 
-            Assert.True(probe.ExitCode == 3, probe.ToString());
-            await Task.Delay(100, limit.Token);
-        }
-    }
-
-    /// <summary>Runs <c>dotnet collectorctl.dll ARGS</c> to its end.</summary>
-    private static async Task<OnceResult> CtlAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        info.ArgumentList.Add(CtlDll);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var error = process.StandardError.ReadToEndAsync(Ct);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        limit.CancelAfter(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(limit.Token);
-        return new OnceResult(process.ExitCode, await output, await error);
-    }
+    private static Task<OnceResult> CtlAsync(params string[] arguments) => CtlClient.RunAsync(arguments);
 }

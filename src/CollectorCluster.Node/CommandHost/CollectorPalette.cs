@@ -17,7 +17,7 @@ public sealed class CollectorPalette : ICommandPalette
     /// <inheritdoc />
     public IReadOnlyList<string> Commands { get; } =
     [
-        "collector list [--node] [--status ok|failed|never|disabled|collecting]",
+        "collector list [--node] [--status ok|failed|never|disabled|paused|collecting]",
         "collector show <id>",
         "collector collect <id>|--all",
         "collector messages <id>",
@@ -152,6 +152,8 @@ public sealed class CollectorPalette : ICommandPalette
     private static string ResultLine(CollectionResult r) =>
         $"{r.AccountId} ({r.Address}): {(r.Succeeded ? "ok" : "failed")}, listed {r.Listed}, collected {r.Collected}, deleted {r.Deleted}, {r.Bytes} bytes in {r.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s";
 
+    private static string DetailedLine(CollectionResult r) => r.Detail.Length == 0 ? ResultLine(r) : $"{ResultLine(r)}; {r.Detail}";
+
     private static JsonObject ResultJson(CollectionResult r) => new()
     {
         ["id"] = r.AccountId,
@@ -184,7 +186,7 @@ public sealed class CollectorPalette : ICommandPalette
             try
             {
                 done++;
-                await context.Progress(new JsonObject { ["done"] = done, ["total"] = total, ["line"] = ResultLine(r), ["account"] = ResultJson(r) }).ConfigureAwait(false);
+                await context.Progress(new JsonObject { ["done"] = done, ["total"] = total, ["line"] = DetailedLine(r), ["account"] = ResultJson(r) }).ConfigureAwait(false);
             }
             finally
             {
@@ -194,7 +196,7 @@ public sealed class CollectorPalette : ICommandPalette
             return r;
         })).ConfigureAwait(false);
         var failed = results.Where(r => !r.Succeeded).ToList();
-        var lines = results.OrderBy(r => r.AccountId, StringComparer.Ordinal).Select(ResultLine).ToList();
+        var lines = results.OrderBy(r => r.AccountId, StringComparer.Ordinal).Select(DetailedLine).ToList();
         lines.Add($"{total} account(s): {total - failed.Count} ok, {failed.Count} failed, {results.Sum(r => r.Collected)} message(s) collected");
         var data = new JsonArray([.. results.OrderBy(r => r.AccountId, StringComparer.Ordinal).Select(r => (JsonNode)ResultJson(r))]);
         return failed.Count == 0 ? CommandResponse.Success(lines, data) : new CommandResponse(false, lines, data, string.Join(Environment.NewLine, lines));

@@ -96,7 +96,9 @@ public sealed class CommandDispatcher
     {
         var typed = palette is null ? words[0] : words[1];
         var near = DidYouMean.Closest(typed, known);
-        var hint = near is null ? "" : $"; did you mean '{(palette is null ? near : palette + " " + near)}'?";
+        // The whole corrected command: the suggestion in place of the mistyped word, the rest as typed.
+        var corrected = palette is null ? [near, .. words.Skip(1)] : new[] { palette, near }.Concat(words.Skip(2));
+        var hint = near is null ? "" : $"; did you mean '{string.Join(' ', corrected)}'?";
         return new CommandException($"unknown command '{string.Join(' ', words)}'{hint} (help lists the commands)");
     }
 

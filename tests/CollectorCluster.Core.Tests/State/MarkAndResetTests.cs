@@ -96,4 +96,19 @@ public class MarkAndResetTests
     {
         Assert.Equal(new ResetPreview(0, 0), ResetPreview.Compute(AccountState.Empty, null));
     }
+
+    [Fact]
+    public void Pause_and_resume_toggle_the_pause_and_leave_the_rest_alone()
+    {
+        var s = Apply(Collected("a", 10), new MessageMarked("a", "Delete", T0));
+        Assert.False(s.Paused);
+        var paused = s.Apply(new AccountPaused(T0));
+        Assert.True(paused.Paused);
+        Assert.Equal(s.Collected, paused.Collected);
+        Assert.Equal(s.Marks, paused.Marks);
+        Assert.True(paused.Apply(new AccountPaused(T0)).Paused);
+        var resumed = paused.Apply(new AccountResumed(T0.AddMinutes(1)));
+        Assert.False(resumed.Paused);
+        Assert.Equal(s, resumed);
+    }
 }

@@ -24,7 +24,8 @@ public static class DidYouMean
             }
         }
 
-        return bestDistance <= limit && bestDistance > 0 ? best : null;
+        // An exact match is no typo; a match up to case is (the commands are lower case).
+        return bestDistance <= limit && !string.Equals(best, input, StringComparison.Ordinal) ? best : null;
     }
 
     /// <summary>Levenshtein distance with adjacent transpositions counted as one edit (the commonest typo).</summary>

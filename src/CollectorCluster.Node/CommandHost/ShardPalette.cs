@@ -44,7 +44,7 @@ public sealed class ShardPalette : ICommandPalette
         // GetShardRegionStatus (registered with the coordinator?) is internal in Akka 1.5.73: the region's own state has to do.
         var state = await context.Accounts.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, CommandContext.AskTimeout).ConfigureAwait(false);
         var self = Cluster.Get(context.System).SelfAddress;
-        var shards = state.Shards.OrderBy(s => s.ShardId, StringComparer.Ordinal).ToList();
+        var shards = state.Shards.OrderBy(s => s.ShardId.Length).ThenBy(s => s.ShardId, StringComparer.Ordinal).ToList(); // numeric ids in numeric order
         var lines = new List<string>
         {
             $"region 'account' on {self} (this node)",

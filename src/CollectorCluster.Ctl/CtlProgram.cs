@@ -16,7 +16,7 @@ public static class CtlProgram
     public const string DefaultAddress = "127.0.0.1:9110";
 
     private const string Usage = """
-        usage: collectorctl [host:port] <command words...> [--json] [--token TOKEN]
+        usage: collectorctl [host:port] <command words...> [--json] [--token TOKEN] [--password-stdin|--password-file F]
                collectorctl [host:port]                         interactive; 'exit' to quit
         interactive on a terminal: up/down for history (~/.local/state/collector-cluster/ctl_history), TAB completes.
         default address 127.0.0.1:9110; 'help' lists the node's commands.
@@ -49,6 +49,40 @@ public static class CtlProgram
             words.RemoveRange(tokenAt, 2);
         }
 
+        // A password never travels as a command word (it would show in ps and history): read here, sent as its own field.
+        string? password = null;
+        if (words.Remove("--password-stdin"))
+        {
+            password = Console.In.ReadLine()?.TrimEnd('\r', '\n');
+            if (string.IsNullOrEmpty(password))
+            {
+                Console.Error.WriteLine("collectorctl: --password-stdin: no password on stdin");
+                return 2;
+            }
+        }
+
+        var passwordFileAt = words.IndexOf("--password-file");
+        if (passwordFileAt >= 0)
+        {
+            if (passwordFileAt + 1 >= words.Count || password is not null)
+            {
+                Console.Error.WriteLine("collectorctl: --password-file needs a file (and excludes --password-stdin)");
+                return 2;
+            }
+
+            try
+            {
+                password = File.ReadAllText(words[passwordFileAt + 1]).TrimEnd('\r', '\n');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"collectorctl: --password-file {words[passwordFileAt + 1]}: {e.Message}");
+                return 2;
+            }
+
+            words.RemoveRange(passwordFileAt, 2);
+        }
+
         var address = DefaultAddress;
         if (words.Count > 0 && words[0].Contains(':', StringComparison.Ordinal))
         {
@@ -79,7 +113,7 @@ public static class CtlProgram
         await using var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n", AutoFlush = true };
         if (words.Count > 0)
         {
-            return await SendAsync(words, token, json, address, reader, writer).ConfigureAwait(false);
+            return await SendAsync(words, token, json, address, reader, writer, password).ConfigureAwait(false);
         }
 
         // Interactive: one connection, one command per line; a line editor with history and TAB on a terminal only.
@@ -172,7 +206,7 @@ public static class CtlProgram
         return colon > 0 && int.TryParse(address[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) && port is > 0 and <= 65535;
     }
 
-    private static async Task<int> SendAsync(List<string> words, string? token, bool json, string address, StreamReader reader, StreamWriter writer)
+    private static async Task<int> SendAsync(List<string> words, string? token, bool json, string address, StreamReader reader, StreamWriter writer, string? password = null)
     {
         var request = new JsonObject
         {
@@ -180,6 +214,11 @@ public static class CtlProgram
             ["args"] = new JsonArray([.. words.Skip(2).Select(w => (JsonNode?)JsonValue.Create(w))]),
             ["token"] = token,
         };
+        if (password is not null)
+        {
+            request["password"] = password;
+        }
+
         string? answer;
         try
         {

@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
 using CollectorCluster.Actors.Persistence;
+using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Events;
 using CollectorCluster.Core.State;
 
@@ -31,6 +32,8 @@ public sealed class AccountEventSerializerTests : IDisposable
         new CollectorReset(At.AddDays(-1), 1, 5, At),
         new AccountPaused(At),
         new AccountResumed(At.AddMinutes(5)),
+        new RuntimeAccountAdded("extra", "{ id = \"extra\", pop3-server = \"pop.example\", }", new SealedPassword("bm9uY2Vub25jZTEy", "Y2lwaGVydGV4dA=="), At),
+        new RuntimeAccountRemoved("extra", At.AddHours(1)),
         AccountSnapshot.From(AccountState.Empty
             .Apply(new AccountConfigured("fred@pop", "maildir:/m", false, At))
             .Apply(new MessageCollected("u1", 10, At, At, false))

@@ -29,6 +29,8 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(CollectorReset)] = ("CollectorReset.v1", AccountJsonContext.Default.CollectorReset),
         [typeof(AccountPaused)] = ("AccountPaused.v1", AccountJsonContext.Default.AccountPaused),
         [typeof(AccountResumed)] = ("AccountResumed.v1", AccountJsonContext.Default.AccountResumed),
+        [typeof(RuntimeAccountAdded)] = ("RuntimeAccountAdded.v1", AccountJsonContext.Default.RuntimeAccountAdded),
+        [typeof(RuntimeAccountRemoved)] = ("RuntimeAccountRemoved.v1", AccountJsonContext.Default.RuntimeAccountRemoved),
         [typeof(AccountSnapshot)] = ("AccountSnapshot.v1", AccountJsonContext.Default.AccountSnapshot),
     };
 

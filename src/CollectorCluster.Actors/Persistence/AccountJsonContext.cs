@@ -16,6 +16,8 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(CollectorReset))]
 [JsonSerializable(typeof(AccountPaused))]
 [JsonSerializable(typeof(AccountResumed))]
+[JsonSerializable(typeof(RuntimeAccountAdded))]
+[JsonSerializable(typeof(RuntimeAccountRemoved))]
 [JsonSerializable(typeof(AccountSnapshot))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {

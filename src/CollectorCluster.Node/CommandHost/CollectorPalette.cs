@@ -25,6 +25,8 @@ public sealed class CollectorPalette : ICommandPalette
         "collector reset <id> [--since yyyy-mm-dd] [--yes]",
         "collector pause <id>",
         "collector resume <id>",
+        "collector add <id> --server host[:port] --user U --password-stdin|--password-file F [--tls none|starttls|implicit] [--mailbox maildir:/path] [--every 5m]",
+        "collector remove <id> [--yes]",
     ];
 
     /// <inheritdoc />
@@ -43,6 +45,8 @@ public sealed class CollectorPalette : ICommandPalette
             "reset" => await ResetAsync(args, context).ConfigureAwait(false),
             "pause" => await PauseAsync(Expect(args, 1, "collector pause <id>")[0], paused: true, context).ConfigureAwait(false),
             "resume" => await PauseAsync(Expect(args, 1, "collector resume <id>")[0], paused: false, context).ConfigureAwait(false),
+            "add" => await AddAsync(args, context).ConfigureAwait(false),
+            "remove" => await RemoveAsync(args, context).ConfigureAwait(false),
             _ => throw new CommandException($"unknown command 'collector {verb}' (help lists the commands)"),
         };
     }
@@ -174,7 +178,7 @@ public sealed class CollectorPalette : ICommandPalette
     private static async Task<CommandResponse> CollectAllAsync(CommandContext context)
     {
         // The configured accounts: an entity remembered from an older configuration has nothing to collect with.
-        var ids = context.Options.Accounts.Select(a => a.Id).ToList();
+        var ids = context.Options.Accounts.Select(a => a.Id).Concat(context.Runtime?.Ids ?? []).ToList();
         var total = ids.Count;
         var done = 0;
         using var frames = new SemaphoreSlim(1, 1);
@@ -248,6 +252,41 @@ public sealed class CollectorPalette : ICommandPalette
             (false, false) => $"{id}: was not paused",
         };
         return CommandResponse.Success([line], new JsonObject { ["id"] = id, ["paused"] = r.Paused, ["changed"] = r.Changed });
+    }
+
+    private static RuntimeAccountManager Runtime(CommandContext context) =>
+        context.Runtime ?? throw new CommandException("this node does not manage accounts at run time");
+
+    private static async Task<CommandResponse> AddAsync(List<string> args, CommandContext context)
+    {
+        var settings = await Runtime(context).AddAsync(args, context.Password, context.Options.Accounts.Select(a => a.Id), CommandContext.AskTimeout).ConfigureAwait(false);
+        var line = $"{settings.Id}: added ({settings.Address}, every {settings.CheckEvery}, into {settings.Mailbox}); password sealed with the node key";
+        return CommandResponse.Success([line], new JsonObject { ["id"] = settings.Id, ["address"] = settings.Address, ["mailbox"] = settings.Mailbox });
+    }
+
+    private static async Task<CommandResponse> RemoveAsync(List<string> args, CommandContext context)
+    {
+        const string usage = "usage: collector remove <id> [--yes]";
+        var yes = args.Remove("--yes");
+        var id = args.Count == 1 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : throw new CommandException(usage);
+        var runtime = Runtime(context);
+        if (context.Options.Accounts.Any(a => a.Id == id))
+        {
+            throw new CommandException($"collector remove: '{id}' is defined in the accounts file; remove it there (and reload)");
+        }
+
+        if (!runtime.Contains(id))
+        {
+            throw new CommandException($"unknown account '{id}' (collector list shows the accounts)");
+        }
+
+        if (!yes)
+        {
+            return CommandResponse.Success([$"{id}: remove would stop collecting it and forget its settings and password; add --yes to remove"], new JsonObject { ["id"] = id, ["applied"] = false });
+        }
+
+        await runtime.RemoveAsync(id, await runtime.SettingsAsync(id, CommandContext.AskTimeout).ConfigureAwait(false), CommandContext.AskTimeout).ConfigureAwait(false);
+        return CommandResponse.Success([$"{id}: removed; it collects no more (its collection history stays in the journal)"], new JsonObject { ["id"] = id, ["applied"] = true });
     }
 
     private static async Task<CommandResponse> ResetAsync(List<string> args, CommandContext context)

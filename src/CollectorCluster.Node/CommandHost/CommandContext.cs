@@ -17,6 +17,12 @@ public sealed record CommandContext(ActorSystem System, IActorRef Accounts, IAct
     /// <summary>How long <c>collector collect</c> waits for the session to end.</summary>
     public static readonly TimeSpan CollectTimeout = TimeSpan.FromMinutes(30);
 
+    /// <summary>Accounts added at run time; null where the node offers no runtime management.</summary>
+    public RuntimeAccountManager? Runtime { get; init; }
+
+    /// <summary>The password a request carried (collectorctl's --password-stdin/--password-file); per request, never logged.</summary>
+    public CollectorCluster.Core.Accounts.Secret? Password { get; init; }
+
     /// <summary>The node's recent log lines (<c>log tail</c>); null when the node keeps none.</summary>
     public LogRing? Log { get; init; }
 
@@ -31,5 +37,5 @@ public sealed record CommandContext(ActorSystem System, IActorRef Accounts, IAct
 
     /// <summary>Fails with a clear message unless the id is one of this node's configured accounts (asking the region would wake an empty entity).</summary>
     public string RequireAccount(string id) =>
-        Options.Accounts.Any(a => a.Id == id) ? id : throw new CommandException($"unknown account '{id}' (collector list shows the accounts)");
+        Options.Accounts.Any(a => a.Id == id) || Runtime?.Contains(id) == true ? id : throw new CommandException($"unknown account '{id}' (collector list shows the accounts)");
 }

@@ -35,9 +35,10 @@ public sealed class CommandDispatcher
     public async Task<CommandResponse> DispatchAsync(string requestLine, Func<JsonObject, Task> progress, CancellationToken cancellation)
     {
         List<string> words;
+        CollectorCluster.Core.Accounts.Secret? password;
         try
         {
-            words = Parse(requestLine, out var token);
+            words = Parse(requestLine, out var token, out password);
             if (_token is not null && !string.Equals(token, _token, StringComparison.Ordinal))
             {
                 return CommandResponse.Failure("missing or wrong token (collector.command-host.token)");
@@ -70,7 +71,7 @@ public sealed class CommandDispatcher
                 }
             }
 
-            var context = _context with { Progress = progress, Cancellation = cancellation };
+            var context = _context with { Progress = progress, Cancellation = cancellation, Password = password };
             return await palette.HandleAsync(words.Skip(1).ToList(), context).ConfigureAwait(false);
         }
         catch (CommandException e)
@@ -143,10 +144,11 @@ public sealed class CommandDispatcher
         };
     }
 
-    private static List<string> Parse(string line, out string? token)
+    private static List<string> Parse(string line, out string? token, out CollectorCluster.Core.Accounts.Secret? password)
     {
         var request = JsonNode.Parse(line) as JsonObject ?? throw new CommandException("expected a JSON object");
         token = request["token"]?.GetValue<string>();
+        password = request["password"]?.GetValue<string>() is { } p ? new CollectorCluster.Core.Accounts.Secret(p) : null;
         var words = new List<string>();
         var command = request["command"]?.GetValue<string>() ?? throw new CommandException("no \"command\"");
         words.AddRange(command.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

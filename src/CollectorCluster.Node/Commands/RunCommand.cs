@@ -3,10 +3,12 @@ using Akka.Cluster;
 using Akka.Event;
 using Akka.Hosting;
 using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Actors.Registry;
 using CollectorCluster.Actors.Tokens;
 using CollectorCluster.Node.CommandHost;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Node.Hosting;
+using CollectorCluster.Node.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CollectorCluster.Node.Commands;
@@ -32,8 +34,9 @@ public static class RunCommand
         // Configuring wakes every account (remember-entities keeps them alive from then on); all at once, not one by one.
         await Task.WhenAll(options.Accounts.Select(account => region.Ask<AccountAck>(new ConfigureAccount(account), TimeSpan.FromSeconds(60)))).ConfigureAwait(false);
 
-        log.Info("Collector node {0} up with {1} account(s) from {2}; journal: {3}", system.Name, options.Accounts.Count, options.ConfigFile, options.Journal.Provider);
-        await using (var server = await StartCommandHostAsync(node, options, commandHost, log, cancellationToken).ConfigureAwait(false))
+        var runtime = await RestoreRuntimeAccountsAsync(node, options, cancellationToken).ConfigureAwait(false);
+        log.Info("Collector node {0} up with {1} account(s) from {2} and {3} added at run time; journal: {4}", system.Name, options.Accounts.Count, options.ConfigFile, runtime.Ids.Count, options.Journal.Provider);
+        await using (var server = await StartCommandHostAsync(node, options, commandHost, runtime, log, cancellationToken).ConfigureAwait(false))
         {
             await node.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -42,7 +45,7 @@ public static class RunCommand
     }
 
     /// <summary>Starts the operator command host (collectorctl's endpoint) once the accounts are configured; null when disabled.</summary>
-    private static async Task<CommandServer?> StartCommandHostAsync(CollectorNode node, CollectorOptions options, CommandHostOptions commandHost, ILoggingAdapter log, CancellationToken cancellationToken)
+    private static async Task<CommandServer?> StartCommandHostAsync(CollectorNode node, CollectorOptions options, CommandHostOptions commandHost, RuntimeAccountManager runtime, ILoggingAdapter log, CancellationToken cancellationToken)
     {
         if (!commandHost.Enabled)
         {
@@ -50,7 +53,7 @@ public static class RunCommand
         }
 
         var tokens = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<ConnectionTokens>(cancellationToken).ConfigureAwait(false);
-        var context = new CommandContext(node.System, node.Accounts, tokens, options) { Log = CollectorHost.Ring };
+        var context = new CommandContext(node.System, node.Accounts, tokens, options) { Log = CollectorHost.Ring, Runtime = runtime };
         var dispatcher = new CommandDispatcher(
             [new CollectorPalette(), new TokensPalette(), new ClusterPalette(), new ShardPalette(), new ActorPalette(), new LogPalette()],
             context,
@@ -65,6 +68,23 @@ public static class RunCommand
         {
             throw new ConfigurationException($"collector.command-host: cannot listen on {commandHost.Hostname}:{commandHost.Port}: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Opens the node key (<c>collector.secrets.key-file</c>, created on first start) and configures every account
+    /// added at run time from the registry's journal; a key that cannot open a password stops the start naming the file.
+    /// </summary>
+    private static async Task<RuntimeAccountManager> RestoreRuntimeAccountsAsync(CollectorNode node, CollectorOptions options, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(options.ConfigFile)!;
+        var keyFile = options.Hocon.GetString("collector.secrets.key-file", "");
+        var key = NodeKey.LoadOrCreate(string.IsNullOrWhiteSpace(keyFile)
+            ? Path.Combine(CollectorConfigLoader.StateDirectory(options.Hocon, directory, Environment.GetEnvironmentVariable), "node.key")
+            : Path.GetFullPath(keyFile, directory));
+        var registry = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegistry>(cancellationToken).ConfigureAwait(false);
+        var runtime = new RuntimeAccountManager(registry, node.Accounts, key, directory);
+        await runtime.RestoreAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        return runtime;
     }
 
     /// <summary>Completes when this node is Up in its cluster (sharding needs that before it hosts entities).</summary>

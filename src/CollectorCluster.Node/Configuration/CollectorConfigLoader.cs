@@ -115,7 +115,8 @@ public static class CollectorConfigLoader
         }
     }
 
-    private static string StateDirectory(Config config, string directory, Func<string, string?> environment)
+    /// <summary>The node's state directory (journal, node key): <c>collector.state-directory</c>, else the XDG state home.</summary>
+    internal static string StateDirectory(Config config, string directory, Func<string, string?> environment)
     {
         var configured = config.GetString("collector.state-directory", "");
         if (!string.IsNullOrWhiteSpace(configured))

@@ -22,6 +22,7 @@ public static class CollectorAkkaExtensions
           serialization-bindings {
             "{{typeof(CollectorCluster.Core.Events.IAccountEvent).AssemblyQualifiedName}}" = collector-events
             "{{typeof(AccountSnapshot).AssemblyQualifiedName}}" = collector-events
+            "{{typeof(CollectorCluster.Core.Events.IRegistryEvent).AssemblyQualifiedName}}" = collector-events
           }
           serialization-identifiers {
             "{{typeof(AccountEventSerializer).AssemblyQualifiedName}}" = {{AccountEventSerializer.SerializerId}}
@@ -83,6 +84,8 @@ public static class CollectorAkkaExtensions
                 sharding.DefaultShardAllocationStrategy(settings),
                 StopAccount.Instance);
             registry.Register<AccountRegion>(region);
+            // Accounts added at run time (collector add); per node for now, a cluster singleton is the cluster's next step.
+            registry.Register<CollectorCluster.Actors.Registry.AccountRegistry>(system.ActorOf(CollectorCluster.Actors.Registry.AccountRegistry.Props(), "account-registry"));
         });
     }
 }

@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Configuration;
+using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Actors.Registry;
+using CollectorCluster.Core.Accounts;
+using CollectorCluster.Core.Events;
+using CollectorCluster.Node.Configuration;
+using CollectorCluster.Node.Secrets;
+
+namespace CollectorCluster.Node.CommandHost;
+
+/// <summary>
+/// Accounts added and removed while the node runs: turns <c>collector add</c>'s options into the account's HOCON
+/// object (read back by <see cref="AccountConfigParser"/>, the one parser of accounts), seals the password with the
+/// node key, journals both in the <see cref="AccountRegistry"/>, and configures the account's entity. On start,
+/// <see cref="RestoreAsync"/> configures every journaled one again.
+/// </summary>
+public sealed class RuntimeAccountManager
+{
+    /// <summary>Short option names operators type, mapped to the accounts file's keys.</summary>
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["server"] = "pop3-server",
+        ["user"] = "pop3-account",
+        ["tls"] = "ssl",
+        ["every"] = "check-every",
+    };
+
+    private readonly IActorRef _registry;
+    private readonly IActorRef _accounts;
+    private readonly NodeKey _key;
+    private readonly string _configDirectory;
+    private readonly ConcurrentDictionary<string, byte> _ids = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the manager over the node's registry, account region and key.</summary>
+    public RuntimeAccountManager(IActorRef registry, IActorRef accounts, NodeKey key, string configDirectory)
+    {
+        _registry = registry;
+        _accounts = accounts;
+        _key = key;
+        _configDirectory = configDirectory;
+    }
+
+    /// <summary>True when <paramref name="id"/> was added at run time (and not removed).</summary>
+    public bool Contains(string id) => _ids.ContainsKey(id);
+
+    /// <summary>The runtime account ids.</summary>
+    public IReadOnlyCollection<string> Ids => [.. _ids.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>Configures every journaled runtime account; a password the key cannot open stops the start with an error naming the key file.</summary>
+    public async Task<int> RestoreAsync(TimeSpan timeout)
+    {
+        var known = await _registry.Ask<Actors.Registry.RuntimeAccounts>(GetRuntimeAccounts.Instance, timeout).ConfigureAwait(false);
+        var settings = known.Accounts.Select(a => Parse(a.Settings, _key.Open(a.Id, a.Password))).ToList();
+        await Task.WhenAll(settings.Select(s => _accounts.Ask<AccountAck>(new ConfigureAccount(s), timeout))).ConfigureAwait(false);
+        foreach (var s in settings)
+        {
+            _ids[s.Id] = 0;
+        }
+
+        return settings.Count;
+    }
+
+    /// <summary>
+    /// <c>collector add &lt;id&gt; --server host[:port] --user U [--tls none|starttls|implicit] [--mailbox M] [--every 5m] [--KEY VALUE]...</c>
+    /// with the password from collectorctl (<c>--password-stdin</c> / <c>--password-file</c>, never an argument).
+    /// </summary>
+    public async Task<AccountSettings> AddAsync(IReadOnlyList<string> args, Secret? password, IEnumerable<string> fileAccounts, TimeSpan timeout)
+    {
+        const string usage = "usage: collector add <id> --server host[:port] --user U --password-stdin|--password-file F [--tls none|starttls|implicit] [--mailbox maildir:/path] [--every 5m] [--KEY VALUE (accounts-file keys)]";
+        if (args.Count == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
+        {
+            throw new CommandException(usage);
+        }
+
+        var id = args[0];
+        if (fileAccounts.Contains(id, StringComparer.Ordinal))
+        {
+            throw new CommandException($"collector add: account '{id}' is defined in the accounts file; change it there (and reload)");
+        }
+
+        if (Contains(id))
+        {
+            throw new CommandException($"collector add: account '{id}' exists already (collector remove {id} first)");
+        }
+
+        if (password is null || password.Reveal().Length == 0)
+        {
+            throw new CommandException("collector add: no password: give --password-stdin or --password-file F to collectorctl (a password is never a command argument)");
+        }
+
+        var keys = new List<(string Key, string Value)> { ("id", id) };
+        for (var i = 1; i < args.Count; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Count)
+            {
+                throw new CommandException($"collector add: '{args[i]}' needs a value ({usage})");
+            }
+
+            var name = args[i][2..];
+            name = Aliases.GetValueOrDefault(name, name);
+            if (name is "password" or "password-file" or "password-env" or "id")
+            {
+                throw new CommandException($"collector add: --{args[i][2..]} is not accepted here; the password comes from collectorctl's --password-stdin or --password-file");
+            }
+
+            var value = args[++i];
+            if (name == "pop3-server" && value.LastIndexOf(':') is var colon and > 0 && int.TryParse(value[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            {
+                keys.Add(("pop3-server", value[..colon]));
+                keys.Add(("port", port.ToString(CultureInfo.InvariantCulture)));
+            }
+            else
+            {
+                keys.Add((name, value));
+            }
+        }
+
+        var text = Hocon(keys);
+        var settings = Parse(text, password);
+        var added = new RuntimeAccountAdded(id, text, _key.Seal(id, password), DateTimeOffset.UtcNow);
+        await _registry.Ask<Actors.Registry.RuntimeAccounts>(new RegisterRuntimeAccount(added), timeout).ConfigureAwait(false);
+        _ids[id] = 0;
+        await _accounts.Ask<AccountAck>(new ConfigureAccount(settings), timeout).ConfigureAwait(false);
+        return settings;
+    }
+
+    /// <summary>
+    /// Forgets a runtime account: journaled in the registry, and its entity disabled for the rest of this run (after a
+    /// restart it is not configured at all). Its collection history stays in its own journal.
+    /// </summary>
+    public async Task RemoveAsync(string id, AccountSettings? current, TimeSpan timeout)
+    {
+        if (!Contains(id))
+        {
+            throw new CommandException($"collector remove: '{id}' is not an account added at run time (accounts-file accounts are removed from the file)");
+        }
+
+        await _registry.Ask<Actors.Registry.RuntimeAccounts>(new UnregisterRuntimeAccount(id, DateTimeOffset.UtcNow), timeout).ConfigureAwait(false);
+        _ids.TryRemove(id, out _);
+        if (current is not null)
+        {
+            await _accounts.Ask<AccountAck>(new ConfigureAccount(current with { Enabled = false }), timeout).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The settings of a runtime account as last journaled (password opened), or null.</summary>
+    public async Task<AccountSettings?> SettingsAsync(string id, TimeSpan timeout)
+    {
+        var known = await _registry.Ask<Actors.Registry.RuntimeAccounts>(GetRuntimeAccounts.Instance, timeout).ConfigureAwait(false);
+        return known.Accounts.FirstOrDefault(a => a.Id == id) is { } a ? Parse(a.Settings, _key.Open(a.Id, a.Password)) : null;
+    }
+
+    /// <summary>The account's HOCON object: every value a JSON string (valid HOCON), numbers and switches bare.</summary>
+    private static string Hocon(IEnumerable<(string Key, string Value)> keys)
+    {
+        var text = new StringBuilder("{ ");
+        foreach (var (key, value) in keys)
+        {
+            if (key.Length == 0 || !key.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            {
+                throw new CommandException($"collector add: '--{key}' is not an account key");
+            }
+
+            var bare = value.Length > 0 && (value.All(char.IsAsciiDigit) || value is "on" or "off" or "true" or "false");
+            text.Append(key).Append(" = ").Append(bare ? value : JsonSerializer.Serialize(value)).Append(", ");
+        }
+
+        return text.Append('}').ToString();
+    }
+
+    /// <summary>Reads the account with <see cref="AccountConfigParser"/>, the password added for the parse only.</summary>
+    private AccountSettings Parse(string settings, Secret password)
+    {
+        var withPassword = settings[..settings.LastIndexOf('}')] + "password = " + JsonSerializer.Serialize(password.Reveal()) + " }";
+        try
+        {
+            var config = ConfigurationFactory.ParseString("accounts = [ " + withPassword + " ]");
+            return AccountConfigParser.Parse(config.GetValue("accounts"), _configDirectory, _ => null).Single();
+        }
+        catch (Configuration.ConfigurationException e)
+        {
+            throw new CommandException("collector add: " + e.Message.Replace(password.Reveal(), Secret.Redacted, StringComparison.Ordinal));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not CommandException)
+        {
+            // The parser's own messages never quote values, but be sure a password cannot travel in one.
+            throw new CommandException("collector add: the account's settings are not valid: " + e.Message.Replace(password.Reveal(), Secret.Redacted, StringComparison.Ordinal));
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text;
+using CollectorCluster.Testing;
+
+namespace CollectorCluster.IntegrationTests;
+
+/// <summary>
+/// Accounts added and removed while <c>collector run</c> runs, through collectorctl: the added account collects,
+/// survives a restart (its password sealed with the node key, never in the journal, logs or output), and a
+/// removed one stops; a wrong key file stops the start naming the file.
+/// </summary>
+public sealed class RuntimeAccountTests(DovecotFixture fixture) : IDisposable
+{
+    private readonly CollectorWorkspace node = new();
+    private readonly List<CollectorProcess> daemons = [];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private DovecotServer Server => fixture.Server;
+
+    [Fact]
+    public async Task Add_collects_survives_a_restart_sealed_and_remove_stops_it()
+    {
+        var fileUser = await Server.CreateUserAsync("rtf", Ct);
+        var added = await Server.CreateUserAsync("rta", Ct);
+        var messages = Enumerable.Range(0, 3).Select(i => MessageFactory.Create(1200 + (i * 100), 600 + i)).ToList();
+        messages.ForEach(m => Server.DropMessage(added.Name, m));
+        node.WriteNodeFile(new AccountSpec("file", fileUser, Server.PlainPort) { Extra = "      check-every = 24h" });
+        var port = PortAllocator.Reserve();
+        File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port.ToString(CultureInfo.InvariantCulture)}\n");
+        var at = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        var daemon = Start();
+        await CtlClient.WaitForCommandHostAsync(daemon, at);
+        var keyFile = Path.Combine(node.Root, "state", "node.key");
+        Assert.True(File.Exists(keyFile));
+        Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(keyFile) == (UnixFileMode.UserRead | UnixFileMode.UserWrite));
+
+        string[] add =
+        [
+            at, "collector", "add", "extra", "--server", $"127.0.0.1:{Server.PlainPort.ToString(CultureInfo.InvariantCulture)}", "--user", added.Name,
+            "--tls", "none", "--mailbox", $"maildir:{node.Maildir}", "--every", "24h", "--leave-mail-on-server", "on", "--password-stdin",
+        ];
+        var result = await WithStdinAsync(add, added.Password + "\n");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("extra: added (", result.Output);
+        Assert.Contains("2 account(s)", (await CtlClient.RunAsync(at, "collector", "list")).Output);
+        var collect = await CtlClient.RunAsync(at, "collector", "collect", "extra");
+        Assert.True(collect.ExitCode == 0, collect.ToString());
+        Assert.Contains("collected 3", collect.Output);
+        node.AssertHoldsExactly(messages);
+
+        // Refusals: an existing id, an accounts-file id, no password, an unknown key (named by the accounts parser).
+        Assert.Contains("exists already", (await WithStdinAsync(add, added.Password + "\n")).Error);
+        Assert.Contains("is defined in the accounts file", (await WithStdinAsync([at, "collector", "add", "file", "--server", "h", "--user", "u", "--password-stdin"], "pw\n")).Error);
+        var noPassword = await CtlClient.RunAsync(at, "collector", "add", "other", "--server", "h", "--user", "u");
+        Assert.Equal(1, noPassword.ExitCode);
+        Assert.Contains("no password", noPassword.Error);
+        var badKey = await WithStdinAsync([at, "collector", "add", "other", "--server", "h", "--user", "u", "--mailbox", $"maildir:{node.Maildir}", "--colour", "red", "--password-stdin"], "pw-other\n");
+        Assert.Equal(1, badKey.ExitCode);
+        Assert.Contains("colour", badKey.Error);
+        Assert.DoesNotContain("pw-other", badKey.Error + badKey.Output);
+
+        await RestartAsync(daemon, at);
+        daemon = daemons[^1];
+        var more = MessageFactory.Create(1500, 700);
+        Server.DropMessage(added.Name, more);
+        messages.Add(more);
+        var again = await CtlClient.RunAsync(at, "collector", "collect", "extra");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("collected 1", again.Output);
+        node.AssertHoldsExactly(messages);
+
+        var preview = await CtlClient.RunAsync(at, "collector", "remove", "extra");
+        Assert.Contains("add --yes to remove", preview.Output);
+        Assert.Contains("is defined in the accounts file", (await CtlClient.RunAsync(at, "collector", "remove", "file", "--yes")).Error);
+        var remove = await CtlClient.RunAsync(at, "collector", "remove", "extra", "--yes");
+        Assert.True(remove.ExitCode == 0, remove.ToString());
+        Assert.Contains("unknown account 'extra'", (await CtlClient.RunAsync(at, "collector", "collect", "extra")).Error);
+
+        var stopped = await RestartAsync(daemon, at);
+        Assert.Contains("unknown account 'extra'", (await CtlClient.RunAsync(at, "collector", "show", "extra")).Error);
+        daemons[^1].Terminate();
+        var last = await daemons[^1].WaitAsync(TimeSpan.FromSeconds(90), Ct);
+        Assert.Equal(0, last.ExitCode);
+
+        // The password never reached the journal (SQLite file and WAL), the logs or any output.
+        var secret = Encoding.UTF8.GetBytes(added.Password);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(node.Root, "state")))
+        {
+            Assert.True(File.ReadAllBytes(file).AsSpan().IndexOf(secret) < 0, $"{file} holds the password");
+        }
+
+        Assert.DoesNotContain(added.Password, stopped.Error + stopped.Output + last.Error + last.Output);
+        Assert.Contains("RuntimeAccountAdded.v1", Encoding.UTF8.GetString(File.ReadAllBytes(node.JournalFile)) + ReadWal());
+
+        // A different key file cannot open the sealed password... of a runtime account that still exists: add one, swap the key.
+        daemon = Start();
+        await CtlClient.WaitForCommandHostAsync(daemon, at);
+        Assert.Equal(0, (await WithStdinAsync([.. add.Take(3), "again", .. add.Skip(4)], added.Password + "\n")).ExitCode);
+        daemon.Terminate();
+        Assert.Equal(0, (await daemon.WaitAsync(TimeSpan.FromSeconds(90), Ct)).ExitCode);
+        File.Delete(keyFile);
+        File.WriteAllText(keyFile, Convert.ToBase64String(new byte[32]) + "\n");
+        var refused = await Start().WaitAsync(TimeSpan.FromSeconds(90), Ct);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains($"the password of account 'again' cannot be opened with the key in {keyFile}", refused.Error + refused.Output);
+    }
+
+    public void Dispose()
+    {
+        daemons.ForEach(d => d.Dispose());
+        node.Dispose();
+    }
+
+    private string ReadWal() => File.Exists(node.JournalFile + "-wal") ? Encoding.UTF8.GetString(File.ReadAllBytes(node.JournalFile + "-wal")) : "";
+
+    private CollectorProcess Start()
+    {
+        var daemon = node.StartProcess("run", "--config", node.NodeFile);
+        daemons.Add(daemon);
+        return daemon;
+    }
+
+    private async Task<OnceResult> RestartAsync(CollectorProcess daemon, string at)
+    {
+        daemon.Terminate();
+        var stopped = await daemon.WaitAsync(TimeSpan.FromSeconds(90), Ct);
+        Assert.True(stopped.ExitCode == 0, stopped.ToString());
+        await CtlClient.WaitForCommandHostAsync(Start(), at);
+        return stopped;
+    }
+
+    private static async Task<OnceResult> WithStdinAsync(string[] arguments, string stdin)
+    {
+        using var process = CtlClient.Start(arguments, null);
+        await process.StandardInput.WriteAsync(stdin.AsMemory(), Ct);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var error = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        return new OnceResult(process.ExitCode, await output, await error);
+    }
+}

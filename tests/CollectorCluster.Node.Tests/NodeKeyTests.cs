@@ -1,0 +1,71 @@
+using CollectorCluster.Core.Accounts;
+using CollectorCluster.Node.Configuration;
+using CollectorCluster.Node.Secrets;
+
+namespace CollectorCluster.Node.Tests;
+
+/// <summary>The node key: created 0600 once, seals passwords per account, and refuses a wrong key or a tampered entry by naming the file.</summary>
+public sealed class NodeKeyTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cc-key-").FullName;
+
+    [Fact]
+    public void First_start_creates_a_0600_key_file_that_later_starts_reuse()
+    {
+        var path = Path.Combine(_dir, "sub", "node.key");
+        var key = NodeKey.LoadOrCreate(path);
+        Assert.True(File.Exists(path));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+
+        Assert.Equal(32, Convert.FromBase64String(File.ReadAllText(path).Trim()).Length);
+        var sealedPassword = key.Seal("fred", new Secret("pässwörd-1"));
+        Assert.Equal("pässwörd-1", NodeKey.LoadOrCreate(path).Open("fred", sealedPassword).Reveal());
+    }
+
+    [Fact]
+    public void Sealing_never_shows_the_password_and_differs_every_time()
+    {
+        var key = NodeKey.LoadOrCreate(Path.Combine(_dir, "node.key"));
+        var a = key.Seal("fred", new Secret("hunter2-hunter2"));
+        var b = key.Seal("fred", new Secret("hunter2-hunter2"));
+        Assert.NotEqual(a, b);
+        Assert.DoesNotContain("hunter2", a.ToString());
+        Assert.DoesNotContain("hunter2", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(a.Ciphertext)));
+    }
+
+    [Fact]
+    public void A_wrong_key_another_account_or_a_tampered_entry_is_a_clear_error_naming_the_key_file()
+    {
+        var path = Path.Combine(_dir, "node.key");
+        var sealedPassword = NodeKey.LoadOrCreate(path).Seal("fred", new Secret("secret-pw"));
+        var otherPath = Path.Combine(_dir, "other.key");
+        var other = NodeKey.LoadOrCreate(otherPath);
+        var wrongKey = Assert.Throws<ConfigurationException>(() => other.Open("fred", sealedPassword));
+        Assert.Contains(otherPath, wrongKey.Message);
+        Assert.Contains("'fred'", wrongKey.Message);
+        Assert.DoesNotContain("secret-pw", wrongKey.ToString());
+        var key = NodeKey.LoadOrCreate(path);
+        Assert.Throws<ConfigurationException>(() => key.Open("barney", sealedPassword));
+        var bytes = Convert.FromBase64String(sealedPassword.Ciphertext);
+        bytes[0] ^= 1;
+        Assert.Throws<ConfigurationException>(() => key.Open("fred", sealedPassword with { Ciphertext = Convert.ToBase64String(bytes) }));
+        Assert.Throws<ConfigurationException>(() => key.Open("fred", sealedPassword with { Nonce = "not base64!" }));
+    }
+
+    [Theory]
+    [InlineData("not a key at all")]
+    [InlineData("c2hvcnQ=")]
+    public void A_malformed_key_file_is_refused_naming_it(string content)
+    {
+        var path = Path.Combine(_dir, "bad.key");
+        File.WriteAllText(path, content);
+        var e = Assert.Throws<ConfigurationException>(() => NodeKey.LoadOrCreate(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("collector.secrets.key-file", e.Message);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

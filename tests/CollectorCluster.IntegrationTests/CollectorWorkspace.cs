@@ -270,6 +270,13 @@ internal sealed class CollectorProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>SIGHUP, as an operator asks a daemon to reload its configuration.</summary>
+    public void Hangup()
+    {
+        using var kill = Process.Start("kill", ["-HUP", process.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>kill -9 of the whole tree (dotnet host and the app are one process; children too if any).</summary>
     public async Task KillHardAsync()
     {

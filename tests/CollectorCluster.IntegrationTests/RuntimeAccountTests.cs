@@ -106,10 +106,73 @@ public sealed class RuntimeAccountTests(DovecotFixture fixture) : IDisposable
         Assert.Contains($"the password of account 'again' cannot be opened with the key in {keyFile}", refused.Error + refused.Output);
     }
 
+    [Fact]
+    public async Task Sighup_reconciles_the_accounts_file_and_leaves_runtime_accounts_alone()
+    {
+        var users = new List<TestMailUser>();
+        for (var i = 0; i < 4; i++)
+        {
+            users.Add(await Server.CreateUserAsync("hup", Ct));
+        }
+
+        var port = PortAllocator.Reserve();
+        var at = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        void Write(params AccountSpec[] accounts)
+        {
+            node.WriteNodeFile(accounts);
+            File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port.ToString(CultureInfo.InvariantCulture)}\n");
+        }
+
+        AccountSpec Spec(string id, int user, string every = "24h") => new(id, users[user], Server.PlainPort) { Extra = $"      check-every = {every}" };
+        Write(Spec("a", 0), Spec("b", 1));
+        var daemon = Start();
+        await CtlClient.WaitForCommandHostAsync(daemon, at);
+        string[] add = [at, "collector", "add", "extra", "--server", $"127.0.0.1:{Server.PlainPort.ToString(CultureInfo.InvariantCulture)}", "--user", users[3].Name, "--mailbox", $"maildir:{node.Maildir}", "--every", "24h", "--password-stdin"];
+        Assert.Equal(0, (await WithStdinAsync(add, users[3].Password + "\n")).ExitCode);
+
+        // b leaves the file, c arrives, a changes its interval.
+        Write(Spec("a", 0, "12h"), Spec("c", 2));
+        daemon.Hangup();
+        var reloaded = await WaitForLogAsync(at, "Reloaded ");
+        Assert.Contains("1 added (c), 1 changed (a), 1 removed (b)", reloaded);
+        var list = await CtlClient.RunAsync(at, "collector", "list");
+        Assert.Contains("c | ", list.Output);
+        Assert.Contains("extra | ", list.Output);
+        Assert.Contains("unknown account 'b'", (await CtlClient.RunAsync(at, "collector", "show", "b")).Error);
+        var collectC = await CtlClient.RunAsync(at, "collector", "collect", "c");
+        Assert.True(collectC.ExitCode == 0, collectC.ToString());
+        Assert.Equal(0, (await CtlClient.RunAsync(at, "collector", "collect", "extra")).ExitCode);
+
+        // A file that no longer loads changes nothing.
+        File.WriteAllText(node.NodeFile, "collector { accounts = [ { id = broken } ] }\n");
+        daemon.Hangup();
+        Assert.Contains("refused, the running accounts stay", await WaitForLogAsync(at, "Reload of "));
+        Assert.Contains("c | ", (await CtlClient.RunAsync(at, "collector", "list")).Output);
+        daemon.Terminate();
+        var stopped = await daemon.WaitAsync(TimeSpan.FromSeconds(90), Ct);
+        Assert.Equal(0, stopped.ExitCode);
+        Assert.All(users, u => Assert.DoesNotContain(u.Password, stopped.Error + stopped.Output));
+    }
+
     public void Dispose()
     {
         daemons.ForEach(d => d.Dispose());
         node.Dispose();
+    }
+
+    /// <summary>Follows the node's log (log tail --follow) until a line contains <paramref name="text"/>.</summary>
+    private static async Task<string> WaitForLogAsync(string at, string text)
+    {
+        using var follower = CtlClient.Start([at, "log", "tail", "-n", "50", "--follow"], null);
+        try
+        {
+            var seen = await CtlClient.ReadUntilAsync(follower, text);
+            return seen.Split('\n').Last(l => l.Contains(text, StringComparison.Ordinal));
+        }
+        finally
+        {
+            follower.Kill();
+        }
     }
 
     private string ReadWal() => File.Exists(node.JournalFile + "-wal") ? Encoding.UTF8.GetString(File.ReadAllBytes(node.JournalFile + "-wal")) : "";

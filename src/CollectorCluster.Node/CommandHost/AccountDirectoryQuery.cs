@@ -23,7 +23,7 @@ public static class AccountDirectoryQuery
             return [.. ids];
         }
 
-        ids.UnionWith(context.Options.Accounts.Select(a => a.Id));
+        ids.UnionWith(context.FileAccounts.Select(a => a.Id));
         var cluster = Cluster.Get(context.System);
         var others = cluster.State.Members.Where(m => m.Status == MemberStatus.Up && m.Address != cluster.SelfAddress).ToList();
         var remote = await Task.WhenAll(others.Select(async m =>

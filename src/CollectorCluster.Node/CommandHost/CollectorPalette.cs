@@ -178,7 +178,7 @@ public sealed class CollectorPalette : ICommandPalette
     private static async Task<CommandResponse> CollectAllAsync(CommandContext context)
     {
         // The configured accounts: an entity remembered from an older configuration has nothing to collect with.
-        var ids = context.Options.Accounts.Select(a => a.Id).Concat(context.Runtime?.Ids ?? []).ToList();
+        var ids = context.FileAccounts.Select(a => a.Id).Concat(context.Runtime?.Ids ?? []).ToList();
         var total = ids.Count;
         var done = 0;
         using var frames = new SemaphoreSlim(1, 1);
@@ -259,7 +259,7 @@ public sealed class CollectorPalette : ICommandPalette
 
     private static async Task<CommandResponse> AddAsync(List<string> args, CommandContext context)
     {
-        var settings = await Runtime(context).AddAsync(args, context.Password, context.Options.Accounts.Select(a => a.Id), CommandContext.AskTimeout).ConfigureAwait(false);
+        var settings = await Runtime(context).AddAsync(args, context.Password, context.FileAccounts.Select(a => a.Id), CommandContext.AskTimeout).ConfigureAwait(false);
         var line = $"{settings.Id}: added ({settings.Address}, every {settings.CheckEvery}, into {settings.Mailbox}); password sealed with the node key";
         return CommandResponse.Success([line], new JsonObject { ["id"] = settings.Id, ["address"] = settings.Address, ["mailbox"] = settings.Mailbox });
     }
@@ -270,7 +270,7 @@ public sealed class CollectorPalette : ICommandPalette
         var yes = args.Remove("--yes");
         var id = args.Count == 1 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : throw new CommandException(usage);
         var runtime = Runtime(context);
-        if (context.Options.Accounts.Any(a => a.Id == id))
+        if (context.FileAccounts.Any(a => a.Id == id))
         {
             throw new CommandException($"collector remove: '{id}' is defined in the accounts file; remove it there (and reload)");
         }

@@ -17,6 +17,12 @@ public sealed record CommandContext(ActorSystem System, IActorRef Accounts, IAct
     /// <summary>How long <c>collector collect</c> waits for the session to end.</summary>
     public static readonly TimeSpan CollectTimeout = TimeSpan.FromMinutes(30);
 
+    /// <summary>The accounts file as last (re)loaded; null: the accounts loaded at start (<see cref="Options"/>).</summary>
+    public AccountsFile? File { get; init; }
+
+    /// <summary>The accounts of the file now.</summary>
+    public IReadOnlyList<CollectorCluster.Core.Accounts.AccountSettings> FileAccounts => File?.Current ?? Options.Accounts;
+
     /// <summary>Accounts added at run time; null where the node offers no runtime management.</summary>
     public RuntimeAccountManager? Runtime { get; init; }
 
@@ -37,5 +43,5 @@ public sealed record CommandContext(ActorSystem System, IActorRef Accounts, IAct
 
     /// <summary>Fails with a clear message unless the id is one of this node's configured accounts (asking the region would wake an empty entity).</summary>
     public string RequireAccount(string id) =>
-        Options.Accounts.Any(a => a.Id == id) || Runtime?.Contains(id) == true ? id : throw new CommandException($"unknown account '{id}' (collector list shows the accounts)");
+        FileAccounts.Any(a => a.Id == id) || Runtime?.Contains(id) == true ? id : throw new CommandException($"unknown account '{id}' (collector list shows the accounts)");
 }

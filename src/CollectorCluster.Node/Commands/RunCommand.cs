@@ -36,7 +36,14 @@ public static class RunCommand
 
         var runtime = await RestoreRuntimeAccountsAsync(node, options, cancellationToken).ConfigureAwait(false);
         log.Info("Collector node {0} up with {1} account(s) from {2} and {3} added at run time; journal: {4}", system.Name, options.Accounts.Count, options.ConfigFile, runtime.Ids.Count, options.Journal.Provider);
-        await using (var server = await StartCommandHostAsync(node, options, commandHost, runtime, log, cancellationToken).ConfigureAwait(false))
+        // SIGHUP reloads the accounts file (as daemons do); the handler only starts the reload.
+        var file = new AccountsFile(options.ConfigFile, options.Accounts, region, log);
+        using var hangup = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, signal =>
+        {
+            signal.Cancel = true;
+            _ = file.ReloadAsync(TimeSpan.FromSeconds(60));
+        });
+        await using (var server = await StartCommandHostAsync(node, options, commandHost, runtime, file, log, cancellationToken).ConfigureAwait(false))
         {
             await node.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -45,7 +52,7 @@ public static class RunCommand
     }
 
     /// <summary>Starts the operator command host (collectorctl's endpoint) once the accounts are configured; null when disabled.</summary>
-    private static async Task<CommandServer?> StartCommandHostAsync(CollectorNode node, CollectorOptions options, CommandHostOptions commandHost, RuntimeAccountManager runtime, ILoggingAdapter log, CancellationToken cancellationToken)
+    private static async Task<CommandServer?> StartCommandHostAsync(CollectorNode node, CollectorOptions options, CommandHostOptions commandHost, RuntimeAccountManager runtime, AccountsFile file, ILoggingAdapter log, CancellationToken cancellationToken)
     {
         if (!commandHost.Enabled)
         {
@@ -53,7 +60,7 @@ public static class RunCommand
         }
 
         var tokens = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<ConnectionTokens>(cancellationToken).ConfigureAwait(false);
-        var context = new CommandContext(node.System, node.Accounts, tokens, options) { Log = CollectorHost.Ring, Runtime = runtime };
+        var context = new CommandContext(node.System, node.Accounts, tokens, options) { Log = CollectorHost.Ring, Runtime = runtime, File = file };
         var dispatcher = new CommandDispatcher(
             [new CollectorPalette(), new TokensPalette(), new ClusterPalette(), new ShardPalette(), new ActorPalette(), new LogPalette()],
             context,

@@ -70,6 +70,20 @@ public sealed class RuntimeAccountTests(DovecotFixture fixture) : IDisposable
         Assert.Contains("collected 1", again.Output);
         node.AssertHoldsExactly(messages);
 
+        // Edit keeps the other settings (and the sealed password); disable/enable are edits of "enabled".
+        var edit = await CtlClient.RunAsync(at, "collector", "edit", "extra", "--every", "2h");
+        Assert.True(edit.ExitCode == 0, edit.ToString());
+        Assert.Contains("extra: updated (", edit.Output);
+        Assert.Contains("every 02:00:00", edit.Output);
+        Assert.Contains("enabled)", edit.Output);
+        Assert.Contains("disabled)", (await CtlClient.RunAsync(at, "collector", "disable", "extra")).Output);
+        Assert.Contains("account is disabled", (await CtlClient.RunAsync(at, "collector", "collect", "extra")).Error);
+        Assert.Contains("enabled)", (await CtlClient.RunAsync(at, "collector", "enable", "extra")).Output);
+        Assert.Contains("collected 0", (await CtlClient.RunAsync(at, "collector", "collect", "extra")).Output);
+        Assert.Contains("is defined in the accounts file", (await CtlClient.RunAsync(at, "collector", "edit", "file", "--every", "1h")).Error);
+        Assert.Contains("unknown account 'nosuch'", (await CtlClient.RunAsync(at, "collector", "edit", "nosuch", "--every", "1h")).Error);
+        Assert.Contains("is not accepted here", (await CtlClient.RunAsync(at, "collector", "edit", "extra", "--password", "x")).Error);
+
         var preview = await CtlClient.RunAsync(at, "collector", "remove", "extra");
         Assert.Contains("add --yes to remove", preview.Output);
         Assert.Contains("is defined in the accounts file", (await CtlClient.RunAsync(at, "collector", "remove", "file", "--yes")).Error);

@@ -26,6 +26,9 @@ public sealed class CollectorPalette : ICommandPalette
         "collector pause <id>",
         "collector resume <id>",
         "collector add <id> --server host[:port] --user U --password-stdin|--password-file F [--tls none|starttls|implicit] [--mailbox maildir:/path] [--every 5m]",
+        "collector edit <id> --KEY VALUE... [--password-stdin|--password-file F]",
+        "collector disable <id>",
+        "collector enable <id>",
         "collector remove <id> [--yes]",
     ];
 
@@ -47,6 +50,10 @@ public sealed class CollectorPalette : ICommandPalette
             "resume" => await PauseAsync(Expect(args, 1, "collector resume <id>")[0], paused: false, context).ConfigureAwait(false),
             "add" => await AddAsync(args, context).ConfigureAwait(false),
             "remove" => await RemoveAsync(args, context).ConfigureAwait(false),
+            "edit" when args.Count > 0 => await EditAsync(args[0], args.Skip(1).ToList(), context).ConfigureAwait(false),
+            "edit" => throw new CommandException("usage: collector edit <id> --KEY VALUE... [--password-stdin|--password-file F]"),
+            "disable" => await EditAsync(Expect(args, 1, "collector disable <id>")[0], ["--enabled", "off"], context).ConfigureAwait(false),
+            "enable" => await EditAsync(Expect(args, 1, "collector enable <id>")[0], ["--enabled", "on"], context).ConfigureAwait(false),
             _ => throw new CommandException($"unknown command 'collector {verb}' (help lists the commands)"),
         };
     }
@@ -262,6 +269,13 @@ public sealed class CollectorPalette : ICommandPalette
         var settings = await Runtime(context).AddAsync(args, context.Password, context.FileAccounts.Select(a => a.Id), CommandContext.AskTimeout).ConfigureAwait(false);
         var line = $"{settings.Id}: added ({settings.Address}, every {settings.CheckEvery}, into {settings.Mailbox}); password sealed with the node key";
         return CommandResponse.Success([line], new JsonObject { ["id"] = settings.Id, ["address"] = settings.Address, ["mailbox"] = settings.Mailbox });
+    }
+
+    private static async Task<CommandResponse> EditAsync(string id, List<string> options, CommandContext context)
+    {
+        var s = await Runtime(context).EditAsync(id, options, context.Password, context.FileAccounts.Select(a => a.Id), CommandContext.AskTimeout).ConfigureAwait(false);
+        var line = $"{s.Id}: updated ({s.Address}, every {s.CheckEvery}, into {s.Mailbox}, {(s.Enabled ? "enabled" : "disabled")})";
+        return CommandResponse.Success([line], new JsonObject { ["id"] = s.Id, ["address"] = s.Address, ["enabled"] = s.Enabled });
     }
 
     private static async Task<CommandResponse> RemoveAsync(List<string> args, CommandContext context)

@@ -94,18 +94,63 @@ public sealed class RuntimeAccountManager
         }
 
         var keys = new List<(string Key, string Value)> { ("id", id) };
+        keys.AddRange(Options(args, usage));
+        var text = Hocon(keys);
+        var settings = Parse(text, password);
+        var added = new RuntimeAccountAdded(id, text, _key.Seal(id, password), DateTimeOffset.UtcNow);
+        await _registry.Ask<Actors.Registry.RuntimeAccounts>(new RegisterRuntimeAccount(added), timeout).ConfigureAwait(false);
+        _ids[id] = 0;
+        await _accounts.Ask<AccountAck>(new ConfigureAccount(settings), timeout).ConfigureAwait(false);
+        return settings;
+    }
+
+    /// <summary>
+    /// <c>collector edit &lt;id&gt; --KEY VALUE...</c> (and <c>disable</c>/<c>enable</c>, which set <c>enabled</c>): changes
+    /// settings of a runtime account, keeping the others; a new password only with collectorctl's --password-stdin/-file.
+    /// </summary>
+    public async Task<AccountSettings> EditAsync(string id, IReadOnlyList<string> options, Secret? password, IEnumerable<string> fileAccounts, TimeSpan timeout)
+    {
+        const string usage = "usage: collector edit <id> --KEY VALUE... [--password-stdin|--password-file F]";
+        if (fileAccounts.Contains(id, StringComparer.Ordinal))
+        {
+            throw new CommandException($"collector edit: account '{id}' is defined in the accounts file; change it there (and reload with SIGHUP)");
+        }
+
+        var known = await _registry.Ask<Actors.Registry.RuntimeAccounts>(GetRuntimeAccounts.Instance, timeout).ConfigureAwait(false);
+        var current = known.Accounts.FirstOrDefault(a => a.Id == id) ?? throw new CommandException($"unknown account '{id}' (collector list shows the accounts)");
+        var changes = Options(["edit", .. options], usage);
+        if (changes.Count == 0 && password is null)
+        {
+            throw new CommandException(usage);
+        }
+
+        var root = ConfigurationFactory.ParseString(current.Settings).Root.GetObject();
+        var keys = root.Items.Select(kv => (kv.Key, kv.Value.GetString())).Where(kv => changes.All(c => c.Key != kv.Key)).Concat(changes).ToList();
+        var text = Hocon(keys);
+        var secret = password is { } p && p.Reveal().Length > 0 ? p : _key.Open(id, current.Password);
+        var settings = Parse(text, secret);
+        var edited = new RuntimeAccountAdded(id, text, _key.Seal(id, secret), DateTimeOffset.UtcNow);
+        await _registry.Ask<Actors.Registry.RuntimeAccounts>(new RegisterRuntimeAccount(edited), timeout).ConfigureAwait(false);
+        await _accounts.Ask<AccountAck>(new ConfigureAccount(settings), timeout).ConfigureAwait(false);
+        return settings;
+    }
+
+    /// <summary>The <c>--KEY VALUE</c> pairs after the id (<c>args[0]</c>), aliases mapped, <c>host:port</c> split; password keys refused.</summary>
+    private static List<(string Key, string Value)> Options(IReadOnlyList<string> args, string usage)
+    {
+        var keys = new List<(string Key, string Value)>();
         for (var i = 1; i < args.Count; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Count)
             {
-                throw new CommandException($"collector add: '{args[i]}' needs a value ({usage})");
+                throw new CommandException($"collector: '{args[i]}' needs a value ({usage})");
             }
 
             var name = args[i][2..];
             name = Aliases.GetValueOrDefault(name, name);
             if (name is "password" or "password-file" or "password-env" or "id")
             {
-                throw new CommandException($"collector add: --{args[i][2..]} is not accepted here; the password comes from collectorctl's --password-stdin or --password-file");
+                throw new CommandException($"collector: --{args[i][2..]} is not accepted here; the password comes from collectorctl's --password-stdin or --password-file, the id cannot change");
             }
 
             var value = args[++i];
@@ -120,13 +165,7 @@ public sealed class RuntimeAccountManager
             }
         }
 
-        var text = Hocon(keys);
-        var settings = Parse(text, password);
-        var added = new RuntimeAccountAdded(id, text, _key.Seal(id, password), DateTimeOffset.UtcNow);
-        await _registry.Ask<Actors.Registry.RuntimeAccounts>(new RegisterRuntimeAccount(added), timeout).ConfigureAwait(false);
-        _ids[id] = 0;
-        await _accounts.Ask<AccountAck>(new ConfigureAccount(settings), timeout).ConfigureAwait(false);
-        return settings;
+        return keys;
     }
 
     /// <summary>

@@ -7,8 +7,7 @@ namespace CollectorCluster.Actors.Registry;
 
 /// <summary>
 /// The journal of accounts added at run time (persistence id <c>account-registry</c>): which exist, their
-/// settings and sealed passwords. One per node over the node's journal; in a cluster it belongs in a cluster
-/// singleton over the shared journal (not wired yet).
+/// settings and sealed passwords. The node runs it as a cluster singleton, so a cluster has one over the shared journal.
 /// </summary>
 public sealed class AccountRegistry : ReceivePersistentActor
 {

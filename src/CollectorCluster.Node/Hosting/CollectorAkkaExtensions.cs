@@ -84,8 +84,14 @@ public static class CollectorAkkaExtensions
                 sharding.DefaultShardAllocationStrategy(settings),
                 StopAccount.Instance);
             registry.Register<AccountRegion>(region);
-            // Accounts added at run time (collector add); per node for now, a cluster singleton is the cluster's next step.
-            registry.Register<CollectorCluster.Actors.Registry.AccountRegistry>(system.ActorOf(CollectorCluster.Actors.Registry.AccountRegistry.Props(), "account-registry"));
+            // Accounts added at run time (collector add): one registry for the whole cluster, a singleton over the shared journal.
+            system.ActorOf(
+                Akka.Cluster.Tools.Singleton.ClusterSingletonManager.Props(
+                    CollectorCluster.Actors.Registry.AccountRegistry.Props(), PoisonPill.Instance, Akka.Cluster.Tools.Singleton.ClusterSingletonManagerSettings.Create(system)),
+                "account-registry");
+            registry.Register<CollectorCluster.Actors.Registry.AccountRegistry>(system.ActorOf(
+                Akka.Cluster.Tools.Singleton.ClusterSingletonProxy.Props("/user/account-registry", Akka.Cluster.Tools.Singleton.ClusterSingletonProxySettings.Create(system)),
+                "account-registry-proxy"));
         });
     }
 }

@@ -25,7 +25,7 @@ public sealed class ActorConnectionLeases : IConnectionLeases
         try
         {
             var id = await granted.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return new Lease(system, tokens, holder, id);
+            return new Lease(holder, id);
         }
         catch
         {
@@ -35,7 +35,8 @@ public sealed class ActorConnectionLeases : IConnectionLeases
         }
     }
 
-    private sealed class Lease(ActorSystem system, IActorRef tokens, IActorRef holder, long id) : IConnectionLease
+    /// <summary>Both messages go through the holder, which knows the server's tokens actor that granted the lease.</summary>
+    private sealed class Lease(IActorRef holder, long id) : IConnectionLease
     {
         private int _connected;
         private int _released;
@@ -44,7 +45,7 @@ public sealed class ActorConnectionLeases : IConnectionLeases
         {
             if (Interlocked.Exchange(ref _connected, 1) == 0 && Volatile.Read(ref _released) == 0)
             {
-                tokens.Tell(new LeaseConnected(id), holder);
+                holder.Tell(new LeaseConnected(id));
             }
         }
 
@@ -52,8 +53,7 @@ public sealed class ActorConnectionLeases : IConnectionLeases
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                tokens.Tell(new ReleaseLease(id), holder);
-                system.Stop(holder);
+                holder.Tell(new ReleaseLease(id)); // the holder passes it on, then stops
             }
         }
     }

@@ -3,14 +3,16 @@ using Akka.Actor;
 namespace CollectorCluster.Actors.Tokens;
 
 /// <summary>
-/// Stands for one waiting or connected session towards <see cref="ConnectionTokens"/>: it sends the request and
-/// receives the grant, and its life is the lease's life. Stopping it (release, cancelled wait, or a session that
-/// vanished) is what DeathWatch turns into the slot coming back.
+/// Stands for one waiting or connected session towards the connection tokens: it sends the request (through the
+/// router) and receives the grant from its server's tokens actor, and its life is the lease's life. The session's
+/// <see cref="LeaseConnected"/> and <see cref="ReleaseLease"/> come here and are passed to that actor; stopping
+/// the holder (release, cancelled wait, or a session that vanished) is what DeathWatch turns into the slot coming back.
 /// </summary>
 public sealed class LeaseHolder : ReceiveActor
 {
     private readonly IActorRef _tokens;
     private readonly RequestLease _request;
+    private IActorRef? _grantor;
 
     /// <summary>Creates a holder that completes <paramref name="granted"/> with the lease id.</summary>
     public LeaseHolder(IActorRef tokens, RequestLease request, TaskCompletionSource<long> granted)
@@ -19,10 +21,19 @@ public sealed class LeaseHolder : ReceiveActor
         _request = request;
         Receive<LeaseGranted>(m =>
         {
+            _grantor = Sender;
+            Context.Watch(_grantor);
             if (!granted.TrySetResult(m.LeaseId))
             {
-                Context.Stop(Self); // the wait was cancelled just before the grant: hand it back at once
+                Sender.Tell(new ReleaseLease(m.LeaseId)); // the wait was cancelled just before the grant: hand it back at once
+                Context.Stop(Self);
             }
+        });
+        Receive<LeaseConnected>(m => _grantor?.Tell(m, Self));
+        Receive<ReleaseLease>(m =>
+        {
+            _grantor?.Tell(m, Self);
+            Context.Stop(Self);
         });
         Receive<Terminated>(_ =>
         {

@@ -51,7 +51,9 @@ public static class CollectorAkkaExtensions
         // The connection tokens start before any account, so the first session's lease request finds them.
         builder.WithActors((system, registry) =>
         {
-            var tokens = system.ActorOf(ConnectionTokens.Props(options.Tokens, env.Clock), "connection-tokens");
+            var metrics = new TokenMetrics(); // the "CollectorCluster" meter's token instruments, for any listener or exporter
+            system.RegisterOnTermination(metrics.Dispose);
+            var tokens = system.ActorOf(ConnectionTokens.Props(options.Tokens, env.Clock, metrics: metrics), "connection-tokens");
             registry.Register<ConnectionTokens>(tokens);
             if (env.Leases is ActorConnectionLeases leases)
             {

@@ -11,6 +11,7 @@ namespace CollectorCluster.Actors.Tokens;
 /// </summary>
 public sealed class ActorConnectionLeases : IConnectionLeases
 {
+    private long _holders;
     private readonly TaskCompletionSource<(ActorSystem System, IActorRef Tokens)> _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Connects to the node's tokens actor; later calls are ignored.</summary>
@@ -21,7 +22,8 @@ public sealed class ActorConnectionLeases : IConnectionLeases
     {
         var (system, tokens) = await _attached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         var granted = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var holder = system.ActorOf(LeaseHolder.Props(tokens, new RequestLease(accountId, server, priority), granted));
+        // Named so operators (and tests) can find a node's lease holders: /user/lease-N.
+        var holder = system.ActorOf(LeaseHolder.Props(tokens, new RequestLease(accountId, server, priority), granted), "lease-" + Interlocked.Increment(ref _holders));
         try
         {
             var id = await granted.Task.WaitAsync(cancellationToken).ConfigureAwait(false);

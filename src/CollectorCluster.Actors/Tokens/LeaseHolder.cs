@@ -12,6 +12,7 @@ public sealed class LeaseHolder : ReceiveActor
 {
     private readonly IActorRef _tokens;
     private readonly RequestLease _request;
+    private readonly TaskCompletionSource<long> _granted;
     private IActorRef? _grantor;
 
     /// <summary>Creates a holder that completes <paramref name="granted"/> with the lease id.</summary>
@@ -19,6 +20,7 @@ public sealed class LeaseHolder : ReceiveActor
     {
         _tokens = tokens;
         _request = request;
+        _granted = granted;
         Receive<LeaseGranted>(m =>
         {
             _grantor = Sender;
@@ -51,5 +53,12 @@ public sealed class LeaseHolder : ReceiveActor
     {
         Context.Watch(_tokens);
         _tokens.Tell(_request);
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        // Stopped before the grant (killed, or the system stopping): the session must not wait for ever.
+        _granted.TrySetException(new InvalidOperationException("the connection lease request was stopped before it was granted"));
     }
 }

@@ -47,7 +47,7 @@ if [[ "${CC_BENCH_JIT:-0}" != 1 ]]; then
 fi
 
 VERB="${BENCH:-collect-1000}"
-export CC_BENCH_COMMAND="bash bench/run.sh${*:+ $*}"
+export CC_BENCH_COMMAND="${CC_BENCH_COMMAND:-bash bench/run.sh${*:+ $*}}"
 if [[ "$VERB" == collect-* || "$VERB" == tokens-* ]]; then
   exec "$BENCH_BIN" "$VERB" --collector "$COLLECTOR_BIN" --results "$ROOT/bench/results" "$@"
 else

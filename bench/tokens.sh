@@ -4,4 +4,4 @@
 #   sudo bash bench/tokens.sh [--accounts N] [--per-account N] [--max-clients N] [--keep]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-BENCH=tokens-200x5 exec bash bench/run.sh "$@"
+CC_BENCH_COMMAND="bash bench/tokens.sh${*:+ $*}" BENCH=tokens-200x5 exec bash bench/run.sh "$@"

@@ -72,6 +72,13 @@ public static class Tokens200
             var coll = await RunCollectorAsync(collector, server, users, Path.Combine(work, "collector"), expected, options.MaxClients).ConfigureAwait(false);
             results.Add(("collector once", coll.Run, coll.Check, coll.Valid));
             Console.WriteLine($"collector: {coll.Run.Wall.TotalSeconds:F2}s ({coll.Check})");
+
+            // Breakdown (not part of the comparison): the same node again with nothing new (start, 200 journal
+            // recoveries, 200 logins + UIDL + QUIT, stop), and `check` (process start + config parse only).
+            var second = await RunCollectorAsync(collector, server, users, Path.Combine(work, "collector"), expected, options.MaxClients, nothingNew: true).ConfigureAwait(false);
+            results.Add(("collector again", second.Run, second.Check, second.Valid));
+            var check = await Tools.RunMeasuredAsync(collector, ["check", "--config", Path.Combine(work, "collector", "node.hocon")], RunTimeout).ConfigureAwait(false);
+            results.Add(("collector check", check, check.ExitCode == 0 ? "start + config parse" : $"exit {check.ExitCode}", check.ExitCode == 0));
         }
         finally
         {
@@ -96,7 +103,7 @@ public static class Tokens200
         Say($"benchmark: tokens-{accounts}x{perAccount} ({accounts} accounts x {perAccount} messages = {total} messages, {bytes:N0} bytes, 2-20 KB), one run per tool, fresh client state");
         Say($"date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; host: {Environment.ProcessorCount} CPU; load average at report: {LoadAverage()}");
         Say($"command: {options.CommandLine}");
-        Say($"collector: {collector} (max-pop3-clients = {options.MaxClients}, max-per-server = {options.MaxClients}, ssl none, leave on server)");
+        Say($"collector: {collector} ({Tools.CollectorRevision(FindRepo())}; max-pop3-clients = {options.MaxClients}, max-per-server = {options.MaxClients}, ssl none, leave on server)");
         Say($"server: private Dovecot on {server.Host}:{server.PlainPort} (plain POP3, USER/PASS), warmed by one unmeasured mpop run");
         Say("fetchmail: -f rcfile with one 'poll LABEL via 127.0.0.1' entry per account, keep fetchall; delivery to a Maildir by --mda \"cat > tmp/NAME && mv tmp/NAME new/\" (fetchmail has no Maildir writer of its own)");
         Say("fetchmail bsmtp: the same polls with --bsmtp FILE: every message appended to one file, no MDA, no per-message file or fsync (a lower bound for fetchmail, not a like-for-like delivery)");
@@ -113,6 +120,9 @@ public static class Tokens200
         var k = results.Single(r => r.Tool == "collector once").Run.Wall.TotalSeconds;
         Say();
         var b = results.Single(r => r.Tool == "fetchmail bsmtp").Run.Wall.TotalSeconds;
+        var again = results.Single(r => r.Tool == "collector again").Run.Wall.TotalSeconds;
+        var start = results.Single(r => r.Tool == "collector check").Run.Wall.TotalSeconds;
+        Say($"collector breakdown: process start + config {start:F2}s; start, {accounts} recoveries + logins with nothing new, stop: {again:F2}s; so transfer of {total} messages ~ {k - again:F2}s");
         Say($"ratio collector/fetchmail (Maildir via MDA): {k / f:F3} (1/{f / k:F2}); collector/mpop: {k / p:F3} (1/{p / k:F2}); collector/fetchmail --bsmtp: {k / b:F3}; target: at most 1/3.8 of fetchmail");
         if (options.ResultsDirectory is { } dir)
         {
@@ -181,10 +191,26 @@ public static class Tokens200
         return Check(run, MaildirMessageIds(maildir), expected, okExit: run.ExitCode == 0);
     }
 
-    private static async Task<(Measured Run, string Check, bool Valid)> RunCollectorAsync(string collector, DovecotServer server, List<TestMailUser> users, string dir, HashSet<string> expected, int maxClients)
+    private static async Task<(Measured Run, string Check, bool Valid)> RunCollectorAsync(string collector, DovecotServer server, List<TestMailUser> users, string dir, HashSet<string> expected, int maxClients, bool nothingNew = false)
     {
         Directory.CreateDirectory(dir);
         var maildir = Path.Combine(dir, "maildir");
+        var nodeFile = Path.Combine(dir, "node.hocon");
+        if (!nothingNew)
+        {
+            await WriteNodeFileAsync(nodeFile, dir, maildir, server, users, maxClients).ConfigureAwait(false);
+        }
+
+        var run = await Tools.RunMeasuredAsync(collector, ["once", "--config", nodeFile], RunTimeout, new Dictionary<string, string>
+        {
+            ["XDG_STATE_HOME"] = Path.Combine(dir, "xdg-state"),
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        }).ConfigureAwait(false);
+        return Judge(run, maildir, expected, users.Count, nothingNew);
+    }
+
+    private static async Task WriteNodeFileAsync(string nodeFile, string dir, string maildir, DovecotServer server, List<TestMailUser> users, int maxClients)
+    {
         var node = new StringBuilder()
             .AppendLine("collector {")
             .AppendLine(CultureInfo.InvariantCulture, $"  state-directory = {Tools.Quote(Path.Combine(dir, "state"))}")
@@ -198,16 +224,21 @@ public static class Tokens200
         }
 
         node.AppendLine("  ]").AppendLine("}");
-        var nodeFile = Path.Combine(dir, "node.hocon");
         await File.WriteAllTextAsync(nodeFile, node.ToString()).ConfigureAwait(false);
         File.SetUnixFileMode(nodeFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var run = await Tools.RunMeasuredAsync(collector, ["once", "--config", nodeFile], RunTimeout, new Dictionary<string, string>
-        {
-            ["XDG_STATE_HOME"] = Path.Combine(dir, "xdg-state"),
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-        }).ConfigureAwait(false);
+    }
+
+    private static (Measured Run, string Check, bool Valid) Judge(Measured run, string maildir, HashSet<string> expected, int accounts, bool nothingNew)
+    {
         var result = Check(run, MaildirMessageIds(maildir), expected, okExit: run.ExitCode == 0);
         var reported = Tools.CollectorCollected(run.StandardOutput);
+        if (nothingNew)
+        {
+            return reported == 0 && result.Valid
+                ? (run, $"{accounts} logins, nothing new, Maildir still {expected.Count}", true)
+                : (run, result.Check + $"; second run reported {reported} collected", false);
+        }
+
         if (reported != expected.Count)
         {
             return (run, result.Check + $"; collector reported {reported?.ToString(CultureInfo.InvariantCulture) ?? "nothing"} collected", false);
@@ -258,6 +289,19 @@ public static class Tokens200
 
     private static List<string> MessageIds(IEnumerable<string> lines) =>
         lines.Where(l => l.StartsWith("Message-ID:", StringComparison.OrdinalIgnoreCase)).Select(l => l["Message-ID:".Length..].Trim().Trim('<', '>')).ToList();
+
+    private static string? FindRepo()
+    {
+        for (var d = new DirectoryInfo(Environment.CurrentDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "CollectorCluster.sln")))
+            {
+                return d.FullName;
+            }
+        }
+
+        return null;
+    }
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";

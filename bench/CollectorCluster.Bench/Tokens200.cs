@@ -53,32 +53,47 @@ public static class Tokens200
         Console.WriteLine($"dropped {total} messages ({bytes:N0} bytes) in {accounts} mailboxes; {server}");
         var work = Directory.CreateTempSubdirectory("cc-bench-tokens-").FullName;
         var results = new List<(string Tool, Measured Run, string Check, bool Valid)>();
+        var serverCpu = new List<double>(); // Dovecot's CPU seconds during each run, same order as results
+        var before = DovecotCpuSeconds(server);
+        void Mark()
+        {
+            var now = DovecotCpuSeconds(server);
+            serverCpu.Add(now - before);
+            before = now;
+        }
         try
         {
             // Warm-up (not measured): Dovecot builds every mailbox's index and UIDL cache once.
             var warm = await RunMpopAsync(options, server, users, Path.Combine(work, "warmup")).ConfigureAwait(false);
             Console.WriteLine($"warm-up (mpop, not measured): {warm.Run.Wall.TotalSeconds:F2}s, {warm.Check}");
             Tools.TryDelete(Path.Combine(work, "warmup"));
+            before = DovecotCpuSeconds(server);
 
             var fetchmail = await RunFetchmailAsync(options, server, users, Path.Combine(work, "fetchmail"), expected, maildir: true).ConfigureAwait(false);
             results.Add(("fetchmail", fetchmail.Run, fetchmail.Check, fetchmail.Valid));
+            Mark();
             Console.WriteLine($"fetchmail: {fetchmail.Run.Wall.TotalSeconds:F2}s ({fetchmail.Check})");
             var bsmtp = await RunFetchmailAsync(options, server, users, Path.Combine(work, "fetchmail-bsmtp"), expected, maildir: false).ConfigureAwait(false);
             results.Add(("fetchmail bsmtp", bsmtp.Run, bsmtp.Check, bsmtp.Valid));
+            Mark();
             Console.WriteLine($"fetchmail --bsmtp: {bsmtp.Run.Wall.TotalSeconds:F2}s ({bsmtp.Check})");
             var mpop = await RunMpopAsync(options, server, users, Path.Combine(work, "mpop"), expected).ConfigureAwait(false);
             results.Add(("mpop", mpop.Run, mpop.Check, mpop.Valid));
+            Mark();
             Console.WriteLine($"mpop:      {mpop.Run.Wall.TotalSeconds:F2}s ({mpop.Check})");
             var coll = await RunCollectorAsync(collector, server, users, Path.Combine(work, "collector"), expected, options.MaxClients).ConfigureAwait(false);
             results.Add(("collector once", coll.Run, coll.Check, coll.Valid));
+            Mark();
             Console.WriteLine($"collector: {coll.Run.Wall.TotalSeconds:F2}s ({coll.Check})");
 
             // Breakdown (not part of the comparison): the same node again with nothing new (start, 200 journal
             // recoveries, 200 logins + UIDL + QUIT, stop), and `check` (process start + config parse only).
             var second = await RunCollectorAsync(collector, server, users, Path.Combine(work, "collector"), expected, options.MaxClients, nothingNew: true).ConfigureAwait(false);
             results.Add(("collector again", second.Run, second.Check, second.Valid));
+            Mark();
             var check = await Tools.RunMeasuredAsync(collector, ["check", "--config", Path.Combine(work, "collector", "node.hocon")], RunTimeout).ConfigureAwait(false);
             results.Add(("collector check", check, check.ExitCode == 0 ? "start + config parse" : $"exit {check.ExitCode}", check.ExitCode == 0));
+            Mark();
         }
         finally
         {
@@ -109,10 +124,11 @@ public static class Tokens200
         Say("fetchmail bsmtp: the same polls with --bsmtp FILE: every message appended to one file, no MDA, no per-message file or fsync (a lower bound for fetchmail, not a like-for-like delivery)");
         Say("mpop: one config with every account, mpop -a, keep on, only_new, received_header off, delivery maildir");
         Say();
-        Say($"{"tool",-16} {"wall s",8} {"CPU s",7} {"peak RSS MB",12} {"msgs/s",8}  valid");
-        foreach (var (tool, run, check, valid) in results)
+        Say($"{"tool",-16} {"wall s",8} {"CPU s",7} {"Dovecot CPU s",14} {"peak RSS MB",12} {"msgs/s",8}  valid");
+        for (var i = 0; i < results.Count; i++)
         {
-            Say($"{tool,-16} {run.Wall.TotalSeconds,8:F2} {(run.CpuSeconds is { } c ? c.ToString("F2", CultureInfo.InvariantCulture) : "-"),7} {run.PeakRssKb / 1024.0,12:F1} {total / run.Wall.TotalSeconds,8:F0}  {(valid ? "ok" : "INVALID")}: {check}");
+            var (tool, run, check, valid) = results[i];
+            Say($"{tool,-16} {run.Wall.TotalSeconds,8:F2} {(run.CpuSeconds is { } c ? c.ToString("F2", CultureInfo.InvariantCulture) : "-"),7} {(i < serverCpu.Count ? serverCpu[i] : double.NaN),14:F2} {run.PeakRssKb / 1024.0,12:F1} {total / run.Wall.TotalSeconds,8:F0}  {(valid ? "ok" : "INVALID")}: {check}");
         }
 
         var f = results.Single(r => r.Tool == "fetchmail").Run.Wall.TotalSeconds;
@@ -289,6 +305,61 @@ public static class Tokens200
 
     private static List<string> MessageIds(IEnumerable<string> lines) =>
         lines.Where(l => l.StartsWith("Message-ID:", StringComparison.OrdinalIgnoreCase)).Select(l => l["Message-ID:".Length..].Trim().Trim('<', '>')).ToList();
+
+    /// <summary>
+    /// CPU seconds used so far by this Dovecot: the master (with its reaped children: a login and a pop3 process per
+    /// session) plus its live children (auth, log, ...). From /proc, in clock ticks of 1/100 s.
+    /// </summary>
+    private static double DovecotCpuSeconds(DovecotServer server)
+    {
+        long ticks = 0;
+        int? master = null;
+        var stats = new List<(int Pid, int Parent, long Own, long Children)>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // f[0] = state (field 3)
+                var parent = int.Parse(f[1], CultureInfo.InvariantCulture);
+                long Field(int n) => long.Parse(f[n - 3], CultureInfo.InvariantCulture);
+                stats.Add((pid, parent, Field(14) + Field(15), Field(16) + Field(17)));
+                if (cmdline.Contains(server.ConfigPath, StringComparison.Ordinal) && cmdline.Contains("dovecot", StringComparison.Ordinal))
+                {
+                    master ??= pid;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                // exited meanwhile
+            }
+        }
+
+        if (master is null)
+        {
+            return double.NaN;
+        }
+
+        foreach (var (pid, parent, own, children) in stats)
+        {
+            if (pid == master)
+            {
+                ticks += own + children;
+            }
+            else if (parent == master)
+            {
+                ticks += own + children;
+            }
+        }
+
+        return ticks / 100.0;
+    }
 
     private static string? FindRepo()
     {

@@ -149,7 +149,7 @@ public sealed class ServerTokens : ReceiveActor, IWithTimers
             _pool.Tell(new RequestSlot(ticket, queue.Server, ask.Priority, ask.Since));
         }
 
-        _metrics?.Publish(queue.Figures());
+        _metrics?.Publish(queue.Server, queue.Queued, queue.Held);
     }
 
     private void Track(IActorRef holder, long id, string server)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using CollectorCluster.Core.Tokens;
 
 namespace CollectorCluster.Actors.Tokens;
 
@@ -47,7 +46,7 @@ public sealed class TokenMetrics : IDisposable
     public void Reclaimed(string server) => _reclaimed.Add(1, new KeyValuePair<string, object?>("server", server));
 
     /// <summary>Publishes a server's current queue length and leases held (zeroes are kept, so a gauge drops back to 0).</summary>
-    public void Publish(ServerTokenFigures figures) => _servers[figures.Server] = (figures.Queued, figures.Held);
+    public void Publish(string server, int queued, int held) => _servers[server] = (queued, held);
 
     /// <inheritdoc />
     public void Dispose() => Meter.Dispose();

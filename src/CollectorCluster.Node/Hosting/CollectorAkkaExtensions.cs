@@ -73,11 +73,14 @@ public static class CollectorAkkaExtensions
                 cluster.Join(cluster.SelfAddress);
             }
 
+            // Every node knows every account (one config file for the cluster): an entity started here by hand-over
+            // or fail-over gets its settings at once.
+            var known = options.Accounts.ToDictionary(a => a.Id, StringComparer.Ordinal);
             var sharding = ClusterSharding.Get(system);
             var settings = ClusterShardingSettings.Create(system);
             var region = sharding.Start(
                 "account",
-                id => AccountActor.Props(id, env),
+                id => AccountActor.Props(id, env, known.TryGetValue(id, out var account) ? new ConfigureAccount(account) : null),
                 settings,
                 new AccountMessageExtractor(options.Shards),
                 sharding.DefaultShardAllocationStrategy(settings),

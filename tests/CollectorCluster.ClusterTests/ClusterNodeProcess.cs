@@ -13,11 +13,15 @@ internal sealed class ClusterNodeProcess : IDisposable
     private readonly Process process;
     private readonly StringBuilder log = new();
     private readonly AccountLocator locator;
+    private readonly StreamWriter file;
 
     public ClusterNodeProcess(string name, string nodeFile, string workingDirectory, AccountLocator locator)
     {
         Name = name;
         this.locator = locator;
+        // The whole log also goes to a file that outlives the test (the last run's logs, for a failure's post-mortem).
+        var logs = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "cc-cluster-last-run")).FullName;
+        file = new StreamWriter(Path.Combine(logs, name + ".log"), append: false) { AutoFlush = true };
         var info = new ProcessStartInfo("dotnet")
         {
             UseShellExecute = false,
@@ -116,6 +120,10 @@ internal sealed class ClusterNodeProcess : IDisposable
         }
 
         process.Dispose();
+        lock (log)
+        {
+            file.Dispose();
+        }
     }
 
     private void Append(string? line)
@@ -128,6 +136,10 @@ internal sealed class ClusterNodeProcess : IDisposable
         lock (log)
         {
             log.AppendLine(line);
+            if (file.BaseStream.CanWrite)
+            {
+                file.WriteLine(line);
+            }
         }
 
         locator.Observe(Name, line);

@@ -143,7 +143,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        StartSession(_settings);
+        // The fence: the session starts only once this incarnation's write succeeded. A stale incarnation elsewhere
+        // fails its next write on the shared journal's unique (persistence_id, sequence_nr) and stops (default
+        // OnPersistFailure), and stopping cancels its session (PostStop), so a mailbox never has two sessions.
+        // Persist stashes other commands until it is written, so nothing starts a second session meanwhile.
+        var settings = _settings;
+        Persist(new SessionStarted(_env.Clock.GetUtcNow()), _ => StartSession(settings));
     }
 
     private void StartSession(AccountSettings settings)

@@ -16,7 +16,7 @@ namespace CollectorCluster.Node.Hosting;
 public static class CollectorAkkaExtensions
 {
     /// <summary>The journal's serializer binding: every account event and snapshot goes through our own serializer.</summary>
-    private static readonly Config SerializationConfig = ConfigurationFactory.ParseString($$"""
+    public static readonly Config SerializationConfig = ConfigurationFactory.ParseString($$"""
         akka.actor {
           serializers.collector-events = "{{typeof(AccountEventSerializer).AssemblyQualifiedName}}"
           serialization-bindings {

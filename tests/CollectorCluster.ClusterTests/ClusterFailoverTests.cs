@@ -68,7 +68,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         var node4 = Start("node4", NodeFile(3));
         await node4.WaitForAsync($"up with {Accounts} account(s)", PhaseLimit, Ct);
         await WaitUntilAsync("node4 taking a share", () => Hosted(node4) >= Accounts / 6);
-        Report($"spread over 4 nodes: {SpreadLine()} (node4 had its share {(locator.Clock.Elapsed - joinedAt).TotalSeconds:F1} s after it was started)");
+        var shareAfter = locator.Clock.Elapsed - joinedAt;
+        await WaitForSettledSpreadAsync();
+        Report($"spread over 4 nodes: {SpreadLine()} (node4 hosted {Accounts / 6}+ accounts {shareAfter.TotalSeconds:F1} s after it was started, settled after {(locator.Clock.Elapsed - joinedAt).TotalSeconds:F1} s)");
 
         // More mail arrives; node3 is killed while it collects it.
         DropRound(dovecot, accounts, expected, round: 2);
@@ -190,6 +192,27 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
     {
         var spread = locator.Spread();
         return string.Join(", ", nodes.Where(n => !n.HasExited).Select(n => $"{n.Name} {spread.GetValueOrDefault(n.Name)}"));
+    }
+
+    /// <summary>
+    /// Waits until no account has moved for three rebalance rounds (2 s each here), so the reported spread is where
+    /// rebalancing ended, not a moment in between; gives up quietly after a minute (the spread is reported either way).
+    /// </summary>
+    private async Task WaitForSettledSpreadAsync()
+    {
+        var quiet = TimeSpan.FromSeconds(6);
+        var deadline = locator.Clock.Elapsed + TimeSpan.FromSeconds(60);
+        var last = SpreadLine();
+        var since = locator.Clock.Elapsed;
+        while (locator.Clock.Elapsed - since < quiet && locator.Clock.Elapsed < deadline)
+        {
+            await Task.Delay(200, Ct);
+            var now = SpreadLine();
+            if (now != last)
+            {
+                (last, since) = (now, locator.Clock.Elapsed);
+            }
+        }
     }
 
     private void Report(string line) => output.WriteLine($"[{locator.Clock.Elapsed.TotalSeconds,6:F1} s] {line}");

@@ -5,6 +5,7 @@
 #   restarting / collecting on the survivors, messages lost and duplicated, overlapping POP3 sessions.
 #   sudo bash bench/failover.sh             # one run
 #   sudo bash bench/failover.sh 3           # three runs, figures of each
+#   sudo CC_FAILOVER_KILL=node1 bash bench/failover.sh   # kill the first seed instead of node3 (node1..node3)
 # Needs root (private Dovecot and PostgreSQL run as the unprivileged ccmail user). The nodes' full logs of the last
 # run stay in $TMPDIR/cc-cluster-last-run/.
 set -euo pipefail

@@ -16,6 +16,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
 {
     private const int Accounts = 300;
     private static readonly TimeSpan PhaseLimit = TimeSpan.FromSeconds(120);
+
+    /// <summary>The node killed with SIGKILL: node3 by default; bench/failover.sh can name node1 or node2 (CC_FAILOVER_KILL).</summary>
+    private static readonly string Victim = Environment.GetEnvironmentVariable("CC_FAILOVER_KILL") is { Length: > 0 } v ? v : "node3";
     private readonly string root = Directory.CreateTempSubdirectory("cc-cluster-").FullName;
     private readonly AccountLocator locator = new();
     private readonly List<ClusterNodeProcess> nodes = [];
@@ -72,29 +75,30 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         await WaitForSettledSpreadAsync();
         Report($"spread over 4 nodes: {SpreadLine()} (node4 hosted {Accounts / 6}+ accounts {shareAfter.TotalSeconds:F1} s after it was started, settled after {(locator.Clock.Elapsed - joinedAt).TotalSeconds:F1} s)");
 
-        // More mail arrives; node3 is killed while it collects it.
+        // More mail arrives; the victim (node3 unless CC_FAILOVER_KILL names another of the first three) is killed while it collects it.
+        var victim = nodes.Single(n => n.Name == Victim);
         DropRound(dovecot, accounts, expected, round: 2);
-        var collectedBefore = node3.Count("collected 1 message(s)");
-        await WaitUntilAsync("node3 collecting the new round", () => node3.Count("collected 1 message(s)") > collectedBefore);
-        var killedAccounts = locator.AccountsOn("node3");
+        var collectedBefore = victim.Count("collected 1 message(s)");
+        await WaitUntilAsync($"{victim.Name} collecting the new round", () => victim.Count("collected 1 message(s)") > collectedBefore);
+        var killedAccounts = locator.AccountsOn(victim.Name);
         var killedAt = locator.Clock.Elapsed;
-        node3.KillHard();
-        Report($"kill -9 node3 hosting {killedAccounts.Count} account(s); delivered so far {CountDelivered(maildir)} of {expected.Count}");
+        victim.KillHard();
+        Report($"kill -9 {victim.Name} hosting {killedAccounts.Count} account(s); delivered so far {CountDelivered(maildir)} of {expected.Count}");
 
         await WaitUntilAsync(
-            "node3's accounts collecting again on the survivors",
-            () => locator.FirstAfter(killedAt, killedAccounts, "node3", collectedOnly: true).Count == killedAccounts.Count,
+            $"{victim.Name}'s accounts collecting again on the survivors",
+            () => locator.FirstAfter(killedAt, killedAccounts, victim.Name, collectedOnly: true).Count == killedAccounts.Count,
             TimeSpan.FromSeconds(150));
-        var restarted = locator.FirstAfter(killedAt, killedAccounts, "node3", collectedOnly: false).Values.Select(t => (t - killedAt).TotalSeconds).Order().ToList();
-        var resumed = locator.FirstAfter(killedAt, killedAccounts, "node3", collectedOnly: true).Values.Select(t => (t - killedAt).TotalSeconds).Order().ToList();
-        Report($"failover: {killedAccounts.Count} account(s) of node3; restarted on survivors after first {restarted[0]:F1} s, median {restarted[restarted.Count / 2]:F1} s, last {restarted[^1]:F1} s; " +
+        var restarted = locator.FirstAfter(killedAt, killedAccounts, victim.Name, collectedOnly: false).Values.Select(t => (t - killedAt).TotalSeconds).Order().ToList();
+        var resumed = locator.FirstAfter(killedAt, killedAccounts, victim.Name, collectedOnly: true).Values.Select(t => (t - killedAt).TotalSeconds).Order().ToList();
+        Report($"failover: {killedAccounts.Count} account(s) of {victim.Name}; restarted on survivors after first {restarted[0]:F1} s, median {restarted[restarted.Count / 2]:F1} s, last {restarted[^1]:F1} s; " +
                $"first collection on survivors after first {resumed[0]:F1} s, median {resumed[resumed.Count / 2]:F1} s, last {resumed[^1]:F1} s (from kill -9)");
 
         // Everything collected, the server's mailboxes empty, then one more full round so a late duplicate would show.
         await WaitUntilAsync("every message delivered and every mailbox emptied", () => CountDelivered(maildir) >= expected.Count && accounts.All(a => dovecot.CountMessages(a.User.Name) == 0));
         var drainedAt = locator.Clock.Elapsed;
         var all = accounts.Select(a => a.Id).ToList();
-        await WaitUntilAsync("one more session of every account", () => locator.FirstAfter(drainedAt, all, "node3", collectedOnly: true).Count == Accounts);
+        await WaitUntilAsync("one more session of every account", () => locator.FirstAfter(drainedAt, all, victim.Name, collectedOnly: true).Count == Accounts);
         Report($"spread over the 3 survivors: {SpreadLine()}");
 
         var delivered = DeliveredMessageIds(maildir);
@@ -111,7 +115,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(expected.Count, files);
         Assert.True(overlaps.Count == 0, "Mailboxes in two sessions at once: " + string.Join(", ", overlaps.Select(kv => $"{kv.Key} x{kv.Value}")));
         Assert.Equal(0, inUse);
-        Assert.All(nodes.Where(n => n != node3), n => Assert.False(n.HasExited, $"{n.Name} exited:\n{n.Tail()}"));
+        Assert.All(nodes.Where(n => n != victim), n => Assert.False(n.HasExited, $"{n.Name} exited:\n{n.Tail()}"));
 
         // A graceful leave ends the run: SIGTERM hands shards off and exits 0.
         node4.Terminate();
@@ -224,7 +228,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         cts.CancelAfter(limit ?? PhaseLimit);
         while (!condition())
         {
-            var dead = nodes.FirstOrDefault(n => n.HasExited && n.Name != "node3");
+            var dead = nodes.FirstOrDefault(n => n.HasExited && n.Name != Victim);
             Assert.True(dead is null, $"{dead?.Name} exited while waiting for {what}:\n{dead?.Tail()}");
             try
             {

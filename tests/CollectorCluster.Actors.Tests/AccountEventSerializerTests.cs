@@ -34,6 +34,7 @@ public sealed class AccountEventSerializerTests : IDisposable
         new AccountResumed(At.AddMinutes(5)),
         new RuntimeAccountAdded("extra", "{ id = \"extra\", pop3-server = \"pop.example\", }", new SealedPassword("bm9uY2Vub25jZTEy", "Y2lwaGVydGV4dA=="), At),
         new RuntimeAccountRemoved("extra", At.AddHours(1)),
+        new SessionStarted(At),
         AccountSnapshot.From(AccountState.Empty
             .Apply(new AccountConfigured("fred@pop", "maildir:/m", false, At))
             .Apply(new MessageCollected("u1", 10, At, At, false))

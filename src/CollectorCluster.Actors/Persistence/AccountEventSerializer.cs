@@ -31,6 +31,7 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(AccountResumed)] = ("AccountResumed.v1", AccountJsonContext.Default.AccountResumed),
         [typeof(RuntimeAccountAdded)] = ("RuntimeAccountAdded.v1", AccountJsonContext.Default.RuntimeAccountAdded),
         [typeof(RuntimeAccountRemoved)] = ("RuntimeAccountRemoved.v1", AccountJsonContext.Default.RuntimeAccountRemoved),
+        [typeof(SessionStarted)] = ("SessionStarted.v1", AccountJsonContext.Default.SessionStarted),
         [typeof(AccountSnapshot)] = ("AccountSnapshot.v1", AccountJsonContext.Default.AccountSnapshot),
     };
 

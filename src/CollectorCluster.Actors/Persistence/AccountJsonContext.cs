@@ -18,6 +18,7 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(AccountResumed))]
 [JsonSerializable(typeof(RuntimeAccountAdded))]
 [JsonSerializable(typeof(RuntimeAccountRemoved))]
+[JsonSerializable(typeof(SessionStarted))]
 [JsonSerializable(typeof(AccountSnapshot))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {

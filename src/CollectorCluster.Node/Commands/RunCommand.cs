@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Hosting;
 using CollectorCluster.Actors.Accounts;
@@ -31,8 +32,10 @@ public static class RunCommand
 
         await WaitForMemberUpAsync(system, cancellationToken).ConfigureAwait(false);
         var region = node.Accounts;
-        // Configuring wakes every account (remember-entities keeps them alive from then on); all at once, not one by one.
-        await Task.WhenAll(options.Accounts.Select(account => region.Ask<AccountAck>(new ConfigureAccount(account), TimeSpan.FromSeconds(60)))).ConfigureAwait(false);
+        // Wakes every account wherever sharding puts it (remember-entities keeps them alive from then on); all at once.
+        // StartEntity, not ConfigureAccount: it crosses nodes in sharding's own format, and the hosting node gives the
+        // entity its settings from its own copy of the config (secrets never travel between nodes).
+        await Task.WhenAll(options.Accounts.Select(account => region.Ask<object>(new ShardRegion.StartEntity(account.Id), TimeSpan.FromSeconds(60)))).ConfigureAwait(false);
 
         var runtime = await RestoreRuntimeAccountsAsync(node, options, cancellationToken).ConfigureAwait(false);
         log.Info("Collector node {0} up with {1} account(s) from {2} and {3} added at run time; journal: {4}", system.Name, options.Accounts.Count, options.ConfigFile, runtime.Ids.Count, options.Journal.Provider);

@@ -7,7 +7,8 @@ namespace CollectorCluster.Actors.Registry;
 
 /// <summary>
 /// The journal of accounts added at run time (persistence id <c>account-registry</c>): which exist, their
-/// settings and sealed passwords. The node runs it as a cluster singleton, so a cluster has one over the shared journal.
+/// settings and sealed passwords. One per node (persistence id shared: on a shared journal only one node may add
+/// accounts at a time); a cluster singleton is the next step.
 /// </summary>
 public sealed class AccountRegistry : ReceivePersistentActor
 {

@@ -32,13 +32,14 @@ public sealed class CollectorNode : IAsyncDisposable
     public IActorRef Accounts { get; }
 
     /// <summary>Prepares the journal and starts the node.</summary>
-    public static async Task<CollectorNode> StartAsync(CollectorOptions options, AccountHosting hosting, CancellationToken cancellationToken)
+    /// <param name="environment">Collection environment; the real one when null (tests pass one with a clock they control).</param>
+    public static async Task<CollectorNode> StartAsync(CollectorOptions options, AccountHosting hosting, CancellationToken cancellationToken, Actors.Collection.CollectionEnvironment? environment = null)
     {
         var journalLock = await JournalPreparation.PrepareAsync(options.Journal, cancellationToken).ConfigureAwait(false);
         IHost? host = null;
         try
         {
-            host = CollectorHost.Build(options, CollectorHost.Environment(options), hosting);
+            host = CollectorHost.Build(options, environment ?? CollectorHost.Environment(options), hosting);
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             var accounts = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegion>(cancellationToken).ConfigureAwait(false);
             return new CollectorNode(host, journalLock, accounts);

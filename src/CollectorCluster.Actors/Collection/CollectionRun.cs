@@ -62,6 +62,7 @@ public sealed class CollectionRun
             var supportsUidl = listing.Count == 0 || listing.Any(m => m.Uidl is not null);
             var options = new CollectionOptions(_account.LeaveMailOnServer, _account.DeleteAfterDays, _account.DownloadSmallestFirst, supportsUidl);
             var plan = CollectionPlanner.Plan(listing, _state, options, started);
+            plan = await LimitSizeAsync(plan, started).ConfigureAwait(false);
             _warnings.AddRange(plan.Warnings);
 
             if (plan.Vanished.Count > 0)
@@ -113,6 +114,19 @@ public sealed class CollectionRun
             // Held until the connection is closed, including a QUIT on the failure path.
             lease?.Dispose();
         }
+    }
+
+    /// <summary>Applies max-message-size and journals what it skipped or postponed (an empty report clears an old one).</summary>
+    private async Task<CollectionPlan> LimitSizeAsync(CollectionPlan plan, DateTimeOffset at)
+    {
+        var limited = SizeLimitPlanner.Apply(plan, _state, new SizeLimit(_account.MaxMessageSize, _account.Oversize));
+        if (limited.Oversize.Count > 0 || !_state.Oversize.IsEmpty)
+        {
+            var entries = limited.Oversize.Select(o => new OversizeEntry(o.Message.Uidl, o.Message.Number, o.Message.Size)).ToList();
+            await _recorder.RecordOversizeAsync(new OversizeMessagesReported(entries, _account.MaxMessageSize, _account.Oversize.ToString(), at)).ConfigureAwait(false);
+        }
+
+        return limited.Plan;
     }
 
     private async Task FetchAsync(IPop3Session session, CollectionPlan plan, DateTimeOffset firstSeen, CancellationToken stopRequested, CancellationToken abort)

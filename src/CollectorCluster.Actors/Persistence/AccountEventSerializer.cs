@@ -28,6 +28,7 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(MarkCleared)] = ("MarkCleared.v1", AccountJsonContext.Default.MarkCleared),
         [typeof(CollectorReset)] = ("CollectorReset.v1", AccountJsonContext.Default.CollectorReset),
         [typeof(AccountSnapshot)] = ("AccountSnapshot.v1", AccountJsonContext.Default.AccountSnapshot),
+        [typeof(OversizeMessagesReported)] = ("OversizeMessagesReported.v1", AccountJsonContext.Default.OversizeMessagesReported),
     };
 
     private static readonly Dictionary<string, JsonTypeInfo> ByManifest =

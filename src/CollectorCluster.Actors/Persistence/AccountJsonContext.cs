@@ -15,6 +15,7 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(MarkCleared))]
 [JsonSerializable(typeof(CollectorReset))]
 [JsonSerializable(typeof(AccountSnapshot))]
+[JsonSerializable(typeof(OversizeMessagesReported))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {
 }

@@ -66,6 +66,12 @@ public sealed record AccountSettings
     /// <summary>Bound on any single command's reply (and on each read while a message streams).</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Messages listed larger than this many bytes are oversize; 0 = no limit.</summary>
+    public long MaxMessageSize { get; init; }
+
+    /// <summary>What happens to an oversize message: skipped (reported) or fetched last.</summary>
+    public Planning.OversizeHandling Oversize { get; init; } = Planning.OversizeHandling.Skip;
+
     /// <summary>The address shown in listings, as Mailtraq shows it: account@server.</summary>
     public string Address => $"{Pop3Account}@{Pop3Server}";
 }

@@ -23,6 +23,9 @@ public sealed record AccountState
     public ImmutableDictionary<string, MessageMark> Marks { get; init; } =
         ImmutableDictionary.Create<string, MessageMark>(StringComparer.Ordinal);
 
+    /// <summary>UIDLs the last report found over the size limit, with their sizes (a Download mark may override the skip).</summary>
+    public ImmutableDictionary<string, long> Oversize { get; init; } = ImmutableDictionary.Create<string, long>(StringComparer.Ordinal);
+
     /// <summary>Last applied configuration (non-secret).</summary>
     public AccountConfigured? Configuration { get; init; }
 
@@ -83,6 +86,11 @@ public sealed record AccountState
         {
             LastCollection = new CollectionOutcome(f.StartedAt, f.FailedAt, false, f.Collected, f.Bytes, $"{f.Stage}: {f.Error}"),
             ConsecutiveFailures = ConsecutiveFailures + 1,
+        },
+        OversizeMessagesReported o => this with
+        {
+            Oversize = o.Messages.Where(m => m.Uidl is not null).GroupBy(m => m.Uidl!, StringComparer.Ordinal)
+                .ToImmutableDictionary(g => g.Key, g => g.First().Size, StringComparer.Ordinal),
         },
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
     };

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Akka.Configuration.Hocon;
 using CollectorCluster.Core.Accounts;
+using CollectorCluster.Core.Planning;
 
 namespace CollectorCluster.Node.Configuration;
 
@@ -16,6 +17,7 @@ public static partial class AccountConfigParser
         "verify-certificate", "certificate-sha256", "auth", "leave-mail-on-server", "delete-after-days",
         "mirror-mailbox", "local-area-network", "download-smallest-first", "check-every", "mailbox",
         "priority", "enabled", "connect-timeout", "command-timeout",
+        "max-message-size", "oversize",
     ];
 
     /// <summary>Parses every account; throws one <see cref="ConfigurationException"/> listing all problems.</summary>
@@ -167,6 +169,8 @@ public static partial class AccountConfigParser
                 Enabled = Bool("enabled", true),
                 ConnectTimeout = Duration("connect-timeout", TimeSpan.FromSeconds(30), minutesWhenNumber: false),
                 CommandTimeout = Duration("command-timeout", TimeSpan.FromSeconds(60), minutesWhenNumber: false),
+                MaxMessageSize = ByteSize("max-message-size"),
+                Oversize = Enum("oversize", OversizeHandling.Skip, ("skip", OversizeHandling.Skip), ("postpone", OversizeHandling.Postpone)),
             };
 
             return errors.Count == before ? settings : null;
@@ -329,6 +333,32 @@ public static partial class AccountConfigParser
                 Error(key, $"'{Show(value)}' is not a duration (e.g. 10 for minutes, or 90s, 7m, 1h)");
                 return fallback;
             }
+        }
+
+        /// <summary>A size such as 10m, 512k, 1g or a plain number of bytes; absent or 0 = none.</summary>
+        private long ByteSize(string key)
+        {
+            if (!obj.Items.TryGetValue(key, out var value))
+            {
+                return 0;
+            }
+
+            long? size = null;
+            try
+            {
+                size = value.IsString() ? value.GetByteSize() : null;
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or NotSupportedException)
+            {
+            }
+
+            if (size is not long bytes || bytes < 0)
+            {
+                Error(key, $"'{Show(value)}' is not a size (e.g. 10m, 512k, 1g, or a number of bytes; 0 = no limit)");
+                return 0;
+            }
+
+            return bytes;
         }
 
         private T Enum<T>(string key, T fallback, params (string Name, T Value)[] options)

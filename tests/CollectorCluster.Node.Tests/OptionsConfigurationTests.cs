@@ -1,0 +1,49 @@
+using CollectorCluster.Core.Planning;
+using CollectorCluster.Node.Configuration;
+
+namespace CollectorCluster.Node.Tests;
+
+/// <summary>The account keys of issue 3 (size limit, ...): read, defaulted, and refused with the key named.</summary>
+public sealed class OptionsConfigurationTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cc-optcfg-").FullName;
+
+    private CollectorOptions Load(string extra)
+    {
+        var file = Path.Combine(_dir, "node.hocon");
+        File.WriteAllText(file, $$"""
+            collector.accounts = [ {
+              id = fred, pop3-server = "pop.example.com", pop3-account = "fred", password = "pw", mailbox = "maildir:/srv/mail/fred"
+              {{extra}}
+            } ]
+            """);
+        return CollectorConfigLoader.Load(file, _ => null);
+    }
+
+    [Theory]
+    [InlineData("", 0L, OversizeHandling.Skip)]
+    [InlineData("max-message-size = 10m", 10L * 1024 * 1024, OversizeHandling.Skip)]
+    [InlineData("max-message-size = 512k, oversize = postpone", 512L * 1024, OversizeHandling.Postpone)]
+    [InlineData("max-message-size = 25000, oversize = skip", 25000L, OversizeHandling.Skip)]
+    [InlineData("max-message-size = 0", 0L, OversizeHandling.Skip)]
+    [InlineData("max-message-size = 1g", 1024L * 1024 * 1024, OversizeHandling.Skip)]
+    public void Size_limit_is_read(string extra, long bytes, OversizeHandling handling)
+    {
+        var a = Assert.Single(Load(extra).Accounts);
+        Assert.Equal(bytes, a.MaxMessageSize);
+        Assert.Equal(handling, a.Oversize);
+    }
+
+    [Theory]
+    [InlineData("max-message-size = lots", "max-message-size: 'lots' is not a size")]
+    [InlineData("max-message-size = -5", "max-message-size: '-5' is not a size")]
+    [InlineData("oversize = drop", "oversize: 'drop' is not one of skip, postpone")]
+    public void Bad_size_limits_name_the_key(string extra, string expected)
+    {
+        var e = Assert.Throws<ConfigurationException>(() => Load(extra));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.Contains("collector.accounts[0] (id = fred)", e.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, true);
+}

@@ -45,5 +45,28 @@ public sealed class OptionsConfigurationTests : IDisposable
         Assert.Contains("collector.accounts[0] (id = fred)", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("", 500, 100L * 1024 * 1024)]
+    [InlineData("commit-every { messages = 10 }", 10, 100L * 1024 * 1024)]
+    [InlineData("commit-every { bytes = 5m }", 500, 5L * 1024 * 1024)]
+    [InlineData("commit-every { messages = 0, bytes = 0 }", 0, 0L)]
+    public void Commit_every_is_read(string extra, int messages, long bytes)
+    {
+        var a = Assert.Single(Load(extra).Accounts);
+        Assert.Equal(new CommitEvery(messages, bytes), a.CommitEvery);
+        Assert.Equal(messages == 0 && bytes == 0, a.CommitEvery.IsNever);
+    }
+
+    [Theory]
+    [InlineData("commit-every = 10", "commit-every: must be an object")]
+    [InlineData("commit-every { messages = 10, files = 3 }", "commit-every: files: unknown key")]
+    [InlineData("commit-every { messages = -1 }", "commit-every: messages: -1 is out of range")]
+    [InlineData("commit-every { bytes = many }", "commit-every: bytes: 'many' is not a size")]
+    public void Bad_commit_every_names_the_key(string extra, string expected)
+    {
+        var e = Assert.Throws<ConfigurationException>(() => Load(extra));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, true);
 }

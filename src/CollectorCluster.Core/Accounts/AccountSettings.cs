@@ -72,6 +72,9 @@ public sealed record AccountSettings
     /// <summary>What happens to an oversize message: skipped (reported) or fetched last.</summary>
     public Planning.OversizeHandling Oversize { get; init; } = Planning.OversizeHandling.Skip;
 
+    /// <summary>In delete mode, QUIT (commit) and reconnect after this many messages or bytes.</summary>
+    public Planning.CommitEvery CommitEvery { get; init; } = Planning.CommitEvery.Default;
+
     /// <summary>The address shown in listings, as Mailtraq shows it: account@server.</summary>
     public string Address => $"{Pop3Account}@{Pop3Server}";
 }

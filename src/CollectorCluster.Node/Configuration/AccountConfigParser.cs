@@ -17,7 +17,7 @@ public static partial class AccountConfigParser
         "verify-certificate", "certificate-sha256", "auth", "leave-mail-on-server", "delete-after-days",
         "mirror-mailbox", "local-area-network", "download-smallest-first", "check-every", "mailbox",
         "priority", "enabled", "connect-timeout", "command-timeout",
-        "max-message-size", "oversize",
+        "max-message-size", "oversize", "commit-every",
     ];
 
     /// <summary>Parses every account; throws one <see cref="ConfigurationException"/> listing all problems.</summary>
@@ -170,6 +170,7 @@ public static partial class AccountConfigParser
                 ConnectTimeout = Duration("connect-timeout", TimeSpan.FromSeconds(30), minutesWhenNumber: false),
                 CommandTimeout = Duration("command-timeout", TimeSpan.FromSeconds(60), minutesWhenNumber: false),
                 MaxMessageSize = ByteSize("max-message-size"),
+                CommitEvery = CommitEveryLimit(),
                 Oversize = Enum("oversize", OversizeHandling.Skip, ("skip", OversizeHandling.Skip), ("postpone", OversizeHandling.Postpone)),
             };
 
@@ -333,6 +334,31 @@ public static partial class AccountConfigParser
                 Error(key, $"'{Show(value)}' is not a duration (e.g. 10 for minutes, or 90s, 7m, 1h)");
                 return fallback;
             }
+        }
+
+        /// <summary><c>commit-every { messages = 500, bytes = 100m }</c>: either may be omitted (default kept); 0 and 0 = never split.</summary>
+        private CommitEvery CommitEveryLimit()
+        {
+            if (!obj.Items.TryGetValue("commit-every", out var value))
+            {
+                return Core.Planning.CommitEvery.Default;
+            }
+
+            if (!value.IsObject())
+            {
+                Error("commit-every", "must be an object: commit-every { messages = 500, bytes = 100m } (0 and 0 = never)");
+                return Core.Planning.CommitEvery.Default;
+            }
+
+            var inner = new AccountReader(value.GetObject(), $"{Where}: commit-every", errors);
+            foreach (var key in value.GetObject().Items.Keys.Where(k => k is not ("messages" or "bytes")))
+            {
+                inner.Error(key, "unknown key (commit-every takes messages and bytes)");
+            }
+
+            var messages = value.GetObject().Items.ContainsKey("messages") ? inner.Int("messages", 0, 0, 1_000_000) : Core.Planning.CommitEvery.Default.Messages;
+            var bytes = value.GetObject().Items.ContainsKey("bytes") ? inner.ByteSize("bytes") : Core.Planning.CommitEvery.Default.Bytes;
+            return new Core.Planning.CommitEvery(messages, bytes);
         }
 
         /// <summary>A size such as 10m, 512k, 1g or a plain number of bytes; absent or 0 = none.</summary>

@@ -47,6 +47,10 @@ public sealed class MaildirMirrorTests : IDisposable
     public void An_unreadable_maildir_throws_rather_than_looking_empty() =>
         Assert.ThrowsAny<IOException>(() => new MaildirMirror(_dir.Combine("missing")).Holding(Account, ["u1"]));
 
+    [Fact]
+    public void Nothing_asked_nothing_read_even_before_the_maildir_exists() =>
+        Assert.Empty(new MaildirMirror(_dir.Combine("missing")).Holding(Account, []));
+
     public void Dispose() => _dir.Dispose();
 
     private static async Task DeliverAsync(MaildirDestination destination, string account, params string[] uidls)

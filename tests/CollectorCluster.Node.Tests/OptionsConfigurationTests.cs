@@ -68,5 +68,29 @@ public sealed class OptionsConfigurationTests : IDisposable
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("leave-mail-on-server = on, mirror-mailbox = on", true, 0.5)]
+    [InlineData("leave-mail-on-server = on, mirror-mailbox = on, mirror-max-share = 0.25", true, 0.25)]
+    [InlineData("leave-mail-on-server = on, mirror-mailbox = on, mirror-max-share = 1", true, 1.0)]
+    [InlineData("", false, 0.5)]
+    public void Mirror_is_read(string extra, bool mirror, double share)
+    {
+        var a = Assert.Single(Load(extra).Accounts);
+        Assert.Equal(mirror, a.MirrorMailbox);
+        Assert.Equal(share, a.MirrorMaxShare);
+    }
+
+    [Theory]
+    [InlineData("mirror-mailbox = on", "mirror-mailbox: needs leave-mail-on-server = on")]
+    [InlineData("leave-mail-on-server = off, mirror-mailbox = on", "mirror-mailbox: needs leave-mail-on-server = on")]
+    [InlineData("leave-mail-on-server = on, mirror-mailbox = on, mirror-max-share = 0", "mirror-max-share: '0' is not a share")]
+    [InlineData("leave-mail-on-server = on, mirror-mailbox = on, mirror-max-share = 1.5", "mirror-max-share: '1.5' is not a share")]
+    [InlineData("leave-mail-on-server = on, mirror-mailbox = on, mirror-max-share = half", "mirror-max-share: 'half' is not a share")]
+    public void Bad_mirror_settings_name_the_key(string extra, string expected)
+    {
+        var e = Assert.Throws<ConfigurationException>(() => Load(extra));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, true);
 }

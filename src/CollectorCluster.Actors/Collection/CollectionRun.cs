@@ -124,6 +124,8 @@ public sealed class CollectionRun
         var options = new CollectionOptions(_account.LeaveMailOnServer, _account.DeleteAfterDays, _account.DownloadSmallestFirst, supportsUidl);
         var plan = CollectionPlanner.Plan(listing, _state, options, started);
         plan = await LimitSizeAsync(plan, started).ConfigureAwait(false);
+        var mirror = _account.MirrorMailbox && _chunks == 0 ? await MirrorAsync(plan, listing, started).ConfigureAwait(false) : null;
+        plan = mirror?.Plan ?? plan;
         var chunk = CommitChunker.First(plan, _account.CommitEvery);
         plan = chunk.Plan;
         _warnings.AddRange(plan.Warnings.Where(w => !_warnings.Contains(w))); // a replanned chunk repeats them
@@ -147,7 +149,72 @@ public sealed class CollectionRun
             _pendingDeletes.AddRange(plan.Delete.Select(d => (d.Message.Uidl!, d.Reason)));
         }
 
-        return (await QuitAsync(session, abort).ConfigureAwait(false), chunk.More);
+        var deleted = await QuitAsync(session, abort).ConfigureAwait(false);
+        if (deleted >= 0 && mirror is not null)
+        {
+            await FinishMirrorAsync(mirror).ConfigureAwait(false);
+        }
+
+        return (deleted, chunk.More);
+    }
+
+    /// <summary>Mirror Mailbox, before fetching: compare the listing and the local mailbox with what was collected.</summary>
+    private async Task<MirrorPlan> MirrorAsync(CollectionPlan plan, IReadOnlyList<ListedMessage> listing, DateTimeOffset at)
+    {
+        _stage = "mirror";
+        var destination = _env.Destination(_account.Mailbox) as IMirrorableDestination
+            ?? throw new InvalidOperationException($"mirror-mailbox: the mailbox {_account.Mailbox} cannot be mirrored (only maildir: can)");
+        var held = destination.Holding(_account.Id, _state.Collected.Keys.ToList());
+        var mirror = MirrorPlanner.Plan(plan, listing, _state, held, _account.MirrorMaxShare);
+        if (mirror.LocalDeletions.Count > 0)
+        {
+            await _recorder.RecordMirrorAsync(new LocalDeletionObserved(mirror.LocalDeletions, at)).ConfigureAwait(false);
+        }
+
+        return mirror;
+    }
+
+    /// <summary>
+    /// Mirror Mailbox, after QUIT +OK (so the listing counts as committed): remove the local copies of messages absent
+    /// from two committed listings, then note this listing's first absences. A copy that cannot be removed is reported
+    /// and stays a candidate for the next session.
+    /// </summary>
+    private async Task FinishMirrorAsync(MirrorPlan mirror)
+    {
+        _stage = "mirror";
+        var at = _env.Clock.GetUtcNow();
+        if (mirror.LocalRemovals.Count > 0)
+        {
+            var destination = (IMirrorableDestination)_env.Destination(_account.Mailbox);
+            var removed = new List<string>();
+            foreach (var uidl in mirror.LocalRemovals)
+            {
+                try
+                {
+                    destination.Remove(_account.Id, uidl);
+                    removed.Add(uidl);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    _warnings.Add($"Mirror: the local copy of UIDL \"{uidl}\" (deleted on the server) could not be removed: {e.Message}");
+                }
+            }
+
+            if (removed.Count > 0)
+            {
+                var e = new LocalCopiesRemoved(removed, at);
+                await _recorder.RecordMirrorAsync(e).ConfigureAwait(false);
+                _state = _state.Apply(e);
+                _warnings.Add($"Mirror: {removed.Count} message(s) deleted on the server removed from the local mailbox.");
+            }
+        }
+
+        if (mirror.FirstAbsent.Count > 0 || mirror.Reappeared.Count > 0)
+        {
+            var noted = new MirrorAbsenceNoted(mirror.FirstAbsent, mirror.Reappeared, at);
+            await _recorder.RecordMirrorAsync(noted).ConfigureAwait(false);
+            _state = _state.Apply(noted);
+        }
     }
 
     /// <summary>Applies max-message-size and journals what it skipped or postponed (an empty report clears an old one).</summary>

@@ -42,6 +42,9 @@ public sealed record AccountSettings
     /// <summary>"Mirror Mailbox": deletions propagate both ways.</summary>
     public bool MirrorMailbox { get; init; }
 
+    /// <summary>Mirror Mailbox: the largest share of the collected messages one session may delete in either direction.</summary>
+    public double MirrorMaxShare { get; init; } = 0.5;
+
     /// <summary>"Local Area Network": collect even while the node is offline.</summary>
     public bool LocalAreaNetwork { get; init; } = true;
 

@@ -14,6 +14,10 @@ public sealed class MaildirMirror(string root) : IMirrorableDestination
     {
         ArgumentException.ThrowIfNullOrEmpty(accountId);
         ArgumentNullException.ThrowIfNull(uidls);
+        if (uidls.Count == 0)
+        {
+            return new HashSet<string>(StringComparer.Ordinal); // nothing collected yet: the Maildir may not exist yet
+        }
 
         // A missing new/ or cur/ throws (DirectoryNotFoundException is an IOException): an unreadable mailbox must
         // never look like "the user deleted everything".

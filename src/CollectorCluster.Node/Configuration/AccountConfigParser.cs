@@ -17,7 +17,7 @@ public static partial class AccountConfigParser
         "verify-certificate", "certificate-sha256", "auth", "leave-mail-on-server", "delete-after-days",
         "mirror-mailbox", "local-area-network", "download-smallest-first", "check-every", "mailbox",
         "priority", "enabled", "connect-timeout", "command-timeout",
-        "max-message-size", "oversize", "commit-every",
+        "max-message-size", "oversize", "commit-every", "mirror-max-share",
     ];
 
     /// <summary>Parses every account; throws one <see cref="ConfigurationException"/> listing all problems.</summary>
@@ -133,8 +133,18 @@ public static partial class AccountConfigParser
             // Accepted keys whose behaviour is not built yet are refused rather than silently ignored.
             if (Bool("mirror-mailbox", false))
             {
-                Error("mirror-mailbox", "'on' is not supported yet (deletions are not mirrored); leave it off");
+                if (!leave)
+                {
+                    Error("mirror-mailbox", "needs leave-mail-on-server = on (without it every collected message is deleted on the server, so there is nothing to mirror)");
+                }
+
+                if (mailbox is not null && !mailbox.StartsWith("maildir:", StringComparison.Ordinal))
+                {
+                    Error("mirror-mailbox", $"needs a maildir: mailbox (the collector must see what the user deleted); {mailbox} cannot be mirrored");
+                }
             }
+
+            var mirrorShare = Share("mirror-max-share", 0.5);
 
             if (!Bool("local-area-network", true))
             {
@@ -161,6 +171,7 @@ public static partial class AccountConfigParser
                 LeaveMailOnServer = leave,
                 DeleteAfterDays = deleteAfter,
                 MirrorMailbox = Bool("mirror-mailbox", false),
+                MirrorMaxShare = mirrorShare,
                 LocalAreaNetwork = Bool("local-area-network", true),
                 DownloadSmallestFirst = Bool("download-smallest-first", true),
                 CheckEvery = checkEvery,
@@ -334,6 +345,24 @@ public static partial class AccountConfigParser
                 Error(key, $"'{Show(value)}' is not a duration (e.g. 10 for minutes, or 90s, 7m, 1h)");
                 return fallback;
             }
+        }
+
+        /// <summary>A share in (0, 1], e.g. 0.5.</summary>
+        private double Share(string key, double fallback)
+        {
+            if (!obj.Items.TryGetValue(key, out var value))
+            {
+                return fallback;
+            }
+
+            var text = value.IsString() ? value.GetString().Trim() : "";
+            if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share) || !(share > 0 && share <= 1))
+            {
+                Error(key, $"'{Show(value)}' is not a share between 0 (exclusive) and 1, e.g. 0.5");
+                return fallback;
+            }
+
+            return share;
         }
 
         /// <summary><c>commit-every { messages = 500, bytes = 100m }</c>: either may be omitted (default kept); 0 and 0 = never split.</summary>

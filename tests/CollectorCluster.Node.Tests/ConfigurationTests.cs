@@ -121,7 +121,6 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("check-every = soon", "check-every: 'soon' is not a duration")]
     [InlineData("auth = kerberos", "auth: 'kerberos' is not one of")]
     [InlineData("mirror-mailbox = on", "mirror-mailbox: needs leave-mail-on-server = on")]
-    [InlineData("local-area-network = off", "local-area-network: 'off' is not supported yet")]
     [InlineData("certificate-sha256 = abc", "certificate-sha256: must be 64 hex digits")]
     public void Bad_values_name_account_key_and_problem(string line, string expected)
     {

@@ -48,6 +48,21 @@ public sealed class CollectionRun
         IConnectionLease? lease = null;
         try
         {
+            if (!_account.LocalAreaNetwork && !_env.Online.IsOnline)
+            {
+                // Not a LAN account and the node is offline: wait (without polling) until it goes online.
+                _stage = "wait for online";
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(stopRequested, abort);
+                try
+                {
+                    await _env.Online.WaitOnlineAsync(either.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stopRequested.IsCancellationRequested && !abort.IsCancellationRequested)
+                {
+                    return Failed(started, "the node was offline (local-area-network = off) until the account stopped; nothing collected");
+                }
+            }
+
             lease = await _env.Leases.AcquireAsync(_account.Id, _account.Pop3Server, _account.Priority, abort).ConfigureAwait(false);
             try
             {

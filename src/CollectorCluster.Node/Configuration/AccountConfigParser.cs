@@ -146,11 +146,6 @@ public static partial class AccountConfigParser
 
             var mirrorShare = Share("mirror-max-share", 0.5);
 
-            if (!Bool("local-area-network", true))
-            {
-                Error("local-area-network", "'off' is not supported yet (nodes have no offline state); leave it on");
-            }
-
             var checkEvery = Duration("check-every", TimeSpan.FromMinutes(10), minutesWhenNumber: true);
             if (checkEvery < TimeSpan.FromSeconds(10))
             {

@@ -15,8 +15,9 @@ public sealed class CollectorNode : IAsyncDisposable
     private readonly IDisposable? _journalLock;
     private bool _stopped;
 
-    private CollectorNode(IHost host, IDisposable? journalLock, IActorRef accounts)
+    private CollectorNode(IHost host, IDisposable? journalLock, IActorRef accounts, Actors.Collection.CollectionEnvironment environment)
     {
+        Environment = environment;
         Host = host;
         _journalLock = journalLock;
         Accounts = accounts;
@@ -24,6 +25,9 @@ public sealed class CollectorNode : IAsyncDisposable
 
     /// <summary>The generic host around the actor system.</summary>
     public IHost Host { get; }
+
+    /// <summary>What the accounts collect with (clock, destinations, the node's online condition).</summary>
+    public Actors.Collection.CollectionEnvironment Environment { get; }
 
     /// <summary>The actor system.</summary>
     public ActorSystem System => Host.Services.GetRequiredService<ActorSystem>();
@@ -39,10 +43,11 @@ public sealed class CollectorNode : IAsyncDisposable
         IHost? host = null;
         try
         {
-            host = CollectorHost.Build(options, environment ?? CollectorHost.Environment(options), hosting);
+            environment ??= CollectorHost.Environment(options);
+            host = CollectorHost.Build(options, environment, hosting);
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             var accounts = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegion>(cancellationToken).ConfigureAwait(false);
-            return new CollectorNode(host, journalLock, accounts);
+            return new CollectorNode(host, journalLock, accounts, environment);
         }
         catch
         {

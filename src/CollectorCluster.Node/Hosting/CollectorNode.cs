@@ -13,6 +13,7 @@ namespace CollectorCluster.Node.Hosting;
 public sealed class CollectorNode : IAsyncDisposable
 {
     private readonly IDisposable? _journalLock;
+    private OnlineProbe? _probe;
     private bool _stopped;
 
     private CollectorNode(IHost host, IDisposable? journalLock, IActorRef accounts, Actors.Collection.CollectionEnvironment environment)
@@ -47,7 +48,10 @@ public sealed class CollectorNode : IAsyncDisposable
             host = CollectorHost.Build(options, environment, hosting);
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             var accounts = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegion>(cancellationToken).ConfigureAwait(false);
-            return new CollectorNode(host, journalLock, accounts, environment);
+            return new CollectorNode(host, journalLock, accounts, environment)
+            {
+                _probe = OnlineProbe.Start(OnlineOptions.FromConfig(options.Hocon), environment.Online, environment.Clock),
+            };
         }
         catch
         {
@@ -67,6 +71,11 @@ public sealed class CollectorNode : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_probe is not null)
+        {
+            await _probe.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (!_stopped)
         {
             await Host.StopAsync(CancellationToken.None).ConfigureAwait(false);

@@ -44,16 +44,18 @@ public sealed class MaildirMirror(string root) : IMirrorableDestination
         foreach (var sub in new[] { "new", "cur" })
         {
             var dir = Path.Combine(root, sub);
+            var removedHere = false;
             foreach (var file in Directory.EnumerateFiles(dir, baseName + "*"))
             {
                 if (MaildirNames.BaseOf(Path.GetFileName(file)) == baseName)
                 {
                     File.Delete(file);
-                    removed = true;
+                    removedHere = true;
                 }
             }
 
-            if (removed)
+            removed |= removedHere;
+            if (removedHere)
             {
                 DirectorySync.Sync(dir);
             }

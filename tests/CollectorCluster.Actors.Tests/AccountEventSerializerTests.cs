@@ -30,6 +30,11 @@ public sealed class AccountEventSerializerTests : IDisposable
         new CollectorReset(null, 12, 34567, At),
         new CollectorReset(At.AddDays(-1), 1, 5, At),
         new SessionStarted(At),
+        new OversizeMessagesReported([new OversizeEntry("u7", 3, 12_000_000), new OversizeEntry(null, 4, 20_000_000)], 10_485_760, "Skip", At),
+        new OversizeMessagesReported([], 1024, "Postpone", At),
+        new LocalDeletionObserved(["u1", "u2"], At),
+        new MirrorAbsenceNoted(["u3"], ["u4", "u5"], At),
+        new LocalCopiesRemoved(["u6"], At),
         AccountSnapshot.From(AccountState.Empty
             .Apply(new AccountConfigured("fred@pop", "maildir:/m", false, At))
             .Apply(new MessageCollected("u1", 10, At, At, false))
@@ -141,6 +146,10 @@ public sealed class AccountEventSerializerTests : IDisposable
         MessagesVanished v => $"{string.Join(",", v.Uidls)}|{v.At:O}",
         MessagesDeletedOnServer d => $"{string.Join(",", d.Uidls)}|{d.Reason}|{d.At:O}",
         CollectionCompleted c => $"{c with { Warnings = [] }}|{string.Join(",", c.Warnings)}",
+        LocalDeletionObserved l => $"{string.Join(",", l.Uidls)}|{l.At:O}",
+        MirrorAbsenceNoted n => $"{string.Join(",", n.Absent)}|{string.Join(",", n.Reappeared)}|{n.At:O}",
+        LocalCopiesRemoved r => $"{string.Join(",", r.Uidls)}|{r.At:O}",
+        OversizeMessagesReported o => $"{string.Join(",", o.Messages)}|{o.Limit}|{o.Handling}|{o.At:O}",
         AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}",
         _ => value.ToString()!,
     };

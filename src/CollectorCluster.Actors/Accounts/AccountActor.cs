@@ -180,7 +180,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         string done;
         switch (command.Action)
         {
-            case MarkAction.Download when !_state.HasCollected(uidl):
+            case MarkAction.Download when !_state.HasCollected(uidl) && !_state.Oversize.ContainsKey(uidl): // oversize: the operator overrides the skip
                 sender.Tell(new MarkResult(_accountId, uidl, false, $"refused: {uidl} has not been collected (or the server no longer lists it), so there is nothing to download again"));
                 return;
             case MarkAction.Download:

@@ -14,6 +14,10 @@ internal sealed class ActorRecorder(IActorRef account) : ICollectionRecorder
 
     public Task RecordDeletedAsync(MessagesDeletedOnServer deleted) => RecordAsync([deleted]);
 
+    public Task RecordMirrorAsync(IAccountEvent mirrored) => RecordAsync([mirrored]);
+
+    public Task RecordOversizeAsync(OversizeMessagesReported reported) => RecordAsync([reported]);
+
     public Task RecordVanishedAsync(MessagesVanished vanished) => RecordAsync([vanished]);
 
     private Task RecordAsync(IReadOnlyList<IAccountEvent> events) => account.Ask<Recorded>(new RecordEvents(events), Timeout);

@@ -29,6 +29,10 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(CollectorReset)] = ("CollectorReset.v1", AccountJsonContext.Default.CollectorReset),
         [typeof(SessionStarted)] = ("SessionStarted.v1", AccountJsonContext.Default.SessionStarted),
         [typeof(AccountSnapshot)] = ("AccountSnapshot.v1", AccountJsonContext.Default.AccountSnapshot),
+        [typeof(OversizeMessagesReported)] = ("OversizeMessagesReported.v1", AccountJsonContext.Default.OversizeMessagesReported),
+        [typeof(LocalDeletionObserved)] = ("LocalDeletionObserved.v1", AccountJsonContext.Default.LocalDeletionObserved),
+        [typeof(MirrorAbsenceNoted)] = ("MirrorAbsenceNoted.v1", AccountJsonContext.Default.MirrorAbsenceNoted),
+        [typeof(LocalCopiesRemoved)] = ("LocalCopiesRemoved.v1", AccountJsonContext.Default.LocalCopiesRemoved),
     };
 
     private static readonly Dictionary<string, JsonTypeInfo> ByManifest =

@@ -16,6 +16,10 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(CollectorReset))]
 [JsonSerializable(typeof(SessionStarted))]
 [JsonSerializable(typeof(AccountSnapshot))]
+[JsonSerializable(typeof(OversizeMessagesReported))]
+[JsonSerializable(typeof(LocalDeletionObserved))]
+[JsonSerializable(typeof(MirrorAbsenceNoted))]
+[JsonSerializable(typeof(LocalCopiesRemoved))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {
 }

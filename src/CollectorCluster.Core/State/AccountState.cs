@@ -23,6 +23,12 @@ public sealed record AccountState
     public ImmutableDictionary<string, MessageMark> Marks { get; init; } =
         ImmutableDictionary.Create<string, MessageMark>(StringComparer.Ordinal);
 
+    /// <summary>UIDLs the last report found over the size limit, with their sizes (a Download mark may override the skip).</summary>
+    public ImmutableDictionary<string, long> Oversize { get; init; } = ImmutableDictionary.Create<string, long>(StringComparer.Ordinal);
+
+    /// <summary>Mirror Mailbox: collected UIDLs one committed listing lacked (a second absence removes the local copy).</summary>
+    public ImmutableHashSet<string> MirrorAbsent { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+
     /// <summary>Last applied configuration (non-secret).</summary>
     public AccountConfigured? Configuration { get; init; }
 
@@ -85,6 +91,19 @@ public sealed record AccountState
             ConsecutiveFailures = ConsecutiveFailures + 1,
         },
         SessionStarted => this, // a fence in the journal, not state
+        OversizeMessagesReported o => this with
+        {
+            Oversize = o.Messages.Where(m => m.Uidl is not null).GroupBy(m => m.Uidl!, StringComparer.Ordinal)
+                .ToImmutableDictionary(g => g.Key, g => g.First().Size, StringComparer.Ordinal),
+        },
+        MirrorAbsenceNoted n => this with { MirrorAbsent = MirrorAbsent.Union(n.Absent).Except(n.Reappeared) },
+        LocalCopiesRemoved r => this with
+        {
+            Collected = Collected.RemoveRange(r.Uidls),
+            Marks = Marks.RemoveRange(r.Uidls),
+            MirrorAbsent = MirrorAbsent.Except(r.Uidls),
+        },
+        LocalDeletionObserved => this, // the DELE is recorded by MessagesDeletedOnServer after QUIT
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
     };
 

@@ -54,7 +54,7 @@ public static class RunCommand
 
         var tokens = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<ConnectionTokens>(cancellationToken).ConfigureAwait(false);
         var context = new CommandContext(node.System, node.Accounts, tokens, options);
-        var dispatcher = new CommandDispatcher([new CollectorPalette(), new TokensPalette(), new ClusterPalette()], context, commandHost.Token);
+        var dispatcher = new CommandDispatcher([new CollectorPalette(), new TokensPalette(), new ClusterPalette(), new NodePalette(node.Environment.Online)], context, commandHost.Token);
         try
         {
             var server = CommandServer.Start(commandHost, dispatcher, log);

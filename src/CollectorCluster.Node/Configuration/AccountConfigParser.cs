@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Akka.Configuration.Hocon;
 using CollectorCluster.Core.Accounts;
+using CollectorCluster.Core.Planning;
 
 namespace CollectorCluster.Node.Configuration;
 
@@ -16,6 +17,7 @@ public static partial class AccountConfigParser
         "verify-certificate", "certificate-sha256", "auth", "leave-mail-on-server", "delete-after-days",
         "mirror-mailbox", "local-area-network", "download-smallest-first", "check-every", "mailbox",
         "priority", "enabled", "connect-timeout", "command-timeout",
+        "max-message-size", "oversize", "commit-every", "mirror-max-share",
     ];
 
     /// <summary>Parses every account; throws one <see cref="ConfigurationException"/> listing all problems.</summary>
@@ -131,13 +133,18 @@ public static partial class AccountConfigParser
             // Accepted keys whose behaviour is not built yet are refused rather than silently ignored.
             if (Bool("mirror-mailbox", false))
             {
-                Error("mirror-mailbox", "'on' is not supported yet (deletions are not mirrored); leave it off");
+                if (!leave)
+                {
+                    Error("mirror-mailbox", "needs leave-mail-on-server = on (without it every collected message is deleted on the server, so there is nothing to mirror)");
+                }
+
+                if (mailbox is not null && !mailbox.StartsWith("maildir:", StringComparison.Ordinal))
+                {
+                    Error("mirror-mailbox", $"needs a maildir: mailbox (the collector must see what the user deleted); {mailbox} cannot be mirrored");
+                }
             }
 
-            if (!Bool("local-area-network", true))
-            {
-                Error("local-area-network", "'off' is not supported yet (nodes have no offline state); leave it on");
-            }
+            var mirrorShare = Share("mirror-max-share", 0.5);
 
             var checkEvery = Duration("check-every", TimeSpan.FromMinutes(10), minutesWhenNumber: true);
             if (checkEvery < TimeSpan.FromSeconds(10))
@@ -159,6 +166,7 @@ public static partial class AccountConfigParser
                 LeaveMailOnServer = leave,
                 DeleteAfterDays = deleteAfter,
                 MirrorMailbox = Bool("mirror-mailbox", false),
+                MirrorMaxShare = mirrorShare,
                 LocalAreaNetwork = Bool("local-area-network", true),
                 DownloadSmallestFirst = Bool("download-smallest-first", true),
                 CheckEvery = checkEvery,
@@ -167,6 +175,9 @@ public static partial class AccountConfigParser
                 Enabled = Bool("enabled", true),
                 ConnectTimeout = Duration("connect-timeout", TimeSpan.FromSeconds(30), minutesWhenNumber: false),
                 CommandTimeout = Duration("command-timeout", TimeSpan.FromSeconds(60), minutesWhenNumber: false),
+                MaxMessageSize = ByteSize("max-message-size"),
+                CommitEvery = CommitEveryLimit(),
+                Oversize = Enum("oversize", OversizeHandling.Skip, ("skip", OversizeHandling.Skip), ("postpone", OversizeHandling.Postpone)),
             };
 
             return errors.Count == before ? settings : null;
@@ -329,6 +340,75 @@ public static partial class AccountConfigParser
                 Error(key, $"'{Show(value)}' is not a duration (e.g. 10 for minutes, or 90s, 7m, 1h)");
                 return fallback;
             }
+        }
+
+        /// <summary>A share in (0, 1], e.g. 0.5.</summary>
+        private double Share(string key, double fallback)
+        {
+            if (!obj.Items.TryGetValue(key, out var value))
+            {
+                return fallback;
+            }
+
+            var text = value.IsString() ? value.GetString().Trim() : "";
+            if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share) || !(share > 0 && share <= 1))
+            {
+                Error(key, $"'{Show(value)}' is not a share between 0 (exclusive) and 1, e.g. 0.5");
+                return fallback;
+            }
+
+            return share;
+        }
+
+        /// <summary><c>commit-every { messages = 500, bytes = 100m }</c>: either may be omitted (default kept); 0 and 0 = never split.</summary>
+        private CommitEvery CommitEveryLimit()
+        {
+            if (!obj.Items.TryGetValue("commit-every", out var value))
+            {
+                return Core.Planning.CommitEvery.Default;
+            }
+
+            if (!value.IsObject())
+            {
+                Error("commit-every", "must be an object: commit-every { messages = 500, bytes = 100m } (0 and 0 = never)");
+                return Core.Planning.CommitEvery.Default;
+            }
+
+            var inner = new AccountReader(value.GetObject(), $"{Where}: commit-every", errors);
+            foreach (var key in value.GetObject().Items.Keys.Where(k => k is not ("messages" or "bytes")))
+            {
+                inner.Error(key, "unknown key (commit-every takes messages and bytes)");
+            }
+
+            var messages = value.GetObject().Items.ContainsKey("messages") ? inner.Int("messages", 0, 0, 1_000_000) : Core.Planning.CommitEvery.Default.Messages;
+            var bytes = value.GetObject().Items.ContainsKey("bytes") ? inner.ByteSize("bytes") : Core.Planning.CommitEvery.Default.Bytes;
+            return new Core.Planning.CommitEvery(messages, bytes);
+        }
+
+        /// <summary>A size such as 10m, 512k, 1g or a plain number of bytes; absent or 0 = none.</summary>
+        private long ByteSize(string key)
+        {
+            if (!obj.Items.TryGetValue(key, out var value))
+            {
+                return 0;
+            }
+
+            long? size = null;
+            try
+            {
+                size = value.IsString() ? value.GetByteSize() : null;
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or NotSupportedException)
+            {
+            }
+
+            if (size is not long bytes || bytes < 0)
+            {
+                Error(key, $"'{Show(value)}' is not a size (e.g. 10m, 512k, 1g, or a number of bytes; 0 = no limit)");
+                return 0;
+            }
+
+            return bytes;
         }
 
         private T Enum<T>(string key, T fallback, params (string Name, T Value)[] options)

@@ -65,6 +65,7 @@ public static class CollectorConfigLoader
 
             // Validated here too, so `collector check` reports a bad command-host section before `run` would.
             _ = CommandHost.CommandHostOptions.FromConfig(config);
+            _ = OnlineOptions.FromConfig(config);
             var warnings = IntervalAdvisor.Warnings(accounts.Select(a => (a.Id, a.CheckEvery))).ToList();
             // The SQL plugin's own reference settings (class names, table mappings) are not loaded until the
             // plugin starts, but sharding's remember-entities store asks for the journal first: supply them here.

@@ -22,7 +22,10 @@ public static class CollectorHost
         mailbox => MessageDestinations.Create(MailboxSpec.Parse(mailbox, System.Environment.CurrentDirectory)),
         new ActorConnectionLeases(),
         TimeProvider.System,
-        options.Tuning);
+        options.Tuning)
+    {
+        Online = new NodeOnline(OnlineOptions.FromConfig(options.Hocon).InitiallyOnline),
+    };
 
     /// <summary>Builds (does not start) the host.</summary>
     public static IHost Build(CollectorOptions options, CollectionEnvironment env, AccountHosting hosting) =>

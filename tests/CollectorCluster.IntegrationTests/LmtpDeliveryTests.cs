@@ -55,6 +55,34 @@ public sealed class LmtpDeliveryTests : IAsyncLifetime
         Assert.Equal(0, node.CountNew());
     }
 
+    [Fact]
+    public async Task Each_message_is_recorded_right_after_its_250_so_a_later_refusal_does_not_redeliver_it()
+    {
+        var source = await Server.CreateUserAsync("lmtpbatch", Ct);
+        var target = await Server.CreateUserAsync("lmtpbatchdst", Ct);
+        var messages = Enumerable.Range(0, 5).Select(i => MessageFactory.Create(2000 + (i * 500), 400 + i)).ToList();
+        messages.ForEach(m => Server.DropMessage(source.Name, m));
+        node.WriteNodeFile(new AccountSpec("batch", source, Server.PlainPort));
+        var template = File.ReadAllText(node.NodeFile);
+
+        // First session: a server that takes one message, then answers 451 (transient) to the next.
+        await using (var flaky = AcceptOnceThenDefer.Start())
+        {
+            File.WriteAllText(node.NodeFile, template.Replace($"maildir:{node.Maildir}", $"lmtp:127.0.0.1:{flaky.Port}?rcpt=x@example.org", StringComparison.Ordinal));
+            var first = await node.RunOnceAsync(Ct);
+            Assert.Contains("451 4.2.0 try later", first.ToString(), StringComparison.Ordinal);
+            Assert.Equal(1, await flaky.Accepted);
+        }
+
+        // Second session: the real LMTP server gets the other four; the one accepted before is not sent again.
+        File.WriteAllText(node.NodeFile, template.Replace($"maildir:{node.Maildir}", $"lmtp:127.0.0.1:{Server.LmtpPort}?rcpt={target.Name}@example.org", StringComparison.Ordinal));
+        var second = await node.RunOnceAsync(Ct);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Equal(4, second.Collected("batch"));
+        Assert.Equal(4, Directory.EnumerateFiles(Path.Combine(Server.MaildirPath(target.Name), "new")).Count());
+        Assert.Equal(0, Server.CountMessages(source.Name));
+    }
+
     // Dovecot stores LF line endings and puts its trace headers above ours; the original follows unchanged.
     private void AssertHoldsEachOnce(string user, IReadOnlyList<TestMessage> messages)
     {

@@ -40,7 +40,7 @@ internal static class DeliveredMail
 
     /// <summary>A message that exercises dot-stuffing, 8-bit octets and a last line without CRLF.</summary>
     public static byte[] Tricky(int seed) => Encoding.Latin1.GetBytes(
-        $"From: a@example.org\r\nTo: b@example.org\r\nSubject: tricky {seed}\r\nMessage-ID: <tricky-{seed}@test>\r\n"
+        $"Date: Sat, 28 Nov 2026 12:00:00 +0000\r\nFrom: a@example.org\r\nTo: b@example.org\r\nSubject: tricky {seed}\r\nMessage-ID: <tricky-{seed}@test>\r\n"
         + "Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
         + ".\r\n..\r\n.leading dot\r\nmiddle . dot\r\nSm\u00f8rrebr\u00f8d \u00e9t\u00e9\r\n\r\n.\r\nlast line without newline");
 }

@@ -29,6 +29,7 @@ public sealed class AccountEventSerializerTests : IDisposable
         new MarkCleared("u2", At),
         new CollectorReset(null, 12, 34567, At),
         new CollectorReset(At.AddDays(-1), 1, 5, At),
+        new SessionStarted(At),
         AccountSnapshot.From(AccountState.Empty
             .Apply(new AccountConfigured("fred@pop", "maildir:/m", false, At))
             .Apply(new MessageCollected("u1", 10, At, At, false))

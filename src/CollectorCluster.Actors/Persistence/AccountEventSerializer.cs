@@ -27,6 +27,7 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(MessageMarked)] = ("MessageMarked.v1", AccountJsonContext.Default.MessageMarked),
         [typeof(MarkCleared)] = ("MarkCleared.v1", AccountJsonContext.Default.MarkCleared),
         [typeof(CollectorReset)] = ("CollectorReset.v1", AccountJsonContext.Default.CollectorReset),
+        [typeof(SessionStarted)] = ("SessionStarted.v1", AccountJsonContext.Default.SessionStarted),
         [typeof(AccountSnapshot)] = ("AccountSnapshot.v1", AccountJsonContext.Default.AccountSnapshot),
     };
 

@@ -14,6 +14,7 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(MessageMarked))]
 [JsonSerializable(typeof(MarkCleared))]
 [JsonSerializable(typeof(CollectorReset))]
+[JsonSerializable(typeof(SessionStarted))]
 [JsonSerializable(typeof(AccountSnapshot))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {

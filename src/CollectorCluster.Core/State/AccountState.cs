@@ -84,6 +84,7 @@ public sealed record AccountState
             LastCollection = new CollectionOutcome(f.StartedAt, f.FailedAt, false, f.Collected, f.Bytes, $"{f.Stage}: {f.Error}"),
             ConsecutiveFailures = ConsecutiveFailures + 1,
         },
+        SessionStarted => this, // a fence in the journal, not state
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
     };
 

@@ -249,7 +249,7 @@ public sealed class CollectionRun
     {
         var destination = _env.Destination(_account.Mailbox);
         await using var delivery = await destination.OpenAsync(_account.Id, abort).ConfigureAwait(false);
-        foreach (var batch in Batches(plan.Fetch))
+        foreach (var batch in Batches(plan.Fetch, destination.PreferredBatchMessages))
         {
             if (stopRequested.IsCancellationRequested)
             {
@@ -380,15 +380,17 @@ public sealed class CollectionRun
         return new SessionOutcome(failed, false, _listed, _collected, _committed, _bytes, at - started, $"{_stage}: {error}");
     }
 
-    private IEnumerable<List<ListedMessage>> Batches(IReadOnlyList<ListedMessage> messages)
+    // A destination that cannot recognise an earlier delivery (LMTP, SMTP, MDA) asks for smaller batches.
+    private IEnumerable<List<ListedMessage>> Batches(IReadOnlyList<ListedMessage> messages, int? preferredBatchMessages)
     {
+        var limit = Math.Min(_env.Tuning.BatchMessages, preferredBatchMessages ?? int.MaxValue);
         var batch = new List<ListedMessage>();
         long bytes = 0;
         foreach (var message in messages)
         {
             batch.Add(message);
             bytes += message.Size;
-            if (batch.Count >= _env.Tuning.BatchMessages || bytes >= _env.Tuning.BatchBytes)
+            if (batch.Count >= limit || bytes >= _env.Tuning.BatchBytes)
             {
                 yield return batch;
                 batch = [];

@@ -29,6 +29,13 @@ public sealed class AccountEventSerializerTests : IDisposable
         new MarkCleared("u2", At),
         new CollectorReset(null, 12, 34567, At),
         new CollectorReset(At.AddDays(-1), 1, 5, At),
+        new AccountHealthChanged("NeedsOperator", "the server refused the credentials ([AUTH])", null, At),
+        new AccountHealthChanged("BackingOff", "[SYS/TEMP]", At.AddMinutes(2), At),
+        new ServerPolicyObserved(At, 300, "0"),
+        new ServerPolicyObserved(At, null, null),
+        AccountSnapshot.From(AccountState.Empty
+            .Apply(new ServerPolicyObserved(At, 300, "30 USER"))
+            .Apply(new AccountHealthChanged("NeedsOperator", "bad password", null, At))),
         AccountSnapshot.From(AccountState.Empty
             .Apply(new AccountConfigured("fred@pop", "maildir:/m", false, At))
             .Apply(new MessageCollected("u1", 10, At, At, false))
@@ -125,6 +132,20 @@ public sealed class AccountEventSerializerTests : IDisposable
     }
 
     [Fact]
+    public void Snapshot_keeps_the_server_policy_and_an_older_snapshot_reads_as_healthy()
+    {
+        var state = AccountState.Empty
+            .Apply(new ServerPolicyObserved(At, 300, "0"))
+            .Apply(new AccountHealthChanged("NeedsOperator", "bad password", null, At));
+        var snapshot = AccountSnapshot.From(state);
+        var back = ((AccountSnapshot)_serializer.FromBinary(_serializer.ToBinary(snapshot), _serializer.Manifest(snapshot))).ToState();
+        Assert.Equal(state.Policy, back.Policy);
+
+        var old = """{"collected":[],"configuration":null,"lastCollection":null,"lastSuccessAt":null,"consecutiveFailures":0,"totalCollected":0,"totalBytes":0}"""u8.ToArray();
+        Assert.Equal(CollectorCluster.Core.Policy.ServerPolicyState.Initial, ((AccountSnapshot)_serializer.FromBinary(old, "AccountSnapshot.v1")).ToState().Policy);
+    }
+
+    [Fact]
     public void Journal_bytes_are_plain_json_without_type_names()
     {
         var json = System.Text.Encoding.UTF8.GetString(_serializer.ToBinary(new MessageCollected("u", 1, At, At, false)));
@@ -140,7 +161,7 @@ public sealed class AccountEventSerializerTests : IDisposable
         MessagesVanished v => $"{string.Join(",", v.Uidls)}|{v.At:O}",
         MessagesDeletedOnServer d => $"{string.Join(",", d.Uidls)}|{d.Reason}|{d.At:O}",
         CollectionCompleted c => $"{c with { Warnings = [] }}|{string.Join(",", c.Warnings)}",
-        AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}",
+        AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}|{s.Policy}",
         _ => value.ToString()!,
     };
 }

@@ -27,6 +27,8 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(MessageMarked)] = ("MessageMarked.v1", AccountJsonContext.Default.MessageMarked),
         [typeof(MarkCleared)] = ("MarkCleared.v1", AccountJsonContext.Default.MarkCleared),
         [typeof(CollectorReset)] = ("CollectorReset.v1", AccountJsonContext.Default.CollectorReset),
+        [typeof(AccountHealthChanged)] = ("AccountHealthChanged.v1", AccountJsonContext.Default.AccountHealthChanged),
+        [typeof(ServerPolicyObserved)] = ("ServerPolicyObserved.v1", AccountJsonContext.Default.ServerPolicyObserved),
         [typeof(AccountSnapshot)] = ("AccountSnapshot.v1", AccountJsonContext.Default.AccountSnapshot),
     };
 

@@ -14,6 +14,8 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(MessageMarked))]
 [JsonSerializable(typeof(MarkCleared))]
 [JsonSerializable(typeof(CollectorReset))]
+[JsonSerializable(typeof(AccountHealthChanged))]
+[JsonSerializable(typeof(ServerPolicyObserved))]
 [JsonSerializable(typeof(AccountSnapshot))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using CollectorCluster.Core.Events;
+using CollectorCluster.Core.Policy;
 
 namespace CollectorCluster.Core.State;
 
@@ -40,6 +41,9 @@ public sealed record AccountState
 
     /// <summary>Bytes over the account's life.</summary>
     public long TotalBytes { get; init; }
+
+    /// <summary>The server policy's view: health, last login, LOGIN-DELAY and EXPIRE.</summary>
+    public ServerPolicyState Policy { get; init; } = ServerPolicyState.Initial;
 
     /// <summary>True when the UIDL has been collected (and not since pruned).</summary>
     public bool HasCollected(string uidl) => Collected.ContainsKey(uidl);
@@ -83,6 +87,14 @@ public sealed record AccountState
         {
             LastCollection = new CollectionOutcome(f.StartedAt, f.FailedAt, false, f.Collected, f.Bytes, $"{f.Stage}: {f.Error}"),
             ConsecutiveFailures = ConsecutiveFailures + 1,
+        },
+        AccountHealthChanged h => this with
+        {
+            Policy = Policy with { Health = Enum.Parse<AccountHealth>(h.Health), Reason = h.Reason, NotBefore = h.NotBefore },
+        },
+        ServerPolicyObserved o => this with
+        {
+            Policy = Policy with { LastLoginAt = o.LoginAt, LoginDelaySeconds = o.LoginDelaySeconds, Expire = o.Expire },
         },
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
     };

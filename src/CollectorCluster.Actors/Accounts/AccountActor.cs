@@ -5,6 +5,7 @@ using CollectorCluster.Actors.Collection;
 using CollectorCluster.Actors.Persistence;
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Events;
+using CollectorCluster.Core.Policy;
 using CollectorCluster.Core.Scheduling;
 using CollectorCluster.Core.State;
 
@@ -31,6 +32,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private long _lastSnapshotSequenceNr;
     private bool _stopping;
     private bool _scheduled;
+    private string? _expireWarning;
 
     /// <summary>Creates the actor for one account.</summary>
     public AccountActor(string accountId, CollectionEnvironment env)
@@ -63,6 +65,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Command<RecordEvents>(r => PersistBatch(r.Events));
         Command<SessionEnded>(OnSessionEnded);
         Command<StopAccount>(_ => StopGracefully());
+        Command<ResumeAccount>(Resume);
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning("Account {0}: snapshot failed: {1}", _accountId, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -87,6 +90,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
     private void Configure(ConfigureAccount command)
     {
+        var previousSettings = _settings;
         _settings = command.Settings;
         _scheduled = command.Scheduled;
         var applied = new AccountConfigured(_settings.Address, _settings.Mailbox, _settings.LeaveMailOnServer, _env.Clock.GetUtcNow());
@@ -97,6 +101,14 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         {
             Persist(applied, e => _state = _state.Apply(e));
         }
+
+        // A changed configuration (a new password, say) is the other way out of NeedsOperator.
+        if (previousSettings is not null && !previousSettings.Equals(_settings) && _state.Policy.Health != AccountHealth.Healthy)
+        {
+            PersistPolicy([new AccountHealthChanged(nameof(AccountHealth.Healthy), "", null, _env.Clock.GetUtcNow())], "configuration changed");
+        }
+
+        WarnAboutExpire();
 
         DeferAsync(applied, _ =>
         {
@@ -129,7 +141,78 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
+        if (_state.Policy.Health == AccountHealth.NeedsOperator)
+        {
+            // Never retried by itself, and not by a plain "collect" either: a refused password stays refused.
+            ReplyToWaiting(new CollectionResult(_accountId, _settings.Address, false, 0, 0, 0, 0, TimeSpan.Zero, $"needs operator: {_state.Policy.Reason}"));
+            return;
+        }
+
+        if (ServerPolicy.LoginGate(_state.Policy.LastLoginAt, _state.Policy.LoginDelay) is { } gate && gate > _env.Clock.GetUtcNow())
+        {
+            ReplyToWaiting(new CollectionResult(_accountId, _settings.Address, false, 0, 0, 0, 0, TimeSpan.Zero, $"the server's LOGIN-DELAY allows the next login at {gate:u}"));
+            ScheduleNext();
+            return;
+        }
+
         StartSession(_settings);
+    }
+
+    private void Resume(ResumeAccount command)
+    {
+        var sender = Sender;
+        var previous = _state.Policy.Health;
+        if (previous == AccountHealth.Healthy)
+        {
+            sender.Tell(new ResumeResult(_accountId, previous.ToString(), "was healthy; nothing to resume"));
+            return;
+        }
+
+        PersistPolicy([new AccountHealthChanged(nameof(AccountHealth.Healthy), "", null, _env.Clock.GetUtcNow())], "resumed by operator");
+        DeferAsync(command, _ =>
+        {
+            ScheduleNext();
+            sender.Tell(new ResumeResult(_accountId, previous.ToString(), "resumed: the schedule runs again (LOGIN-DELAY still applies)"));
+        });
+    }
+
+    private void PersistPolicy(IReadOnlyList<IAccountEvent> events, string? why = null)
+    {
+        PersistAll(events, e =>
+        {
+            var before = _state.Policy;
+            _state = _state.Apply(e);
+            var after = _state.Policy;
+            if (e is AccountHealthChanged && (before.Health != after.Health || before.Reason != after.Reason))
+            {
+                var line = $"Account {_accountId}: {after.Health}{(after.Reason.Length > 0 ? ": " + after.Reason : "")}{(why is null ? "" : $" ({why})")}";
+                if (after.Health == AccountHealth.NeedsOperator)
+                {
+                    _log.Warning("{0}", line);
+                }
+                else
+                {
+                    _log.Info("{0}", line);
+                }
+            }
+
+            if (e is ServerPolicyObserved)
+            {
+                WarnAboutExpire();
+            }
+        });
+    }
+
+    // EXPIRE against leave-on-server: logged once per change of either, shown in status always.
+    private void WarnAboutExpire()
+    {
+        var warning = _settings is null ? null : ExpireAdvice.Warning(_state.Policy.Expire, _settings.LeaveMailOnServer, _settings.DeleteAfterDays);
+        if (warning is not null && warning != _expireWarning)
+        {
+            _log.Warning("Account {0}: {1}", _accountId, warning);
+        }
+
+        _expireWarning = warning;
     }
 
     private void StartSession(AccountSettings settings)
@@ -248,6 +331,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _abort = null;
         var outcome = ended.Outcome ?? Crashed(ended.Error);
         var address = _settings?.Address ?? _state.Configuration?.Address ?? "";
+        var policyEvents = SessionPolicy.EventsAfter(_state.Apply(outcome.Event), outcome, _env.Tuning, _env.Clock.GetUtcNow());
+        if (policyEvents.Count > 0)
+        {
+            PersistPolicy(policyEvents); // journalled before the outcome, so its callback schedules by the new policy
+        }
+
         Persist(outcome.Event, e =>
         {
             _state = _state.Apply(e);
@@ -301,9 +390,17 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
+        if (_state.Policy.Health == AccountHealth.NeedsOperator)
+        {
+            Timers.Cancel(DueTimer);
+            _nextDue = null;
+            _log.Info("Account {0}: not scheduled, needs operator: {1}", _accountId, _state.Policy.Reason);
+            return;
+        }
+
         var now = _env.Clock.GetUtcNow();
         var due = CollectionSchedule.NextDue(_accountId, _settings.CheckEvery, now, _state.LastCollection?.StartedAt, _env.Tuning.JitterFraction, _jitter.NextDouble());
-        if (_state.LastCollection is { Succeeded: false } last && _state.ConsecutiveFailures > 0)
+        if (_state.LastCollection is { Succeeded: false } last && _state.ConsecutiveFailures > 0 && _state.Policy.NotBefore is null)
         {
             var retryAt = last.FinishedAt + CollectionSchedule.BackoffDelay(_state.ConsecutiveFailures, _env.Tuning.RetryBase, _env.Tuning.RetryMax);
             if (retryAt > due)
@@ -311,6 +408,15 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 due = retryAt;
             }
         }
+
+        // The server policy's retry time (shorter for IN-USE, longer for repeated faults), then LOGIN-DELAY over all.
+        if (_state.Policy.Health != AccountHealth.Healthy && _state.Policy.NotBefore is { } notBefore
+            && (notBefore > due || _state.Policy.Health == AccountHealth.RetryingTransient))
+        {
+            due = notBefore;
+        }
+
+        due = ServerPolicy.Honour(due, _state.Policy.LastLoginAt, _state.Policy.LoginDelay);
 
         // The first slot of a fresh start is worth a line: staggering can put it most of an interval away.
         var backoff = _state.ConsecutiveFailures > 0 ? $", backing off after {_state.ConsecutiveFailures} failure(s)" : "";
@@ -360,5 +466,11 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _state.Collected.Count,
         _state.TotalCollected,
         _state.TotalBytes,
-        _state.ConsecutiveFailures);
+        _state.ConsecutiveFailures,
+        _state.Policy.Health.ToString(),
+        _state.Policy.Reason,
+        _state.Policy.LastLoginAt,
+        _state.Policy.LoginDelaySeconds,
+        _state.Policy.Expire,
+        _expireWarning);
 }

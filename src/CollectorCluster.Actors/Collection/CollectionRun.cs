@@ -2,6 +2,7 @@ using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Delivery;
 using CollectorCluster.Core.Events;
 using CollectorCluster.Core.Planning;
+using CollectorCluster.Core.Policy;
 using CollectorCluster.Core.State;
 using CollectorCluster.Pop3;
 
@@ -24,6 +25,9 @@ public sealed class CollectionRun
     private int _listed;
     private int _collected;
     private long _bytes;
+    private FailureCause _cause = FailureCause.Other;
+    private Pop3ServerCapabilities? _capabilities;
+    private DateTimeOffset? _loggedInAt;
 
     /// <summary>Prepares a run from a snapshot of the account's state.</summary>
     public CollectionRun(AccountSettings account, AccountState state, CollectionEnvironment env, ICollectionRecorder recorder)
@@ -55,6 +59,9 @@ public sealed class CollectionRun
             {
                 lease.MarkConnected(); // the half-open attempt is over either way
             }
+
+            _loggedInAt = _env.Clock.GetUtcNow();
+            _capabilities = session.Capabilities;
 
             _stage = "list";
             var listing = await session.ListAsync(abort).ConfigureAwait(false);
@@ -90,10 +97,12 @@ public sealed class CollectionRun
 
             var finished = _env.Clock.GetUtcNow();
             var completed = new CollectionCompleted(started, finished, _listed, _collected, deleted, _bytes, _warnings.ToList());
-            return new SessionOutcome(completed, true, _listed, _collected, deleted, _bytes, finished - started, string.Join("; ", _warnings));
+            _cause = FailureCause.None;
+            return Observed(new SessionOutcome(completed, true, _listed, _collected, deleted, _bytes, finished - started, string.Join("; ", _warnings)));
         }
         catch (Pop3Exception e)
         {
+            _cause = Pop3FailureClassifier.Classify(e);
             return await FailAfterAsync(session, started, e.Message, sessionUsable: e.Kind is Pop3ErrorKind.ServerRefused && e.Stage is Pop3Stage.Retrieve or Pop3Stage.Delete, abort).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
@@ -237,8 +246,12 @@ public sealed class CollectionRun
     {
         var at = _env.Clock.GetUtcNow();
         var failed = new CollectionFailed(started, at, _stage, error, _collected, _bytes);
-        return new SessionOutcome(failed, false, _listed, _collected, 0, _bytes, at - started, $"{_stage}: {error}");
+        return Observed(new SessionOutcome(failed, false, _listed, _collected, 0, _bytes, at - started, $"{_stage}: {error}"));
     }
+
+    // What the server policy needs besides the figures: the cause, and CAPA as seen after login.
+    private SessionOutcome Observed(SessionOutcome outcome) =>
+        outcome with { Cause = _cause, Capabilities = _capabilities, LoggedInAt = _loggedInAt };
 
     private IEnumerable<List<ListedMessage>> Batches(IReadOnlyList<ListedMessage> messages)
     {

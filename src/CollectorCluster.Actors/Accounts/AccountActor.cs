@@ -23,6 +23,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _waiting = [];
     private readonly Random _jitter = new();
+    private readonly CollectionRound _round = new();
     private AccountState _state = AccountState.Empty;
     private AccountSettings? _settings;
     private CancellationTokenSource? _stop;
@@ -156,6 +157,23 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         }
 
         StartSession(_settings);
+    }
+
+    // A session that collected everything it listed may have seen only a window (Gmail): open another, LOGIN-DELAY permitting.
+    private bool ContinueRound(SessionOutcome outcome)
+    {
+        if (!_round.ShouldContinue(outcome, _env.Tuning.MaxSessionsPerRound) || _settings is not { Enabled: true } || _state.Policy.Health != AccountHealth.Healthy)
+        {
+            return false;
+        }
+
+        _round.Add(outcome);
+        var now = _env.Clock.GetUtcNow();
+        var gate = ServerPolicy.LoginGate(_state.Policy.LastLoginAt, _state.Policy.LoginDelay);
+        _log.Info("Account {0}: the session collected all {1} listed message(s); another session of this round{2}", _accountId, outcome.Listed, gate > now ? $" at {gate:u} (LOGIN-DELAY)" : "");
+        _nextDue = gate > now ? gate : now;
+        Timers.StartSingleTimer(DueTimer, CollectionDue.Instance, gate is { } g && g > now ? g - now : TimeSpan.Zero);
+        return true;
     }
 
     private void Resume(ResumeAccount command)
@@ -349,7 +367,13 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 _log.Warning("Account {0} ({1}): collection failed after {2} message(s): {3}", _accountId, address, outcome.Collected, outcome.Detail);
             }
 
-            ReplyToWaiting(new CollectionResult(_accountId, address, outcome.Succeeded, outcome.Listed, outcome.Collected, outcome.Deleted, outcome.Bytes, outcome.Duration, outcome.Detail));
+            if (!_stopping && ContinueRound(outcome))
+            {
+                SnapshotIfDue();
+                return; // the waiters hear about the whole round
+            }
+
+            ReplyToWaiting(_round.End(_accountId, address, outcome));
             SnapshotIfDue();
             if (_stopping)
             {

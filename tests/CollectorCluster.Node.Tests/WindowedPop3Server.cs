@@ -20,6 +20,8 @@ internal sealed class WindowedPop3Server : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Task _loop;
     private int _sessions;
+    private int _refused;
+    private string? _expectedBearer;
 
     public WindowedPop3Server(int count, int window)
     {
@@ -32,6 +34,16 @@ internal sealed class WindowedPop3Server : IAsyncDisposable
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>When set, logins must be XOAUTH2 for "fred" with this bearer token (anything else is refused with [AUTH]).</summary>
+    public string? ExpectedBearer
+    {
+        get => Volatile.Read(ref _expectedBearer);
+        set => Volatile.Write(ref _expectedBearer, value);
+    }
+
+    /// <summary>XOAUTH2 logins refused.</summary>
+    public int RefusedLogins => Volatile.Read(ref _refused);
 
     /// <summary>Sessions that logged in.</summary>
     public int Sessions => Volatile.Read(ref _sessions);
@@ -62,7 +74,7 @@ internal sealed class WindowedPop3Server : IAsyncDisposable
 
     private async Task ServeAsync(TcpClient client)
     {
-        using var _ = client;
+        using var owned = client;
         var stream = client.GetStream();
         using var reader = new StreamReader(stream, Encoding.ASCII);
         async Task Send(string text) => await stream.WriteAsync(Encoding.ASCII.GetBytes(text + "\r\n"), _stop.Token);
@@ -81,7 +93,22 @@ internal sealed class WindowedPop3Server : IAsyncDisposable
             switch (parts[0].ToUpperInvariant())
             {
                 case "CAPA":
-                    await Send("+OK\r\nUIDL\r\nUSER\r\nRESP-CODES\r\n.");
+                    await Send("+OK\r\nUIDL\r\nUSER\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nSASL XOAUTH2\r\n.");
+                    break;
+                case "AUTH" when parts.Length == 2 && parts[1] == "XOAUTH2":
+                    await Send("+ ");
+                    var payload = Encoding.UTF8.GetString(Convert.FromBase64String(await reader.ReadLineAsync(_stop.Token) ?? ""));
+                    if (payload == $"user=fred\u0001auth=Bearer {ExpectedBearer}\u0001\u0001")
+                    {
+                        Interlocked.Increment(ref _sessions);
+                        await Send("+OK logged in");
+                        break;
+                    }
+
+                    Interlocked.Increment(ref _refused);
+                    await Send("+ " + Convert.ToBase64String("{\"status\":\"401\",\"schemes\":\"bearer\"}"u8));
+                    _ = await reader.ReadLineAsync(_stop.Token);
+                    await Send("-ERR [AUTH] Invalid credentials");
                     break;
                 case "USER":
                     await Send("+OK");

@@ -12,4 +12,8 @@ public sealed record CollectionEnvironment(
     Func<string, IMessageDestination> Destination,
     IConnectionLeases Leases,
     TimeProvider Clock,
-    CollectionTuning Tuning);
+    CollectionTuning Tuning)
+{
+    /// <summary>Access tokens of XOAUTH2/OAUTHBEARER accounts (memory only, shared by the node's accounts).</summary>
+    public OAuth2.OAuth2TokenSource OAuth2 { get; init; } = new(TimeProvider.System);
+}

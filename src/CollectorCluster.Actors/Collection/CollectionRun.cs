@@ -53,7 +53,7 @@ public sealed class CollectionRun
             lease = await _env.Leases.AcquireAsync(_account.Id, _account.Pop3Server, _account.Priority, abort).ConfigureAwait(false);
             try
             {
-                session = await _env.Connect(Pop3ConnectOptions.FromAccount(_account), abort).ConfigureAwait(false);
+                session = await AccountConnector.ConnectAsync(_account, _env, abort).ConfigureAwait(false);
             }
             finally
             {
@@ -104,6 +104,11 @@ public sealed class CollectionRun
         {
             _cause = Pop3FailureClassifier.Classify(e);
             return await FailAfterAsync(session, started, e.Message, sessionUsable: e.Kind is Pop3ErrorKind.ServerRefused && e.Stage is Pop3Stage.Retrieve or Pop3Stage.Delete, abort).ConfigureAwait(false);
+        }
+        catch (OAuth2.OAuth2Exception e)
+        {
+            _cause = e.GrantRefused ? FailureCause.OAuthGrantRefused : FailureCause.Network;
+            return await FailAfterAsync(session, started, e.Message, sessionUsable: false, abort).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {

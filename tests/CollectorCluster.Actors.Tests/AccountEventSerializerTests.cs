@@ -33,6 +33,9 @@ public sealed class AccountEventSerializerTests : IDisposable
         new AccountHealthChanged("BackingOff", "[SYS/TEMP]", At.AddMinutes(2), At),
         new ServerPolicyObserved(At, 300, "0"),
         new ServerPolicyObserved(At, null, null),
+        new MessageCollected("u7", 77, At, At, false, "sha256:0123456789abcdef0123456789abcdef"),
+        AccountSnapshot.From(AccountState.Empty.Apply(new MessageCollected("u7", 77, At, At, false, "sha256:0123"))),
+        new UidlsRekeyed([new CollectorCluster.Core.Uidl.UidlRekey("old", "new"), new CollectorCluster.Core.Uidl.UidlRekey("o2", "n2")], At),
         AccountSnapshot.From(AccountState.Empty
             .Apply(new ServerPolicyObserved(At, 300, "30 USER"))
             .Apply(new AccountHealthChanged("NeedsOperator", "bad password", null, At))),
@@ -146,6 +149,16 @@ public sealed class AccountEventSerializerTests : IDisposable
     }
 
     [Fact]
+    public void Message_collected_written_before_fingerprints_loads_without_one()
+    {
+        var old = """{"uidl":"u1","size":10,"firstSeen":"2026-11-28T12:00:00+00:00","collectedAt":"2026-11-28T12:00:00+00:00","alreadyPresent":false}"""u8.ToArray();
+        var e = (MessageCollected)_serializer.FromBinary(old, "MessageCollected.v1");
+        Assert.Equal("u1", e.Uidl);
+        Assert.Null(e.Fingerprint);
+        Assert.Null(AccountState.Empty.Apply(e).Collected["u1"].Fingerprint);
+    }
+
+    [Fact]
     public void Journal_bytes_are_plain_json_without_type_names()
     {
         var json = System.Text.Encoding.UTF8.GetString(_serializer.ToBinary(new MessageCollected("u", 1, At, At, false)));
@@ -161,6 +174,7 @@ public sealed class AccountEventSerializerTests : IDisposable
         MessagesVanished v => $"{string.Join(",", v.Uidls)}|{v.At:O}",
         MessagesDeletedOnServer d => $"{string.Join(",", d.Uidls)}|{d.Reason}|{d.At:O}",
         CollectionCompleted c => $"{c with { Warnings = [] }}|{string.Join(",", c.Warnings)}",
+        UidlsRekeyed r => $"{string.Join(",", r.Rekeys)}|{r.At:O}",
         AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}|{s.Policy}",
         _ => value.ToString()!,
     };

@@ -68,7 +68,8 @@ public sealed class CollectionRun
             _listed = listing.Count;
             var supportsUidl = listing.Count == 0 || listing.Any(m => m.Uidl is not null);
             var options = new CollectionOptions(_account.LeaveMailOnServer, _account.DeleteAfterDays, _account.DownloadSmallestFirst, supportsUidl);
-            var plan = CollectionPlanner.Plan(listing, _state, options, started);
+            var state = await RekeyIfMigratedAsync(session, listing, abort).ConfigureAwait(false);
+            var plan = CollectionPlanner.Plan(listing, state, options, started);
             _warnings.AddRange(plan.Warnings);
 
             if (plan.Vanished.Count > 0)
@@ -161,8 +162,9 @@ public sealed class CollectionRun
                 async (message, content, ct) =>
                 {
                     _stage = "deliver";
-                    var receipt = await delivery.DeliverAsync(message.Uidl, content, ct).ConfigureAwait(false);
-                    events.Add(new MessageCollected(receipt.Key, receipt.Bytes, firstSeen, _env.Clock.GetUtcNow(), receipt.AlreadyPresent));
+                    var captured = new HeaderCapturingStream(content);
+                    var receipt = await delivery.DeliverAsync(message.Uidl, captured, ct).ConfigureAwait(false);
+                    events.Add(new MessageCollected(receipt.Key, receipt.Bytes, firstSeen, _env.Clock.GetUtcNow(), receipt.AlreadyPresent, captured.Fingerprint));
                     _stage = "retrieve";
                 },
                 abort).ConfigureAwait(false);
@@ -252,6 +254,39 @@ public sealed class CollectionRun
         var at = _env.Clock.GetUtcNow();
         var failed = new CollectionFailed(started, at, _stage, error, _collected, _bytes);
         return Observed(new SessionOutcome(failed, false, _listed, _collected, 0, _bytes, at - started, $"{_stage}: {error}"));
+    }
+
+    /// <summary>
+    /// When most collected UIDLs vanished and same-sized new ones appeared (a provider migration), confirm by the
+    /// header fingerprint of TOP n 0 and re-key instead of collecting the mailbox again. Returns the state to plan from.
+    /// </summary>
+    private async Task<AccountState> RekeyIfMigratedAsync(IPop3Session session, IReadOnlyList<ListedMessage> listing, CancellationToken abort)
+    {
+        var suspects = Core.Uidl.UidlMigration.Suspects(_state, listing);
+        if (suspects.Count == 0 || !session.Capabilities.Top)
+        {
+            return _state;
+        }
+
+        _stage = "top";
+        var fingerprinted = new List<(ListedMessage, string?)>(suspects.Count);
+        foreach (var message in suspects)
+        {
+            var header = await session.TopHeaderAsync(message, 64 * 1024, abort).ConfigureAwait(false);
+            fingerprinted.Add((message, Core.Uidl.HeaderFingerprint.Compute(header)));
+        }
+
+        var rekeys = Core.Uidl.UidlMigration.Match(_state, fingerprinted);
+        if (rekeys.Count == 0)
+        {
+            return _state;
+        }
+
+        var rekeyed = new UidlsRekeyed(rekeys, _env.Clock.GetUtcNow());
+        _stage = "record";
+        await _recorder.RecordRekeyedAsync(rekeyed).ConfigureAwait(false);
+        _warnings.Add($"the server changed the UIDLs of {rekeys.Count} collected message(s) (provider migration?); re-keyed by header fingerprint, not collected again");
+        return _state.Apply(rekeyed);
     }
 
     // What the server policy needs besides the figures: the cause, and CAPA as seen after login.

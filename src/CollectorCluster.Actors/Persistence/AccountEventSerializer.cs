@@ -29,6 +29,7 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(CollectorReset)] = ("CollectorReset.v1", AccountJsonContext.Default.CollectorReset),
         [typeof(AccountHealthChanged)] = ("AccountHealthChanged.v1", AccountJsonContext.Default.AccountHealthChanged),
         [typeof(ServerPolicyObserved)] = ("ServerPolicyObserved.v1", AccountJsonContext.Default.ServerPolicyObserved),
+        [typeof(UidlsRekeyed)] = ("UidlsRekeyed.v1", AccountJsonContext.Default.UidlsRekeyed),
         [typeof(AccountSnapshot)] = ("AccountSnapshot.v1", AccountJsonContext.Default.AccountSnapshot),
     };
 

@@ -16,6 +16,7 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(CollectorReset))]
 [JsonSerializable(typeof(AccountHealthChanged))]
 [JsonSerializable(typeof(ServerPolicyObserved))]
+[JsonSerializable(typeof(UidlsRekeyed))]
 [JsonSerializable(typeof(AccountSnapshot))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {

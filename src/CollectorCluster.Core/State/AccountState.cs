@@ -63,7 +63,7 @@ public sealed record AccountState
         {
             // A re-collection (Download mark) keeps the original first sighting, so expiry still counts from it.
             Collected = Collected.SetItem(m.Uidl, new CollectedMessage(
-                m.Uidl, m.Size, Collected.TryGetValue(m.Uidl, out var known) && known.FirstSeen < m.FirstSeen ? known.FirstSeen : m.FirstSeen, m.CollectedAt)),
+                m.Uidl, m.Size, Collected.TryGetValue(m.Uidl, out var known) && known.FirstSeen < m.FirstSeen ? known.FirstSeen : m.FirstSeen, m.CollectedAt, m.Fingerprint ?? known?.Fingerprint)),
             Marks = Marks.TryGetValue(m.Uidl, out var mark) && mark == MessageMark.Download ? Marks.Remove(m.Uidl) : Marks,
             TotalCollected = TotalCollected + 1,
             TotalBytes = TotalBytes + m.Size,
@@ -96,8 +96,30 @@ public sealed record AccountState
         {
             Policy = Policy with { LastLoginAt = o.LoginAt, LoginDelaySeconds = o.LoginDelaySeconds, Expire = o.Expire },
         },
+        UidlsRekeyed r => Rekey(r),
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
     };
+
+    // A renamed message keeps everything it had (first sighting, fingerprint, mark) under its new UIDL.
+    private AccountState Rekey(UidlsRekeyed r)
+    {
+        var collected = Collected;
+        var marks = Marks;
+        foreach (var (old, now) in r.Rekeys.Select(k => (k.Old, k.New)))
+        {
+            if (collected.TryGetValue(old, out var message))
+            {
+                collected = collected.Remove(old).SetItem(now, message with { Uidl = now });
+            }
+
+            if (marks.TryGetValue(old, out var mark))
+            {
+                marks = marks.Remove(old).SetItem(now, mark);
+            }
+        }
+
+        return this with { Collected = collected, Marks = marks };
+    }
 
     private static MessageMark ParseMark(string mark) => mark switch
     {

@@ -42,6 +42,9 @@ internal sealed class WindowedPop3Server : IAsyncDisposable
         set => Volatile.Write(ref _expectedBearer, value);
     }
 
+    /// <summary>When set, CAPA advertises LOGIN-DELAY with this many seconds.</summary>
+    public int? LoginDelaySeconds { get; init; }
+
     /// <summary>XOAUTH2 logins refused.</summary>
     public int RefusedLogins => Volatile.Read(ref _refused);
 
@@ -93,7 +96,8 @@ internal sealed class WindowedPop3Server : IAsyncDisposable
             switch (parts[0].ToUpperInvariant())
             {
                 case "CAPA":
-                    await Send("+OK\r\nUIDL\r\nUSER\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nSASL XOAUTH2\r\n.");
+                    var delay = LoginDelaySeconds is { } d ? $"LOGIN-DELAY {d}\r\n" : "";
+                    await Send($"+OK\r\nUIDL\r\nUSER\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nSASL XOAUTH2\r\n{delay}EXPIRE 0\r\n.");
                     break;
                 case "AUTH" when parts.Length == 2 && parts[1] == "XOAUTH2":
                     await Send("+ ");

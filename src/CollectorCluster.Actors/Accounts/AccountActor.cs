@@ -160,16 +160,25 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     }
 
     // A session that collected everything it listed may have seen only a window (Gmail): open another, LOGIN-DELAY permitting.
-    private bool ContinueRound(SessionOutcome outcome)
+    private bool ContinueRound(SessionOutcome outcome, string address)
     {
         if (!_round.ShouldContinue(outcome, _env.Tuning.MaxSessionsPerRound) || _settings is not { Enabled: true } || _state.Policy.Health != AccountHealth.Healthy)
         {
             return false;
         }
 
-        _round.Add(outcome);
         var now = _env.Clock.GetUtcNow();
         var gate = ServerPolicy.LoginGate(_state.Policy.LastLoginAt, _state.Policy.LoginDelay);
+        if (gate > now)
+        {
+            // Nobody waits out a LOGIN-DELAY (Gmail: 5 minutes): the waiters hear now, the round goes on later.
+            ReplyToWaiting(_round.Flush(_accountId, address, outcome, $"the server listed only a window; the round continues at {gate:u} (LOGIN-DELAY)"));
+        }
+        else
+        {
+            _round.Add(outcome);
+        }
+
         _log.Info("Account {0}: the session collected all {1} listed message(s); another session of this round{2}", _accountId, outcome.Listed, gate > now ? $" at {gate:u} (LOGIN-DELAY)" : "");
         _nextDue = gate > now ? gate : now;
         Timers.StartSingleTimer(DueTimer, CollectionDue.Instance, gate is { } g && g > now ? g - now : TimeSpan.Zero);
@@ -367,7 +376,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 _log.Warning("Account {0} ({1}): collection failed after {2} message(s): {3}", _accountId, address, outcome.Collected, outcome.Detail);
             }
 
-            if (!_stopping && ContinueRound(outcome))
+            if (!_stopping && ContinueRound(outcome, address))
             {
                 SnapshotIfDue();
                 return; // the waiters hear about the whole round

@@ -29,6 +29,18 @@ internal sealed class CollectionRound
         _duration += outcome.Duration;
     }
 
+    /// <summary>
+    /// The figures so far, for waiters who should not wait out a LOGIN-DELAY: the round itself goes on (its session
+    /// count, and so its bound, is kept); only the figures start again.
+    /// </summary>
+    public CollectionResult Flush(string accountId, string address, SessionOutcome last, string note)
+    {
+        var sessions = _sessions;
+        var result = End(accountId, address, last);
+        _sessions = sessions + 1;
+        return result with { Detail = result.Detail.Length > 0 ? $"{result.Detail}; {note}" : note };
+    }
+
     /// <summary>The round's result (its last session plus those before), and a fresh round.</summary>
     public CollectionResult End(string accountId, string address, SessionOutcome last)
     {

@@ -17,6 +17,7 @@ public sealed class CollectUntilEmptyTests : IDisposable
         File.WriteAllText(file, $$"""
             collector {
               journal.connection-string = "Data Source={{_dir}}/journal.db"
+              round-min-listed = 10
               {{nodeExtra}}
               accounts = [ {
                 id = windowed, pop3-server = "127.0.0.1", port = {{port}}
@@ -29,7 +30,7 @@ public sealed class CollectUntilEmptyTests : IDisposable
     }
 
     [Fact]
-    public async Task Sessions_continue_until_a_session_lists_nothing_new()
+    public async Task Sessions_continue_while_each_collects_a_full_window()
     {
         await using var server = new WindowedPop3Server(count: 25, window: 10);
         var (node, options) = await LocalNode.StartAsync(NodeFile(server.Port), Ct);
@@ -42,9 +43,9 @@ public sealed class CollectUntilEmptyTests : IDisposable
         Assert.True(result.Succeeded, result.Detail);
         Assert.Equal(25, result.Collected);
         Assert.Equal(25, Directory.GetFiles(Path.Combine(_dir, "maildir", "new")).Length);
-        // 10 + 10 + 5, then one that lists nothing and ends the round.
-        Assert.Equal(4, server.Sessions);
-        Assert.Contains("4 sessions this round", result.Detail);
+        // 10 + 10 + 5: the third listed fewer than round-min-listed (10), so it ends the round.
+        Assert.Equal(3, server.Sessions);
+        Assert.Contains("3 sessions this round", result.Detail);
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class LoginDelayTests : IDisposable
         File.WriteAllText(file, $$"""
             collector {
               journal.connection-string = "Data Source={{_dir}}/journal.db"
+              round-min-listed = 10
               accounts = [ {
                 id = delayed, pop3-server = "127.0.0.1", port = {{server.Port}}
                 pop3-account = "fred", password = "pw", check-every = 10s

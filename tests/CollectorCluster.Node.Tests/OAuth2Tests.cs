@@ -105,7 +105,7 @@ public sealed class OAuth2Tests : IDisposable
         Assert.DoesNotContain("SECRET", account.OAuth2!.ToString());
         await node.Accounts.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), AskTimeout, Ct);
 
-        // First round: one refresh, the cached token serves both sessions of the round.
+        // First login: one refresh.
         var first = await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
         Assert.True(first.Succeeded, first.Detail);
         Assert.Equal(3, first.Collected);

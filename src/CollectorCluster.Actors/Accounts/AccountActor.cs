@@ -162,7 +162,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     // A session that collected everything it listed may have seen only a window (Gmail): open another, LOGIN-DELAY permitting.
     private bool ContinueRound(SessionOutcome outcome, string address)
     {
-        if (!_round.ShouldContinue(outcome, _env.Tuning.MaxSessionsPerRound) || _settings is not { Enabled: true } || _state.Policy.Health != AccountHealth.Healthy)
+        if (!_round.ShouldContinue(outcome, _env.Tuning.MaxSessionsPerRound, _env.Tuning.RoundMinListed) || _settings is not { Enabled: true } || _state.Policy.Health != AccountHealth.Healthy)
         {
             return false;
         }

@@ -15,9 +15,12 @@ internal sealed class CollectionRound
     private long _bytes;
     private TimeSpan _duration;
 
-    /// <summary>True when another session should follow <paramref name="outcome"/>: it succeeded, collected something and everything it listed, and the bound allows one more.</summary>
-    public bool ShouldContinue(SessionOutcome outcome, int maxSessions) =>
-        outcome.Succeeded && outcome.Collected > 0 && outcome.Collected == outcome.Listed && _sessions + 1 < maxSessions;
+    /// <summary>
+    /// True when another session should follow <paramref name="outcome"/>: it succeeded, collected everything it listed,
+    /// listed at least <paramref name="minListed"/> (else it was no window), and the bound allows one more.
+    /// </summary>
+    public bool ShouldContinue(SessionOutcome outcome, int maxSessions, int minListed) =>
+        outcome.Succeeded && outcome.Collected > 0 && outcome.Collected == outcome.Listed && outcome.Listed >= minListed && _sessions + 1 < maxSessions;
 
     /// <summary>Counts a session that the round continues after.</summary>
     public void Add(SessionOutcome outcome)

@@ -60,6 +60,7 @@ public static class CollectorConfigLoader
                 Positive(config, "collector.snapshot-every"))
             {
                 MaxSessionsPerRound = Positive(config, "collector.max-sessions-per-round"),
+                RoundMinListed = Positive(config, "collector.round-min-listed"),
             };
             if (tuning.JitterFraction is < 0 or > 0.5)
             {

@@ -103,6 +103,11 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             Persist(applied, e => _state = _state.Apply(e));
         }
 
+        if (previousSettings is not null && !previousSettings.Equals(_settings))
+        {
+            _env.OAuth2.Forget(_accountId); // a new client or refresh token must not be served an old access token
+        }
+
         // A changed configuration (a new password, say) is the other way out of NeedsOperator.
         if (previousSettings is not null && !previousSettings.Equals(_settings) && _state.Policy.Health != AccountHealth.Healthy)
         {

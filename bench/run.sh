@@ -2,6 +2,7 @@
 # Builds collector and the bench tool (Release) and runs a benchmark against a private Dovecot.
 #   sudo bash bench/run.sh                    # collect-1000, 3 rounds, results in bench/results/
 #   sudo bash bench/run.sh --rounds 5         # more rounds (extra options go to cc-bench collect-1000)
+#   BENCH=tokens-200x5 bash bench/run.sh      # 200 accounts x 5 messages: collector (cap 10) vs fetchmail and mpop
 #   BENCH=quickstart bash bench/run.sh        # any other cc-bench verb
 # Needs root (the private Dovecot binds ports and switches users). Installs mpop and GNU time if missing.
 # Build outputs go to $CC_ARTIFACTS (default /tmp/cc-bench), apart from the test suite's.
@@ -21,11 +22,11 @@ export CC_ARTIFACTS="${CC_ARTIFACTS:-/tmp/cc-bench}"
 
 # Dovecot, mpop, openssl and the mail user, as for the test suite.
 bash scripts/install-test-deps.sh
-if [[ ! -x /usr/bin/time || ! -x /usr/bin/mpop ]]; then
-  echo "bench/run.sh: installing mpop and time"
+if [[ ! -x /usr/bin/time || ! -x /usr/bin/mpop || ! -x /usr/bin/fetchmail ]]; then
+  echo "bench/run.sh: installing mpop, fetchmail and time"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q --no-install-recommends mpop time >/dev/null 2>&1 \
-    || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends mpop time >/dev/null; }
+  apt-get install -y -q --no-install-recommends mpop fetchmail time >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends mpop fetchmail time >/dev/null; }
 fi
 
 echo "bench/run.sh: building Release into $CC_ARTIFACTS"
@@ -46,8 +47,8 @@ if [[ "${CC_BENCH_JIT:-0}" != 1 ]]; then
 fi
 
 VERB="${BENCH:-collect-1000}"
-export CC_BENCH_COMMAND="bash bench/run.sh${*:+ $*}"
-if [[ "$VERB" == collect-* ]]; then
+export CC_BENCH_COMMAND="${CC_BENCH_COMMAND:-bash bench/run.sh${*:+ $*}}"
+if [[ "$VERB" == collect-* || "$VERB" == tokens-* ]]; then
   exec "$BENCH_BIN" "$VERB" --collector "$COLLECTOR_BIN" --results "$ROOT/bench/results" "$@"
 else
   exec "$BENCH_BIN" "$VERB" --collector "$COLLECTOR_BIN" "$@"

@@ -6,12 +6,14 @@ namespace CollectorCluster.Bench;
 
 /// <summary>
 /// <c>cc-bench collect-1000 [options]</c>: collector vs mpop on 1,000 mixed-size messages from a private Dovecot.
+/// <c>cc-bench tokens-200x5 [options]</c>: 200 accounts × 5 messages: collector (connection tokens, cap 10) vs fetchmail and mpop.
 /// <c>cc-bench quickstart [options]</c>: the README's quick start (private Dovecot, 5 messages, collector once twice).
 /// </summary>
 public static class Program
 {
     private const string Usage = """
         usage: cc-bench collect-1000 [--rounds N] [--count N] [--results DIR] [--collector PATH] [--mpop PATH] [--keep]
+               cc-bench tokens-200x5 [--accounts N] [--per-account N] [--max-clients N] [--results DIR] [--collector PATH] [--mpop PATH] [--fetchmail PATH] [--keep]
                cc-bench quickstart   [--dir DIR] [--collector PATH]
 
           --rounds N        measured rounds per tool; the median is reported (default 3)
@@ -20,6 +22,10 @@ public static class Program
           --collector PATH  the collector apphost (default: Node's Release output beside this tool's output)
           --mpop PATH       mpop binary (default /usr/bin/mpop)
           --keep            keep the temp directories of the last round
+          --accounts N      tokens-200x5: mailboxes (default 200)
+          --per-account N   tokens-200x5: messages per mailbox (default 5)
+          --max-clients N   tokens-200x5: collector's max-pop3-clients (default 10)
+          --fetchmail PATH  fetchmail binary (default /usr/bin/fetchmail)
           --dir DIR         quickstart directory (default /tmp/collector-quickstart; recreated)
         """;
 
@@ -39,6 +45,7 @@ public static class Program
             {
                 "collect-1000" => await Collect1000.RunAsync(options).ConfigureAwait(false),
                 "quickstart" => await Quickstart.RunAsync(options).ConfigureAwait(false),
+                "tokens-200x5" => await Tokens200.RunAsync(options).ConfigureAwait(false),
                 _ => throw new ArgumentException($"unknown verb '{args[0]}'"),
             };
         }
@@ -66,6 +73,14 @@ public sealed class Options
 
     public bool Keep { get; private set; }
 
+    public int Accounts { get; private set; } = 200;
+
+    public int PerAccount { get; private set; } = 5;
+
+    public int MaxClients { get; private set; } = 10;
+
+    public string Fetchmail { get; private set; } = "/usr/bin/fetchmail";
+
     public string QuickstartDirectory { get; private set; } = "/tmp/collector-quickstart";
 
     /// <summary>The original command line, for the report.</summary>
@@ -87,6 +102,10 @@ public sealed class Options
                 case "--collector": o.Collector = Path.GetFullPath(Next()); break;
                 case "--mpop": o.Mpop = Next(); break;
                 case "--keep": o.Keep = true; break;
+                case "--accounts": o.Accounts = PositiveInt(Next(), "--accounts"); break;
+                case "--per-account": o.PerAccount = PositiveInt(Next(), "--per-account"); break;
+                case "--max-clients": o.MaxClients = PositiveInt(Next(), "--max-clients"); break;
+                case "--fetchmail": o.Fetchmail = Next(); break;
                 case "--dir": o.QuickstartDirectory = Path.GetFullPath(Next()); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }

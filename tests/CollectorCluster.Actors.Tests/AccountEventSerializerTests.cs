@@ -39,6 +39,7 @@ public sealed class AccountEventSerializerTests : IDisposable
         AccountSnapshot.From(AccountState.Empty
             .Apply(new ServerPolicyObserved(At, 300, "30 USER"))
             .Apply(new AccountHealthChanged("NeedsOperator", "bad password", null, At))),
+        new SessionStarted(At),
         AccountSnapshot.From(AccountState.Empty
             .Apply(new AccountConfigured("fred@pop", "maildir:/m", false, At))
             .Apply(new MessageCollected("u1", 10, At, At, false))

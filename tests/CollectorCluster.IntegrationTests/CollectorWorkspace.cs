@@ -13,6 +13,9 @@ internal sealed record AccountSpec(string Id, TestMailUser User, int Port)
 {
     public string Ssl { get; init; } = "none";
 
+    /// <summary>The pop3-server (another 127.0.0.x stands for another server).</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
     public string? Password { get; init; }
 
     public bool LeaveMailOnServer { get; init; }
@@ -87,7 +90,7 @@ internal sealed class CollectorWorkspace : IDisposable
         {
             text.AppendLine("    {")
                 .AppendLine(CultureInfo.InvariantCulture, $"      id = \"{a.Id}\"")
-                .AppendLine("      pop3-server = \"127.0.0.1\"")
+                .AppendLine(CultureInfo.InvariantCulture, $"      pop3-server = \"{a.Host}\"")
                 .AppendLine(CultureInfo.InvariantCulture, $"      port = {a.Port}")
                 .AppendLine(CultureInfo.InvariantCulture, $"      pop3-account = \"{a.User.Name}\"")
                 .AppendLine(CultureInfo.InvariantCulture, $"      password = \"{a.Password ?? a.User.Password}\"")

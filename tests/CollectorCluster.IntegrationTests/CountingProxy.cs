@@ -6,6 +6,9 @@ namespace CollectorCluster.IntegrationTests;
 /// <summary>
 /// A TCP forwarder that counts connections open at once, so a test sees at the server side how many sessions
 /// the collector really held together (the connection tokens' per-server cap), not what the collector reports.
+/// Several proxies on different loopback addresses (127.0.0.x) stand for several servers; a shared
+/// <see cref="OpenConnections"/> counts across them (the node cap). <see cref="Hold"/> keeps new sessions waiting
+/// for their greeting and <see cref="AbortAll"/> resets every open connection, to kill sessions mid-lease.
 /// </summary>
 internal sealed class CountingProxy : IAsyncDisposable
 {
@@ -13,15 +16,18 @@ internal sealed class CountingProxy : IAsyncDisposable
     private readonly int targetPort;
     private readonly CancellationTokenSource stop = new();
     private readonly List<Task> pumps = [];
+    private readonly List<TcpClient> clients = [];
+    private readonly OpenConnections count = new();
+    private readonly OpenConnections? shared;
     private readonly Task acceptLoop;
-    private int open;
-    private int maxOpen;
+    private TaskCompletionSource released = NewGate(open: true);
     private int total;
 
-    public CountingProxy(int targetPort)
+    public CountingProxy(int targetPort, IPAddress? address = null, OpenConnections? shared = null)
     {
         this.targetPort = targetPort;
-        listener = new TcpListener(IPAddress.Loopback, 0);
+        this.shared = shared;
+        listener = new TcpListener(address ?? IPAddress.Loopback, 0);
         listener.Start(512);
         acceptLoop = Task.Run(AcceptAsync);
     }
@@ -29,7 +35,39 @@ internal sealed class CountingProxy : IAsyncDisposable
     public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
     /// <summary>The most connections open at one time.</summary>
-    public int MaxOpen => Volatile.Read(ref maxOpen);
+    public int MaxOpen => count.Max;
+
+    /// <summary>Connections open now.</summary>
+    public int OpenNow => count.Open;
+
+    /// <summary>New connections are accepted but not passed to the server (no greeting) until <see cref="Release"/>.</summary>
+    public void Hold() => Interlocked.Exchange(ref released, NewGate(open: false));
+
+    /// <summary>Lets held and new connections through.</summary>
+    public void Release() => Volatile.Read(ref released).TrySetResult();
+
+    /// <summary>Resets every open client connection (RST), as a dropped network would.</summary>
+    public int AbortAll()
+    {
+        lock (clients)
+        {
+            foreach (var client in clients)
+            {
+                try
+                {
+                    client.Client.LingerState = new LingerOption(true, 0);
+                    client.Client.Close();
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            }
+
+            var n = clients.Count;
+            clients.Clear();
+            return n;
+        }
+    }
 
     /// <summary>Connections accepted so far.</summary>
     public int Total => Volatile.Read(ref total);
@@ -61,11 +99,12 @@ internal sealed class CountingProxy : IAsyncDisposable
         while (!stop.IsCancellationRequested)
         {
             var client = await listener.AcceptTcpClientAsync(stop.Token);
-            var now = Interlocked.Increment(ref open);
+            count.Enter();
+            shared?.Enter();
             Interlocked.Increment(ref total);
-            int seen;
-            while (now > (seen = Volatile.Read(ref maxOpen)) && Interlocked.CompareExchange(ref maxOpen, now, seen) != seen)
+            lock (clients)
             {
+                clients.Add(client);
             }
 
             lock (pumps)
@@ -82,7 +121,8 @@ internal sealed class CountingProxy : IAsyncDisposable
         {
             if (Interlocked.Exchange(ref counted, 0) == 1)
             {
-                Interlocked.Decrement(ref open);
+                count.Leave();
+                shared?.Leave();
             }
         }
 
@@ -91,19 +131,35 @@ internal sealed class CountingProxy : IAsyncDisposable
             using (client)
             using (var server = new TcpClient())
             {
+                await Volatile.Read(ref released).Task.WaitAsync(stop.Token);
                 await server.ConnectAsync(IPAddress.Loopback, targetPort, stop.Token);
                 var up = UpAsync(client.GetStream(), server.GetStream(), Leave);
                 var down = server.GetStream().CopyToAsync(client.GetStream(), stop.Token);
                 await Task.WhenAny(up, down);
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
         }
         finally
         {
             Leave();
+            lock (clients)
+            {
+                clients.Remove(client);
+            }
         }
+    }
+
+    private static TaskCompletionSource NewGate(bool open)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (open)
+        {
+            gate.TrySetResult();
+        }
+
+        return gate;
     }
 
     /// <summary>

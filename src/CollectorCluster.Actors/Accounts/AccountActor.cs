@@ -36,10 +36,20 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private string? _expireWarning;
 
     /// <summary>Creates the actor for one account.</summary>
-    public AccountActor(string accountId, CollectionEnvironment env)
+    /// <param name="accountId">The entity id.</param>
+    /// <param name="env">Where the account collects.</param>
+    /// <param name="initial">
+    /// This node's settings for the account, applied once recovery is done: an entity that sharding restarts here
+    /// (hand-over, fail-over, remember-entities) collects again without waiting for anyone to configure it.
+    /// </param>
+    public AccountActor(string accountId, CollectionEnvironment env, ConfigureAccount? initial = null)
     {
         _accountId = accountId;
         _env = env;
+        if (initial is not null)
+        {
+            Self.Tell(initial, ActorRefs.NoSender); // stashed until recovery completes
+        }
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -80,7 +90,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for sharding or a local parent.</summary>
-    public static Props Props(string accountId, CollectionEnvironment env) => Akka.Actor.Props.Create(() => new AccountActor(accountId, env));
+    public static Props Props(string accountId, CollectionEnvironment env, ConfigureAccount? initial = null) =>
+        Akka.Actor.Props.Create(() => new AccountActor(accountId, env, initial));
 
     /// <inheritdoc />
     protected override void PostStop()
@@ -119,7 +130,10 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         DeferAsync(applied, _ =>
         {
             ScheduleNext();
-            sender.Tell(new AccountAck(_accountId));
+            if (!sender.IsNobody())
+            {
+                sender.Tell(new AccountAck(_accountId));
+            }
         });
     }
 
@@ -161,7 +175,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        StartSession(_settings);
+        // The fence: the session starts only once this incarnation's write succeeded. A stale incarnation elsewhere
+        // fails its next write on the shared journal's unique (persistence_id, sequence_nr) and stops (default
+        // OnPersistFailure), and stopping cancels its session (PostStop), so a mailbox never has two sessions.
+        // Persist stashes other commands until it is written, so nothing starts a second session meanwhile.
+        var settings = _settings;
+        Persist(new SessionStarted(_env.Clock.GetUtcNow()), _ => StartSession(settings));
     }
 
     // A session that collected everything it listed may have seen only a window (Gmail): open another, LOGIN-DELAY permitting.

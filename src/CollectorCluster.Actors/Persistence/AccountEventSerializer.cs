@@ -30,6 +30,7 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(AccountHealthChanged)] = ("AccountHealthChanged.v1", AccountJsonContext.Default.AccountHealthChanged),
         [typeof(ServerPolicyObserved)] = ("ServerPolicyObserved.v1", AccountJsonContext.Default.ServerPolicyObserved),
         [typeof(UidlsRekeyed)] = ("UidlsRekeyed.v1", AccountJsonContext.Default.UidlsRekeyed),
+        [typeof(SessionStarted)] = ("SessionStarted.v1", AccountJsonContext.Default.SessionStarted),
         [typeof(AccountSnapshot)] = ("AccountSnapshot.v1", AccountJsonContext.Default.AccountSnapshot),
     };
 

@@ -17,6 +17,7 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(AccountHealthChanged))]
 [JsonSerializable(typeof(ServerPolicyObserved))]
 [JsonSerializable(typeof(UidlsRekeyed))]
+[JsonSerializable(typeof(SessionStarted))]
 [JsonSerializable(typeof(AccountSnapshot))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {

@@ -11,6 +11,7 @@ namespace CollectorCluster.Actors.Tokens;
 /// </summary>
 public sealed class ActorConnectionLeases : IConnectionLeases
 {
+    private long _holders;
     private readonly TaskCompletionSource<(ActorSystem System, IActorRef Tokens)> _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Connects to the node's tokens actor; later calls are ignored.</summary>
@@ -21,11 +22,12 @@ public sealed class ActorConnectionLeases : IConnectionLeases
     {
         var (system, tokens) = await _attached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         var granted = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var holder = system.ActorOf(LeaseHolder.Props(tokens, new RequestLease(accountId, server, priority), granted));
+        // Named so operators (and tests) can find a node's lease holders: /user/lease-N.
+        var holder = system.ActorOf(LeaseHolder.Props(tokens, new RequestLease(accountId, server, priority), granted), "lease-" + Interlocked.Increment(ref _holders));
         try
         {
             var id = await granted.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return new Lease(system, tokens, holder, id);
+            return new Lease(holder, id);
         }
         catch
         {
@@ -35,7 +37,8 @@ public sealed class ActorConnectionLeases : IConnectionLeases
         }
     }
 
-    private sealed class Lease(ActorSystem system, IActorRef tokens, IActorRef holder, long id) : IConnectionLease
+    /// <summary>Both messages go through the holder, which knows the server's tokens actor that granted the lease.</summary>
+    private sealed class Lease(IActorRef holder, long id) : IConnectionLease
     {
         private int _connected;
         private int _released;
@@ -44,7 +47,7 @@ public sealed class ActorConnectionLeases : IConnectionLeases
         {
             if (Interlocked.Exchange(ref _connected, 1) == 0 && Volatile.Read(ref _released) == 0)
             {
-                tokens.Tell(new LeaseConnected(id), holder);
+                holder.Tell(new LeaseConnected(id));
             }
         }
 
@@ -52,8 +55,7 @@ public sealed class ActorConnectionLeases : IConnectionLeases
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                tokens.Tell(new ReleaseLease(id), holder);
-                system.Stop(holder);
+                holder.Tell(new ReleaseLease(id)); // the holder passes it on, then stops
             }
         }
     }

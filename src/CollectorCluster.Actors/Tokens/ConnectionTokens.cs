@@ -1,122 +1,45 @@
 using Akka.Actor;
-using Akka.Event;
+using Akka.Routing;
 using CollectorCluster.Core.Tokens;
 
 namespace CollectorCluster.Actors.Tokens;
 
 /// <summary>
-/// Owns the node's <see cref="TokenPool"/>: one place decides who may connect, so caps hold across every account
-/// on the node. Requesters are death-watched (a crashed holder cannot leak its slot) and a timer reclaims leases
-/// past their timeout (a holder that hangs cannot either).
+/// The node's connection tokens, as one address: a <see cref="NodeTokenPool"/> (the node-wide caps) and, under a
+/// consistent-hashing router keyed by remote server, the <see cref="ServerTokens"/> actors that queue sessions per
+/// server and cap them per server. Lease requests are forwarded to the router (the requester stays the sender, so
+/// the grant and DeathWatch go straight between the session and its server's actor); figures are gathered from all.
+/// If either part fails the whole stops (and waiting sessions fail) rather than restart with caps forgotten.
 /// </summary>
-public sealed class ConnectionTokens : ReceiveActor, IWithTimers
+public sealed class ConnectionTokens : ReceiveActor
 {
-    private readonly TokenPool _pool;
-    private readonly TimeProvider _clock;
-    private readonly Dictionary<long, IActorRef> _owners = [];
-    private readonly Dictionary<IActorRef, HashSet<long>> _byOwner = [];
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    /// <summary>Per-server actors behind the router (servers are spread over them by hash).</summary>
+    public const int DefaultRoutees = 4;
 
-    /// <summary>Creates the actor; <paramref name="sweepEvery"/> is how often expired leases are looked for.</summary>
-    public ConnectionTokens(TokenPoolSettings settings, TimeProvider clock, TimeSpan sweepEvery)
+    private readonly IActorRef _router;
+    private readonly IActorRef _pool;
+    private readonly int _routees;
+
+    /// <summary>Creates the pool and the router.</summary>
+    public ConnectionTokens(TokenPoolSettings settings, TimeProvider clock, TimeSpan sweepEvery, int routees, TokenMetrics? metrics)
     {
-        _pool = new TokenPool(settings);
-        _clock = clock;
-        Timers.StartPeriodicTimer("sweep", Sweep.Instance, sweepEvery);
+        _routees = routees;
+        _pool = Context.ActorOf(NodeTokenPool.Props(settings, clock), "node-pool");
+        _router = Context.ActorOf(
+            ServerTokens.Props(settings, _pool, clock, sweepEvery, metrics).WithRouter(new ConsistentHashingPool(routees)),
+            "servers");
+        Context.Watch(_pool);
+        Context.Watch(_router);
 
-        Receive<RequestLease>(m =>
-        {
-            var id = _pool.Request(m.AccountId, m.Server, m.Priority, _clock.GetUtcNow());
-            Track(Sender, id);
-            Dispatch();
-        });
-        Receive<LeaseConnected>(m =>
-        {
-            _pool.Connected(m.LeaseId, _clock.GetUtcNow());
-            Dispatch();
-        });
-        Receive<ReleaseLease>(m =>
-        {
-            _pool.Release(m.LeaseId);
-            Untrack(m.LeaseId);
-            Dispatch();
-        });
-        Receive<GetTokenFigures>(_ => Sender.Tell(_pool.Figures()));
-        Receive<Terminated>(t =>
-        {
-            if (_byOwner.Remove(t.ActorRef, out var ids))
-            {
-                foreach (var id in ids)
-                {
-                    _pool.Reclaim(id);
-                    _owners.Remove(id);
-                }
-            }
-
-            Dispatch();
-        });
-        Receive<Sweep>(_ =>
-        {
-            foreach (var id in _pool.Expire(_clock.GetUtcNow()))
-            {
-                _log.Warning("Connection lease {0} expired without release; reclaimed", id);
-                Untrack(id);
-            }
-
-            Dispatch();
-        });
+        Receive<RequestLease>(m => _router.Forward(m));
+        Receive<GetTokenFigures>(_ => Context.ActorOf(TokenFiguresQuery.Props(_pool, _router, _routees, Sender)));
+        Receive<Terminated>(_ => Context.Stop(Self));
     }
-
-    /// <inheritdoc />
-    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for the node's one instance.</summary>
-    public static Props Props(TokenPoolSettings settings, TimeProvider clock, TimeSpan? sweepEvery = null) =>
-        Akka.Actor.Props.Create(() => new ConnectionTokens(settings, clock, sweepEvery ?? TimeSpan.FromSeconds(10)));
+    public static Props Props(TokenPoolSettings settings, TimeProvider clock, TimeSpan? sweepEvery = null, int routees = DefaultRoutees, TokenMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new ConnectionTokens(settings, clock, sweepEvery ?? TimeSpan.FromSeconds(10), routees, metrics));
 
-    private void Dispatch()
-    {
-        foreach (var grant in _pool.Dispatch(_clock.GetUtcNow()))
-        {
-            if (_owners.TryGetValue(grant.LeaseId, out var owner))
-            {
-                owner.Tell(new LeaseGranted(grant.LeaseId));
-            }
-        }
-    }
-
-    private void Track(IActorRef owner, long id)
-    {
-        if (owner.IsNobody())
-        {
-            return; // nobody to tell or watch: the lease timeout is its only way back
-        }
-
-        _owners[id] = owner;
-        if (!_byOwner.TryGetValue(owner, out var ids))
-        {
-            _byOwner[owner] = ids = [];
-            Context.Watch(owner);
-        }
-
-        ids.Add(id);
-    }
-
-    private void Untrack(long id)
-    {
-        if (_owners.Remove(id, out var owner) && _byOwner.TryGetValue(owner, out var ids))
-        {
-            ids.Remove(id);
-            if (ids.Count == 0)
-            {
-                _byOwner.Remove(owner);
-                Context.Unwatch(owner);
-            }
-        }
-    }
-
-    private sealed class Sweep
-    {
-        public static readonly Sweep Instance = new();
-    }
+    /// <inheritdoc />
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 }

@@ -97,6 +97,7 @@ public sealed record AccountState
             Policy = Policy with { LastLoginAt = o.LoginAt, LoginDelaySeconds = o.LoginDelaySeconds, Expire = o.Expire },
         },
         UidlsRekeyed r => Rekey(r),
+        SessionStarted => this, // a fence in the journal, not state
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
     };
 

@@ -13,4 +13,8 @@ public sealed record TokenFigures(
     long ReclaimedTotal,
     TimeSpan WaitP50,
     TimeSpan WaitP99,
-    TimeSpan WaitMax);
+    TimeSpan WaitMax)
+{
+    /// <summary>Per remote server (filled in by the node's tokens actor; empty from a bare <see cref="TokenPool"/>).</summary>
+    public IReadOnlyList<ServerTokenFigures> Servers { get; init; } = [];
+}

@@ -49,6 +49,22 @@ public sealed class TokenPool
         return id;
     }
 
+    /// <summary>
+    /// Gives a queued request a new priority and arrival time (a server queue's slot request now stands for a better
+    /// session). False when <paramref name="id"/> no longer waits (granted or withdrawn): nothing to change.
+    /// </summary>
+    public bool Reprioritize(long id, int priority, DateTimeOffset since)
+    {
+        var index = _queue.FindIndex(r => r.Id == id);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        _queue[index] = _queue[index] with { Priority = priority, Since = since };
+        return true;
+    }
+
     /// <summary>True while <paramref name="id"/> waits in the queue.</summary>
     public bool IsQueued(long id) => _queue.Exists(r => r.Id == id);
 
@@ -72,8 +88,8 @@ public sealed class TokenPool
                 }
 
                 var effective = Effective(r, now);
-                // Strictly greater: among equals the earlier (lower index, queued first) wins.
-                if (best < 0 || effective > bestPriority)
+                // Among equals the one waiting longest wins, then the one queued first (lower index).
+                if (best < 0 || effective > bestPriority || (effective == bestPriority && r.Since < _queue[best].Since))
                 {
                     best = i;
                     bestPriority = effective;

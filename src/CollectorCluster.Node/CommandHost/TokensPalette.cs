@@ -6,7 +6,7 @@ using CollectorCluster.Core.Tokens;
 
 namespace CollectorCluster.Node.CommandHost;
 
-/// <summary><c>tokens show</c>: this node's connection-token figures, so an operator sees whether sessions are queueing for slots.</summary>
+/// <summary><c>tokens show</c>: this node's connection-token figures against its caps, node-wide and per remote server, so an operator sees whether sessions are queueing for slots and where.</summary>
 public sealed class TokensPalette : ICommandPalette
 {
     /// <inheritdoc />
@@ -31,11 +31,30 @@ public sealed class TokensPalette : ICommandPalette
             $"granted: {f.GrantedTotal}, reclaimed: {f.ReclaimedTotal}",
             $"wait p50 {Ms(f.WaitP50)}, p99 {Ms(f.WaitP99)}, max {Ms(f.WaitMax)}",
         };
-        lines.AddRange(f.HeldPerServer.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"  {p.Key}: {p.Value} held"));
-        var perServer = new JsonObject();
-        foreach (var (server, held) in f.HeldPerServer)
+        var caps = context.Options.Tokens;
+        lines[0] = $"held: {f.Held}/{caps.MaxSessions} (connecting {f.Connecting}/{caps.MaxConnecting}), queued: {f.Queued}";
+        if (f.Servers.Count > 0)
         {
-            perServer[server] = held;
+            lines.Add($"server | held/{caps.MaxPerServer} | connecting | queued | granted | reclaimed | wait p50 | p99 | max");
+            lines.AddRange(f.Servers.Select(s =>
+                $"{s.Server} | {s.Held} | {s.Connecting} | {s.Queued} | {s.GrantedTotal} | {s.ReclaimedTotal} | {Ms(s.WaitP50)} | {Ms(s.WaitP99)} | {Ms(s.WaitMax)}"));
+        }
+
+        var servers = new JsonArray();
+        foreach (var s in f.Servers)
+        {
+            servers.Add(new JsonObject
+            {
+                ["server"] = s.Server,
+                ["held"] = s.Held,
+                ["connecting"] = s.Connecting,
+                ["queued"] = s.Queued,
+                ["grantedTotal"] = s.GrantedTotal,
+                ["reclaimedTotal"] = s.ReclaimedTotal,
+                ["waitP50Ms"] = s.WaitP50.TotalMilliseconds,
+                ["waitP99Ms"] = s.WaitP99.TotalMilliseconds,
+                ["waitMaxMs"] = s.WaitMax.TotalMilliseconds,
+            });
         }
 
         var data = new JsonObject
@@ -43,12 +62,15 @@ public sealed class TokensPalette : ICommandPalette
             ["queued"] = f.Queued,
             ["held"] = f.Held,
             ["connecting"] = f.Connecting,
-            ["heldPerServer"] = perServer,
+            ["maxPop3Clients"] = caps.MaxSessions,
+            ["maxConnecting"] = caps.MaxConnecting,
+            ["maxPerServer"] = caps.MaxPerServer,
             ["grantedTotal"] = f.GrantedTotal,
             ["reclaimedTotal"] = f.ReclaimedTotal,
             ["waitP50Ms"] = f.WaitP50.TotalMilliseconds,
             ["waitP99Ms"] = f.WaitP99.TotalMilliseconds,
             ["waitMaxMs"] = f.WaitMax.TotalMilliseconds,
+            ["servers"] = servers,
         };
         return CommandResponse.Success(lines, data);
     }

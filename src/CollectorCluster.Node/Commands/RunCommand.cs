@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Hosting;
 using CollectorCluster.Actors.Accounts;
@@ -29,8 +30,10 @@ public static class RunCommand
 
         await WaitForMemberUpAsync(system, cancellationToken).ConfigureAwait(false);
         var region = node.Accounts;
-        // Configuring wakes every account (remember-entities keeps them alive from then on); all at once, not one by one.
-        await Task.WhenAll(options.Accounts.Select(account => region.Ask<AccountAck>(new ConfigureAccount(account), TimeSpan.FromSeconds(60)))).ConfigureAwait(false);
+        // Wakes every account wherever sharding puts it (remember-entities keeps them alive from then on); all at once.
+        // StartEntity, not ConfigureAccount: it crosses nodes in sharding's own format, and the hosting node gives the
+        // entity its settings from its own copy of the config (secrets never travel between nodes).
+        await Task.WhenAll(options.Accounts.Select(account => region.Ask<object>(new ShardRegion.StartEntity(account.Id), TimeSpan.FromSeconds(60)))).ConfigureAwait(false);
 
         log.Info("Collector node {0} up with {1} account(s) from {2}; journal: {3}", system.Name, options.Accounts.Count, options.ConfigFile, options.Journal.Provider);
         await using (var server = await StartCommandHostAsync(node, options, commandHost, log, cancellationToken).ConfigureAwait(false))

@@ -16,7 +16,7 @@ namespace CollectorCluster.Node.Hosting;
 public static class CollectorAkkaExtensions
 {
     /// <summary>The journal's serializer binding: every account event and snapshot goes through our own serializer.</summary>
-    private static readonly Config SerializationConfig = ConfigurationFactory.ParseString($$"""
+    public static readonly Config SerializationConfig = ConfigurationFactory.ParseString($$"""
         akka.actor {
           serializers.collector-events = "{{typeof(AccountEventSerializer).AssemblyQualifiedName}}"
           serialization-bindings {
@@ -51,7 +51,9 @@ public static class CollectorAkkaExtensions
         // The connection tokens start before any account, so the first session's lease request finds them.
         builder.WithActors((system, registry) =>
         {
-            var tokens = system.ActorOf(ConnectionTokens.Props(options.Tokens, env.Clock), "connection-tokens");
+            var metrics = new TokenMetrics(); // the "CollectorCluster" meter's token instruments, for any listener or exporter
+            system.RegisterOnTermination(metrics.Dispose);
+            var tokens = system.ActorOf(ConnectionTokens.Props(options.Tokens, env.Clock, metrics: metrics), "connection-tokens");
             registry.Register<ConnectionTokens>(tokens);
             if (env.Leases is ActorConnectionLeases leases)
             {
@@ -73,11 +75,14 @@ public static class CollectorAkkaExtensions
                 cluster.Join(cluster.SelfAddress);
             }
 
+            // Every node knows every account (one config file for the cluster): an entity started here by hand-over
+            // or fail-over gets its settings at once.
+            var known = options.Accounts.ToDictionary(a => a.Id, StringComparer.Ordinal);
             var sharding = ClusterSharding.Get(system);
             var settings = ClusterShardingSettings.Create(system);
             var region = sharding.Start(
                 "account",
-                id => AccountActor.Props(id, env),
+                id => AccountActor.Props(id, env, known.TryGetValue(id, out var account) ? new ConfigureAccount(account) : null),
                 settings,
                 new AccountMessageExtractor(options.Shards),
                 sharding.DefaultShardAllocationStrategy(settings),

@@ -3,13 +3,24 @@ using CollectorCluster.Actors.Tokens;
 
 namespace CollectorCluster.Actors.Tests.Tokens;
 
-/// <summary>A stand-in session: requests a lease on start and completes a task when granted (no TestKit needed).</summary>
+/// <summary>
+/// A stand-in session: requests a lease on start and completes a task when granted (no TestKit needed); like the
+/// real holder it passes <see cref="LeaseConnected"/> and <see cref="ReleaseLease"/> on to the actor that granted.
+/// </summary>
 public sealed class GrantProbe : ReceiveActor
 {
+    private IActorRef? _grantor;
+
     /// <summary>Creates the probe.</summary>
     public GrantProbe(IActorRef tokens, RequestLease request, TaskCompletionSource<long> granted)
     {
-        Receive<LeaseGranted>(m => granted.TrySetResult(m.LeaseId));
+        Receive<LeaseGranted>(m =>
+        {
+            _grantor = Sender;
+            granted.TrySetResult(m.LeaseId);
+        });
+        Receive<LeaseConnected>(m => _grantor?.Tell(m));
+        Receive<ReleaseLease>(m => _grantor?.Tell(m));
         tokens.Tell(request, Self);
     }
 

@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Text;
+using CollectorCluster.Testing;
+
+namespace CollectorCluster.ClusterTests;
+
+/// <summary>
+/// The scale-out acceptance test (issue 5): a private PostgreSQL journal, a private Dovecot with 300 mailboxes, and
+/// 3 then 4 `collector run` processes on 127.0.0.1 delivering into one shared Maildir. Accounts spread over the
+/// nodes, a 4th node takes a share, one node is killed with SIGKILL mid-collection and its accounts collect again
+/// on the survivors; at the end every message is delivered exactly once and no mailbox was ever in two sessions at
+/// once (seen at the server side: a POP3-aware proxy, and Dovecot with pop3_lock_session). Timings are printed,
+/// never asserted.
+/// </summary>
+public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Accounts = 300;
+    private static readonly TimeSpan PhaseLimit = TimeSpan.FromSeconds(120);
+
+    /// <summary>The node killed with SIGKILL: node3 by default; bench/failover.sh can name node1 or node2 (CC_FAILOVER_KILL).</summary>
+    private static readonly string Victim = Environment.GetEnvironmentVariable("CC_FAILOVER_KILL") is { Length: > 0 } v ? v : "node3";
+    private readonly string root = Directory.CreateTempSubdirectory("cc-cluster-").FullName;
+    private readonly AccountLocator locator = new();
+    private readonly List<ClusterNodeProcess> nodes = [];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Accounts_spread_a_fourth_node_takes_a_share_and_a_killed_nodes_accounts_resume_exactly_once()
+    {
+        await using var postgres = await PostgresServer.StartAsync(Ct);
+        await using var dovecot = await DovecotServer.StartAsync(new DovecotServerOptions { ExtraConfigLines = ["pop3_lock_session = yes"] }, Ct);
+        await using var proxy = new SessionOverlapProxy(dovecot.PlainPort);
+        var maildir = Path.Combine(root, "shared-Maildir");
+        Report($"{postgres}; {dovecot}; proxy port {proxy.Port}; shared Maildir {maildir}");
+
+        // 300 mailboxes, 2 messages each to start with.
+        var accounts = new List<(string Id, TestMailUser User)>();
+        var expected = new List<TestMessage>();
+        for (var i = 0; i < Accounts; i++)
+        {
+            var user = await dovecot.CreateUserAsync("cl", Ct);
+            accounts.Add((string.Create(CultureInfo.InvariantCulture, $"acct-{i:D3}"), user));
+        }
+
+        DropRound(dovecot, accounts, expected, round: 0);
+        DropRound(dovecot, accounts, expected, round: 1);
+
+        var akkaPorts = PortAllocator.Reserve(4);
+        var commandPorts = PortAllocator.Reserve(4);
+        var seeds = new[] { akkaPorts[0], akkaPorts[1] };
+        string NodeFile(int n) => ClusterNodeFile.Write(root, $"node{n + 1}", akkaPorts[n], commandPorts[n], seeds, postgres.ConnectionString, accounts, proxy.Port, maildir);
+
+        // Node 1 first: it creates the journal tables (auto-initialize) before anyone else races it.
+        var node1 = Start("node1", NodeFile(0));
+        await node1.WaitForAsync("Cluster Node [", PhaseLimit, Ct);
+        var node2 = Start("node2", NodeFile(1));
+        var node3 = Start("node3", NodeFile(2));
+        foreach (var node in nodes)
+        {
+            await node.WaitForAsync($"up with {Accounts} account(s)", PhaseLimit, Ct);
+        }
+
+        await WaitUntilAsync("the first 600 messages delivered", () => CountDelivered(maildir) >= expected.Count);
+        await WaitUntilAsync("every node hosting a share", () => locator.Known == Accounts && nodes.All(n => Hosted(n) >= Accounts / 6));
+        var spread3 = SpreadLine();
+        Report($"spread over 3 nodes: {spread3}");
+
+        // A 4th node joins and takes its share (rebalancing hands shards off after the message in flight).
+        var joinedAt = locator.Clock.Elapsed;
+        var node4 = Start("node4", NodeFile(3));
+        await node4.WaitForAsync($"up with {Accounts} account(s)", PhaseLimit, Ct);
+        await WaitUntilAsync("node4 taking a share", () => Hosted(node4) >= Accounts / 6);
+        var shareAfter = locator.Clock.Elapsed - joinedAt;
+        await WaitForSettledSpreadAsync();
+        Report($"spread over 4 nodes: {SpreadLine()} (node4 hosted {Accounts / 6}+ accounts {shareAfter.TotalSeconds:F1} s after it was started, settled after {(locator.Clock.Elapsed - joinedAt).TotalSeconds:F1} s)");
+
+        // More mail arrives; the victim (node3 unless CC_FAILOVER_KILL names another of the first three) is killed while it collects it.
+        var victim = nodes.Single(n => n.Name == Victim);
+        DropRound(dovecot, accounts, expected, round: 2);
+        var collectedBefore = victim.Count("collected 1 message(s)");
+        await WaitUntilAsync($"{victim.Name} collecting the new round", () => victim.Count("collected 1 message(s)") > collectedBefore);
+        var killedAccounts = locator.AccountsOn(victim.Name);
+        var killedAt = locator.Clock.Elapsed;
+        victim.KillHard();
+        Report($"kill -9 {victim.Name} hosting {killedAccounts.Count} account(s); delivered so far {CountDelivered(maildir)} of {expected.Count}");
+
+        await WaitUntilAsync(
+            $"{victim.Name}'s accounts collecting again on the survivors",
+            () => locator.FirstAfter(killedAt, killedAccounts, victim.Name, collectedOnly: true).Count == killedAccounts.Count,
+            TimeSpan.FromSeconds(150));
+        var restarted = locator.FirstAfter(killedAt, killedAccounts, victim.Name, collectedOnly: false).Values.Select(t => (t - killedAt).TotalSeconds).Order().ToList();
+        var resumed = locator.FirstAfter(killedAt, killedAccounts, victim.Name, collectedOnly: true).Values.Select(t => (t - killedAt).TotalSeconds).Order().ToList();
+        Report($"failover: {killedAccounts.Count} account(s) of {victim.Name}; restarted on survivors after first {restarted[0]:F1} s, median {restarted[restarted.Count / 2]:F1} s, last {restarted[^1]:F1} s; " +
+               $"first collection on survivors after first {resumed[0]:F1} s, median {resumed[resumed.Count / 2]:F1} s, last {resumed[^1]:F1} s (from kill -9)");
+
+        // Everything collected, the server's mailboxes empty, then one more full round so a late duplicate would show.
+        await WaitUntilAsync("every message delivered and every mailbox emptied", () => CountDelivered(maildir) >= expected.Count && accounts.All(a => dovecot.CountMessages(a.User.Name) == 0));
+        var drainedAt = locator.Clock.Elapsed;
+        var all = accounts.Select(a => a.Id).ToList();
+        await WaitUntilAsync("one more session of every account", () => locator.FirstAfter(drainedAt, all, victim.Name, collectedOnly: true).Count == Accounts);
+        Report($"spread over the 3 survivors: {SpreadLine()}");
+
+        var delivered = DeliveredMessageIds(maildir);
+        var duplicated = delivered.Where(kv => kv.Value > 1).Select(kv => $"{kv.Key} x{kv.Value}").ToList();
+        var missing = expected.Select(m => m.MessageId).Where(id => !delivered.ContainsKey(id)).ToList();
+        var files = CountDelivered(maildir);
+        var overlaps = proxy.Overlaps();
+        var inUse = nodes.Sum(n => n.Count("IN-USE"));
+        Report($"messages: expected {expected.Count}, files {files}, distinct Message-IDs {delivered.Count}, lost {missing.Count}, duplicated {duplicated.Count}; " +
+               $"POP3 sessions seen by the proxy {proxy.Sessions}, mailboxes in two sessions at once {overlaps.Count}, [IN-USE] refusals logged {inUse}");
+
+        Assert.True(duplicated.Count == 0, "Delivered more than once: " + string.Join(", ", duplicated.Take(10)));
+        Assert.True(missing.Count == 0, $"{missing.Count} message(s) lost, e.g. {string.Join(", ", missing.Take(5))}");
+        Assert.Equal(expected.Count, files);
+        Assert.True(overlaps.Count == 0, "Mailboxes in two sessions at once: " + string.Join(", ", overlaps.Select(kv => $"{kv.Key} x{kv.Value}")));
+        Assert.Equal(0, inUse);
+        Assert.All(nodes.Where(n => n != victim), n => Assert.False(n.HasExited, $"{n.Name} exited:\n{n.Tail()}"));
+
+        // A graceful leave ends the run: SIGTERM hands shards off and exits 0.
+        node4.Terminate();
+        Assert.Equal(0, await node4.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+    }
+
+    public void Dispose()
+    {
+        foreach (var node in nodes)
+        {
+            node.Dispose();
+        }
+
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temp directory is harmless.
+        }
+    }
+
+    private static void DropRound(DovecotServer dovecot, List<(string Id, TestMailUser User)> accounts, List<TestMessage> expected, int round)
+    {
+        for (var i = 0; i < accounts.Count; i++)
+        {
+            var message = MessageFactory.Create(1024 + (round * 97) + i, (round * 100_000) + i);
+            dovecot.DropMessage(accounts[i].User.Name, message);
+            expected.Add(message);
+        }
+    }
+
+    private static int CountDelivered(string maildir) =>
+        new[] { "new", "cur" }.Select(d => Path.Combine(maildir, d)).Where(Directory.Exists).Sum(d => Directory.EnumerateFiles(d).Count());
+
+    private static Dictionary<string, int> DeliveredMessageIds(string maildir)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var file in new[] { "new", "cur" }.Select(d => Path.Combine(maildir, d)).Where(Directory.Exists).SelectMany(Directory.EnumerateFiles))
+        {
+            var id = MessageIdOf(File.ReadAllBytes(file)) ?? "(none)";
+            counts[id] = counts.GetValueOrDefault(id) + 1;
+        }
+
+        return counts;
+    }
+
+    private static string? MessageIdOf(byte[] content)
+    {
+        var text = Encoding.ASCII.GetString(content, 0, Math.Min(content.Length, 4096));
+        foreach (var line in text.Split("\r\n"))
+        {
+            if (line.Length == 0)
+            {
+                break;
+            }
+
+            if (line.StartsWith("Message-ID:", StringComparison.OrdinalIgnoreCase))
+            {
+                return line["Message-ID:".Length..].Trim();
+            }
+        }
+
+        return null;
+    }
+
+    private ClusterNodeProcess Start(string name, string nodeFile)
+    {
+        var node = new ClusterNodeProcess(name, nodeFile, root, locator);
+        nodes.Add(node);
+        return node;
+    }
+
+    private int Hosted(ClusterNodeProcess node) => locator.Spread().GetValueOrDefault(node.Name);
+
+    private string SpreadLine()
+    {
+        var spread = locator.Spread();
+        return string.Join(", ", nodes.Where(n => !n.HasExited).Select(n => $"{n.Name} {spread.GetValueOrDefault(n.Name)}"));
+    }
+
+    /// <summary>
+    /// Waits until no account has moved for three rebalance rounds (2 s each here), so the reported spread is where
+    /// rebalancing ended, not a moment in between; gives up quietly after a minute (the spread is reported either way).
+    /// </summary>
+    private async Task WaitForSettledSpreadAsync()
+    {
+        var quiet = TimeSpan.FromSeconds(6);
+        var deadline = locator.Clock.Elapsed + TimeSpan.FromSeconds(60);
+        var last = SpreadLine();
+        var since = locator.Clock.Elapsed;
+        while (locator.Clock.Elapsed - since < quiet && locator.Clock.Elapsed < deadline)
+        {
+            await Task.Delay(200, Ct);
+            var now = SpreadLine();
+            if (now != last)
+            {
+                (last, since) = (now, locator.Clock.Elapsed);
+            }
+        }
+    }
+
+    private void Report(string line) => output.WriteLine($"[{locator.Clock.Elapsed.TotalSeconds,6:F1} s] {line}");
+
+    /// <summary>Polls <paramref name="condition"/>; fails with every node's log tail if it stays false, or if a live node exits.</summary>
+    private async Task WaitUntilAsync(string what, Func<bool> condition, TimeSpan? limit = null)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cts.CancelAfter(limit ?? PhaseLimit);
+        while (!condition())
+        {
+            var dead = nodes.FirstOrDefault(n => n.HasExited && n.Name != Victim);
+            Assert.True(dead is null, $"{dead?.Name} exited while waiting for {what}:\n{dead?.Tail()}");
+            try
+            {
+                await Task.Delay(200, cts.Token);
+            }
+            catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+            {
+                var tails = string.Join("\n\n", nodes.Select(n => $"--- {n.Name}\n{n.Tail(25)}"));
+                throw new TimeoutException($"Gave up waiting for {what} ({SpreadLine()}, delivered files see Maildir):\n{tails}");
+            }
+        }
+    }
+}

@@ -29,6 +29,16 @@ public sealed class AccountEventSerializerTests : IDisposable
         new MarkCleared("u2", At),
         new CollectorReset(null, 12, 34567, At),
         new CollectorReset(At.AddDays(-1), 1, 5, At),
+        new AccountHealthChanged("NeedsOperator", "the server refused the credentials ([AUTH])", null, At),
+        new AccountHealthChanged("BackingOff", "[SYS/TEMP]", At.AddMinutes(2), At),
+        new ServerPolicyObserved(At, 300, "0"),
+        new ServerPolicyObserved(At, null, null),
+        new MessageCollected("u7", 77, At, At, false, "sha256:0123456789abcdef0123456789abcdef"),
+        AccountSnapshot.From(AccountState.Empty.Apply(new MessageCollected("u7", 77, At, At, false, "sha256:0123"))),
+        new UidlsRekeyed([new CollectorCluster.Core.Uidl.UidlRekey("old", "new"), new CollectorCluster.Core.Uidl.UidlRekey("o2", "n2")], At),
+        AccountSnapshot.From(AccountState.Empty
+            .Apply(new ServerPolicyObserved(At, 300, "30 USER"))
+            .Apply(new AccountHealthChanged("NeedsOperator", "bad password", null, At))),
         new SessionStarted(At),
         new OversizeMessagesReported([new OversizeEntry("u7", 3, 12_000_000), new OversizeEntry(null, 4, 20_000_000)], 10_485_760, "Skip", At),
         new OversizeMessagesReported([], 1024, "Postpone", At),
@@ -131,6 +141,30 @@ public sealed class AccountEventSerializerTests : IDisposable
     }
 
     [Fact]
+    public void Snapshot_keeps_the_server_policy_and_an_older_snapshot_reads_as_healthy()
+    {
+        var state = AccountState.Empty
+            .Apply(new ServerPolicyObserved(At, 300, "0"))
+            .Apply(new AccountHealthChanged("NeedsOperator", "bad password", null, At));
+        var snapshot = AccountSnapshot.From(state);
+        var back = ((AccountSnapshot)_serializer.FromBinary(_serializer.ToBinary(snapshot), _serializer.Manifest(snapshot))).ToState();
+        Assert.Equal(state.Policy, back.Policy);
+
+        var old = """{"collected":[],"configuration":null,"lastCollection":null,"lastSuccessAt":null,"consecutiveFailures":0,"totalCollected":0,"totalBytes":0}"""u8.ToArray();
+        Assert.Equal(CollectorCluster.Core.Policy.ServerPolicyState.Initial, ((AccountSnapshot)_serializer.FromBinary(old, "AccountSnapshot.v1")).ToState().Policy);
+    }
+
+    [Fact]
+    public void Message_collected_written_before_fingerprints_loads_without_one()
+    {
+        var old = """{"uidl":"u1","size":10,"firstSeen":"2026-11-28T12:00:00+00:00","collectedAt":"2026-11-28T12:00:00+00:00","alreadyPresent":false}"""u8.ToArray();
+        var e = (MessageCollected)_serializer.FromBinary(old, "MessageCollected.v1");
+        Assert.Equal("u1", e.Uidl);
+        Assert.Null(e.Fingerprint);
+        Assert.Null(AccountState.Empty.Apply(e).Collected["u1"].Fingerprint);
+    }
+
+    [Fact]
     public void Journal_bytes_are_plain_json_without_type_names()
     {
         var json = System.Text.Encoding.UTF8.GetString(_serializer.ToBinary(new MessageCollected("u", 1, At, At, false)));
@@ -150,7 +184,8 @@ public sealed class AccountEventSerializerTests : IDisposable
         MirrorAbsenceNoted n => $"{string.Join(",", n.Absent)}|{string.Join(",", n.Reappeared)}|{n.At:O}",
         LocalCopiesRemoved r => $"{string.Join(",", r.Uidls)}|{r.At:O}",
         OversizeMessagesReported o => $"{string.Join(",", o.Messages)}|{o.Limit}|{o.Handling}|{o.At:O}",
-        AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}",
+        UidlsRekeyed r => $"{string.Join(",", r.Rekeys)}|{r.At:O}",
+        AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}|{s.Policy}",
         _ => value.ToString()!,
     };
 }

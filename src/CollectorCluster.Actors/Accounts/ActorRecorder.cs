@@ -20,5 +20,7 @@ internal sealed class ActorRecorder(IActorRef account) : ICollectionRecorder
 
     public Task RecordVanishedAsync(MessagesVanished vanished) => RecordAsync([vanished]);
 
+    public Task RecordRekeyedAsync(UidlsRekeyed rekeyed) => RecordAsync([rekeyed]);
+
     private Task RecordAsync(IReadOnlyList<IAccountEvent> events) => account.Ask<Recorded>(new RecordEvents(events), Timeout);
 }

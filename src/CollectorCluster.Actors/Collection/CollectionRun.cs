@@ -2,6 +2,7 @@ using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Delivery;
 using CollectorCluster.Core.Events;
 using CollectorCluster.Core.Planning;
+using CollectorCluster.Core.Policy;
 using CollectorCluster.Core.State;
 using CollectorCluster.Pop3;
 
@@ -26,6 +27,9 @@ public sealed class CollectionRun
     private long _bytes;
     private int _committed; // deletions committed by earlier commit-every chunks of this run
     private int _chunks; // reconnections made for commit-every
+    private FailureCause _cause = FailureCause.Other;
+    private Pop3ServerCapabilities? _capabilities;
+    private DateTimeOffset? _loggedInAt;
 
     /// <summary>Prepares a run from a snapshot of the account's state.</summary>
     public CollectionRun(AccountSettings account, AccountState state, CollectionEnvironment env, ICollectionRecorder recorder)
@@ -66,12 +70,15 @@ public sealed class CollectionRun
             lease = await _env.Leases.AcquireAsync(_account.Id, _account.Pop3Server, _account.Priority, abort).ConfigureAwait(false);
             try
             {
-                session = await _env.Connect(Pop3ConnectOptions.FromAccount(_account), abort).ConfigureAwait(false);
+                session = await AccountConnector.ConnectAsync(_account, _env, abort).ConfigureAwait(false);
             }
             finally
             {
                 lease.MarkConnected(); // the half-open attempt is over either way
             }
+
+            _loggedInAt = _env.Clock.GetUtcNow();
+            _capabilities = session.Capabilities;
 
             // commit-every: each chunk ends with its own QUIT, so a dropped link loses at most one chunk's deletions;
             // the rest is replanned over a new connection (message numbers change), from the state this run recorded.
@@ -93,18 +100,26 @@ public sealed class CollectionRun
 
                 _stage = "connect";
                 _chunks++;
-                session = await _env.Connect(Pop3ConnectOptions.FromAccount(_account), abort).ConfigureAwait(false);
+                session = await AccountConnector.ConnectAsync(_account, _env, abort).ConfigureAwait(false);
+                _loggedInAt = _env.Clock.GetUtcNow();
             }
 
             var deleted = _committed;
 
             var finished = _env.Clock.GetUtcNow();
             var completed = new CollectionCompleted(started, finished, _listed, _collected, deleted, _bytes, _warnings.ToList());
-            return new SessionOutcome(completed, true, _listed, _collected, deleted, _bytes, finished - started, string.Join("; ", _warnings));
+            _cause = FailureCause.None;
+            return Observed(new SessionOutcome(completed, true, _listed, _collected, deleted, _bytes, finished - started, string.Join("; ", _warnings)));
         }
         catch (Pop3Exception e)
         {
+            _cause = Pop3FailureClassifier.Classify(e);
             return await FailAfterAsync(session, started, e.Message, sessionUsable: e.Kind is Pop3ErrorKind.ServerRefused && e.Stage is Pop3Stage.Retrieve or Pop3Stage.Delete, abort).ConfigureAwait(false);
+        }
+        catch (OAuth2.OAuth2Exception e)
+        {
+            _cause = e.GrantRefused ? FailureCause.OAuthGrantRefused : FailureCause.Network;
+            return await FailAfterAsync(session, started, e.Message, sessionUsable: false, abort).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -137,6 +152,11 @@ public sealed class CollectionRun
 
         var supportsUidl = listing.Count == 0 || listing.Any(m => m.Uidl is not null);
         var options = new CollectionOptions(_account.LeaveMailOnServer, _account.DeleteAfterDays, _account.DownloadSmallestFirst, supportsUidl);
+        if (_chunks == 0)
+        {
+            _state = await RekeyIfMigratedAsync(session, listing, abort).ConfigureAwait(false);
+        }
+
         var plan = CollectionPlanner.Plan(listing, _state, options, started);
         plan = await LimitSizeAsync(plan, started).ConfigureAwait(false);
         var mirror = _account.MirrorMailbox && _chunks == 0 ? await MirrorAsync(plan, listing, started).ConfigureAwait(false) : null;
@@ -277,8 +297,9 @@ public sealed class CollectionRun
                 async (message, content, ct) =>
                 {
                     _stage = "deliver";
-                    var receipt = await delivery.DeliverAsync(message.Uidl, content, ct).ConfigureAwait(false);
-                    events.Add(new MessageCollected(receipt.Key, receipt.Bytes, firstSeen, _env.Clock.GetUtcNow(), receipt.AlreadyPresent));
+                    var captured = new HeaderCapturingStream(content);
+                    var receipt = await delivery.DeliverAsync(message.Uidl, captured, ct).ConfigureAwait(false);
+                    events.Add(new MessageCollected(receipt.Key, receipt.Bytes, firstSeen, _env.Clock.GetUtcNow(), receipt.AlreadyPresent, captured.Fingerprint));
                     _stage = "retrieve";
                 },
                 abort).ConfigureAwait(false);
@@ -377,8 +398,45 @@ public sealed class CollectionRun
         }
 
         var failed = new CollectionFailed(started, at, _stage, error, _collected, _bytes);
-        return new SessionOutcome(failed, false, _listed, _collected, _committed, _bytes, at - started, $"{_stage}: {error}");
+        return Observed(new SessionOutcome(failed, false, _listed, _collected, _committed, _bytes, at - started, $"{_stage}: {error}"));
     }
+
+    /// <summary>
+    /// When most collected UIDLs vanished and same-sized new ones appeared (a provider migration), confirm by the
+    /// header fingerprint of TOP n 0 and re-key instead of collecting the mailbox again. Returns the state to plan from.
+    /// </summary>
+    private async Task<AccountState> RekeyIfMigratedAsync(IPop3Session session, IReadOnlyList<ListedMessage> listing, CancellationToken abort)
+    {
+        var suspects = Core.Uidl.UidlMigration.Suspects(_state, listing);
+        if (suspects.Count == 0 || !session.Capabilities.Top)
+        {
+            return _state;
+        }
+
+        _stage = "top";
+        var fingerprinted = new List<(ListedMessage, string?)>(suspects.Count);
+        foreach (var message in suspects)
+        {
+            var header = await session.TopHeaderAsync(message, 64 * 1024, abort).ConfigureAwait(false);
+            fingerprinted.Add((message, Core.Uidl.HeaderFingerprint.Compute(header)));
+        }
+
+        var rekeys = Core.Uidl.UidlMigration.Match(_state, fingerprinted);
+        if (rekeys.Count == 0)
+        {
+            return _state;
+        }
+
+        var rekeyed = new UidlsRekeyed(rekeys, _env.Clock.GetUtcNow());
+        _stage = "record";
+        await _recorder.RecordRekeyedAsync(rekeyed).ConfigureAwait(false);
+        _warnings.Add($"the server changed the UIDLs of {rekeys.Count} collected message(s) (provider migration?); re-keyed by header fingerprint, not collected again");
+        return _state.Apply(rekeyed);
+    }
+
+    // What the server policy needs besides the figures: the cause, and CAPA as seen after login.
+    private SessionOutcome Observed(SessionOutcome outcome) =>
+        outcome with { Cause = _cause, Capabilities = _capabilities, LoggedInAt = _loggedInAt };
 
     // A destination that cannot recognise an earlier delivery (LMTP, SMTP, MDA) asks for smaller batches.
     private IEnumerable<List<ListedMessage>> Batches(IReadOnlyList<ListedMessage> messages, int? preferredBatchMessages)

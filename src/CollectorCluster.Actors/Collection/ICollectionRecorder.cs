@@ -22,4 +22,7 @@ public interface ICollectionRecorder
 
     /// <summary>Persists UIDLs the server no longer lists.</summary>
     Task RecordVanishedAsync(MessagesVanished vanished);
+
+    /// <summary>Records that the server renamed collected messages (UIDL migration), before the plan uses the new names.</summary>
+    Task RecordRekeyedAsync(UidlsRekeyed rekeyed);
 }

@@ -1,4 +1,5 @@
 using CollectorCluster.Core.Events;
+using CollectorCluster.Core.Policy;
 using CollectorCluster.Core.State;
 
 namespace CollectorCluster.Actors.Persistence;
@@ -9,7 +10,7 @@ namespace CollectorCluster.Actors.Persistence;
 /// </summary>
 /// <remarks>
 /// <see cref="Marks"/> came later under the same manifest: a snapshot written before it has no <c>marks</c> property
-/// and reads as no marks, which is what such an account had.
+/// and reads as no marks, which is what such an account had. <see cref="Policy"/> likewise: absent reads as healthy, nothing known.
 /// </remarks>
 public sealed record AccountSnapshot(
     IReadOnlyList<CollectedMessage> Collected,
@@ -19,7 +20,8 @@ public sealed record AccountSnapshot(
     int ConsecutiveFailures,
     long TotalCollected,
     long TotalBytes,
-    IReadOnlyList<SnapshotMark>? Marks = null)
+    IReadOnlyList<SnapshotMark>? Marks = null,
+    SnapshotPolicy? Policy = null)
 {
     /// <summary>Captures a state.</summary>
     public static AccountSnapshot From(AccountState state) => new(
@@ -30,7 +32,8 @@ public sealed record AccountSnapshot(
         state.ConsecutiveFailures,
         state.TotalCollected,
         state.TotalBytes,
-        state.Marks.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new SnapshotMark(m.Key, m.Value.ToString())).ToList());
+        state.Marks.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new SnapshotMark(m.Key, m.Value.ToString())).ToList(),
+        SnapshotPolicy.From(state.Policy));
 
     /// <summary>Rebuilds the state.</summary>
     public AccountState ToState() => AccountState.Empty with
@@ -43,5 +46,6 @@ public sealed record AccountSnapshot(
         TotalCollected = TotalCollected,
         TotalBytes = TotalBytes,
         Marks = AccountState.Empty.Marks.AddRange((Marks ?? []).Select(m => new KeyValuePair<string, MessageMark>(m.Uidl, Enum.Parse<MessageMark>(m.Mark)))),
+        Policy = Policy?.ToState() ?? ServerPolicyState.Initial,
     };
 }

@@ -80,4 +80,7 @@ public sealed record AccountSettings
 
     /// <summary>The address shown in listings, as Mailtraq shows it: account@server.</summary>
     public string Address => $"{Pop3Account}@{Pop3Server}";
+
+    /// <summary>The OAuth2 client for <see cref="AuthMethod.XOAuth2"/> / <see cref="AuthMethod.OAuthBearer"/>; null otherwise.</summary>
+    public OAuth2Settings? OAuth2 { get; init; }
 }

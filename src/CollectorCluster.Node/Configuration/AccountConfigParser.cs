@@ -16,7 +16,7 @@ public static partial class AccountConfigParser
         "id", "pop3-server", "port", "pop3-account", "password", "password-file", "password-env", "ssl",
         "verify-certificate", "certificate-sha256", "auth", "leave-mail-on-server", "delete-after-days",
         "mirror-mailbox", "local-area-network", "download-smallest-first", "check-every", "mailbox",
-        "priority", "enabled", "connect-timeout", "command-timeout",
+        "priority", "enabled", "connect-timeout", "command-timeout", "oauth2",
         "max-message-size", "oversize", "commit-every", "mirror-max-share",
     ];
 
@@ -115,8 +115,17 @@ public static partial class AccountConfigParser
             var port = Int("port", ssl == TlsMode.Implicit ? 995 : 110, 1, 65535);
             var auth = Enum(
                 "auth", AuthMethod.UserPass, ("user-pass", AuthMethod.UserPass), ("apop", AuthMethod.Apop), ("plain", AuthMethod.Plain),
-                ("login", AuthMethod.Login), ("cram-md5", AuthMethod.CramMd5), ("scram-sha-256", AuthMethod.ScramSha256));
-            var password = Password(configDirectory, environment);
+                ("login", AuthMethod.Login), ("cram-md5", AuthMethod.CramMd5), ("scram-sha-256", AuthMethod.ScramSha256),
+                ("xoauth2", AuthMethod.XOAuth2), ("oauthbearer", AuthMethod.OAuthBearer));
+            // OAuth2 accounts log in with access tokens refreshed from oauth2 { ... }; a password would be unused.
+            var oauth = auth is AuthMethod.XOAuth2 or AuthMethod.OAuthBearer;
+            var password = oauth ? NoPassword() : Password(configDirectory, environment);
+            var oauth2 = oauth ? OAuth2ConfigReader.Read(obj.Items.GetValueOrDefault("oauth2"), Where, errors) : null;
+            if (!oauth && obj.Items.ContainsKey("oauth2"))
+            {
+                Error("oauth2", "only used with auth = xoauth2 or oauthbearer");
+            }
+
             var pin = String("certificate-sha256", required: false);
             if (pin is not null && !Sha256Pattern().IsMatch(pin))
             {
@@ -178,9 +187,20 @@ public static partial class AccountConfigParser
                 MaxMessageSize = ByteSize("max-message-size"),
                 CommitEvery = CommitEveryLimit(),
                 Oversize = Enum("oversize", OversizeHandling.Skip, ("skip", OversizeHandling.Skip), ("postpone", OversizeHandling.Postpone)),
+                OAuth2 = oauth2,
             };
 
             return errors.Count == before ? settings : null;
+        }
+
+        private Secret NoPassword()
+        {
+            foreach (var key in new[] { "password", "password-file", "password-env" }.Where(obj.Items.ContainsKey))
+            {
+                Error(key, "not used with auth = xoauth2 or oauthbearer (the oauth2 section's refresh-token is the credential)");
+            }
+
+            return new Secret("");
         }
 
         private Secret? Password(string configDirectory, Func<string, string?> environment)

@@ -6,7 +6,7 @@ set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
 
-PACKAGES=(dovecot-core dovecot-pop3d postgresql mpop fetchmail openssl)
+PACKAGES=(dovecot-core dovecot-pop3d dovecot-lmtpd opensmtpd postgresql mpop fetchmail openssl)
 
 pg_bin_dir() {
   # Newest PostgreSQL server installed by Debian's packages (e.g. /usr/lib/postgresql/15/bin).
@@ -20,7 +20,7 @@ all_present() {
   for b in dovecot doveadm doveconf mpop fetchmail openssl psql; do
     command -v "$b" >/dev/null 2>&1 || return 1
   done
-  [[ -x /usr/lib/dovecot/pop3 && -x /usr/lib/dovecot/pop3-login ]] || return 1
+  [[ -x /usr/lib/dovecot/pop3 && -x /usr/lib/dovecot/pop3-login && -x /usr/lib/dovecot/lmtp && -x /usr/lib/dovecot/dovecot-lda && -x /usr/sbin/smtpd ]] || return 1
   [[ -n "$(pg_bin_dir)" ]] || return 1
   getent passwd dovecot >/dev/null && getent passwd dovenull >/dev/null || return 1
 }
@@ -89,7 +89,7 @@ if ! apt_install; then
 fi
 
 # Belt and braces: if a package started its service anyway (e.g. under systemd), stop it.
-for svc in dovecot postgresql; do
+for svc in dovecot postgresql opensmtpd; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
     systemctl stop "$svc" >/dev/null 2>&1 || true
   fi

@@ -1,5 +1,7 @@
 using CollectorCluster.Core.Delivery;
 using CollectorCluster.Delivery.Maildir;
+using CollectorCluster.Delivery.Mda;
+using CollectorCluster.Delivery.Smtp;
 
 namespace CollectorCluster.Delivery;
 
@@ -10,14 +12,16 @@ namespace CollectorCluster.Delivery;
 public static class MessageDestinations
 {
     /// <summary>Creates the destination <paramref name="spec"/> names.</summary>
-    /// <exception cref="NotSupportedException">The scheme has no destination yet.</exception>
+    /// <exception cref="NotSupportedException">The scheme has no destination.</exception>
     public static IMessageDestination Create(MailboxSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Scheme switch
         {
             MailboxSpec.MaildirScheme => new MaildirDestination(spec.Location),
-            _ => throw new NotSupportedException($"Mailbox '{spec}': the '{spec.Scheme}' destination is not supported yet."),
+            MailboxSpec.LmtpScheme or MailboxSpec.SmtpScheme => new SmtpDestination(SmtpDestinationOptions.FromSpec(spec)),
+            MailboxSpec.MdaScheme => new MdaDestination(MdaCommand.Parse(spec.Location)),
+            _ => throw new NotSupportedException($"Mailbox '{spec}': the '{spec.Scheme}' destination is not supported."),
         };
     }
 }

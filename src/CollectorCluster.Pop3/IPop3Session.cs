@@ -24,6 +24,13 @@ public interface IPop3Session : IAsyncDisposable
     /// <exception cref="Pop3Exception">A RETR failed (the message number and server reply are in the error).</exception>
     Task RetrieveAsync(IReadOnlyList<ListedMessage> messages, Func<ListedMessage, Stream, CancellationToken, Task> consume, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// TOP n 0 of one message (RFC 1939 7): its header block, capped at <paramref name="maxBytes"/> (the rest is read
+    /// and dropped). Used to confirm a UIDL migration by header fingerprint without retrieving bodies.
+    /// </summary>
+    /// <exception cref="Pop3Exception">TOP was refused or the reply broke off.</exception>
+    Task<byte[]> TopHeaderAsync(ListedMessage message, int maxBytes, CancellationToken cancellationToken);
+
     /// <summary>DELE of the given messages (pipelined where allowed). Nothing is deleted until <see cref="QuitAsync"/> commits.</summary>
     Task DeleteAsync(IReadOnlyList<ListedMessage> messages, CancellationToken cancellationToken);
 

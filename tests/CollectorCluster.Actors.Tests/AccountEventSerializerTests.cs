@@ -34,7 +34,22 @@ public sealed class AccountEventSerializerTests : IDisposable
         new AccountResumed(At.AddMinutes(5)),
         new RuntimeAccountAdded("extra", "{ id = \"extra\", pop3-server = \"pop.example\", }", new SealedPassword("bm9uY2Vub25jZTEy", "Y2lwaGVydGV4dA=="), At),
         new RuntimeAccountRemoved("extra", At.AddHours(1)),
+        new AccountHealthChanged("NeedsOperator", "the server refused the credentials ([AUTH])", null, At),
+        new AccountHealthChanged("BackingOff", "[SYS/TEMP]", At.AddMinutes(2), At),
+        new ServerPolicyObserved(At, 300, "0"),
+        new ServerPolicyObserved(At, null, null),
+        new MessageCollected("u7", 77, At, At, false, "sha256:0123456789abcdef0123456789abcdef"),
+        AccountSnapshot.From(AccountState.Empty.Apply(new MessageCollected("u7", 77, At, At, false, "sha256:0123"))),
+        new UidlsRekeyed([new CollectorCluster.Core.Uidl.UidlRekey("old", "new"), new CollectorCluster.Core.Uidl.UidlRekey("o2", "n2")], At),
+        AccountSnapshot.From(AccountState.Empty
+            .Apply(new ServerPolicyObserved(At, 300, "30 USER"))
+            .Apply(new AccountHealthChanged("NeedsOperator", "bad password", null, At))),
         new SessionStarted(At),
+        new OversizeMessagesReported([new OversizeEntry("u7", 3, 12_000_000), new OversizeEntry(null, 4, 20_000_000)], 10_485_760, "Skip", At),
+        new OversizeMessagesReported([], 1024, "Postpone", At),
+        new LocalDeletionObserved(["u1", "u2"], At),
+        new MirrorAbsenceNoted(["u3"], ["u4", "u5"], At),
+        new LocalCopiesRemoved(["u6"], At),
         AccountSnapshot.From(AccountState.Empty
             .Apply(new AccountConfigured("fred@pop", "maildir:/m", false, At))
             .Apply(new MessageCollected("u1", 10, At, At, false))
@@ -146,6 +161,30 @@ public sealed class AccountEventSerializerTests : IDisposable
     }
 
     [Fact]
+    public void Snapshot_keeps_the_server_policy_and_an_older_snapshot_reads_as_healthy()
+    {
+        var state = AccountState.Empty
+            .Apply(new ServerPolicyObserved(At, 300, "0"))
+            .Apply(new AccountHealthChanged("NeedsOperator", "bad password", null, At));
+        var snapshot = AccountSnapshot.From(state);
+        var back = ((AccountSnapshot)_serializer.FromBinary(_serializer.ToBinary(snapshot), _serializer.Manifest(snapshot))).ToState();
+        Assert.Equal(state.Policy, back.Policy);
+
+        var old = """{"collected":[],"configuration":null,"lastCollection":null,"lastSuccessAt":null,"consecutiveFailures":0,"totalCollected":0,"totalBytes":0}"""u8.ToArray();
+        Assert.Equal(CollectorCluster.Core.Policy.ServerPolicyState.Initial, ((AccountSnapshot)_serializer.FromBinary(old, "AccountSnapshot.v1")).ToState().Policy);
+    }
+
+    [Fact]
+    public void Message_collected_written_before_fingerprints_loads_without_one()
+    {
+        var old = """{"uidl":"u1","size":10,"firstSeen":"2026-11-28T12:00:00+00:00","collectedAt":"2026-11-28T12:00:00+00:00","alreadyPresent":false}"""u8.ToArray();
+        var e = (MessageCollected)_serializer.FromBinary(old, "MessageCollected.v1");
+        Assert.Equal("u1", e.Uidl);
+        Assert.Null(e.Fingerprint);
+        Assert.Null(AccountState.Empty.Apply(e).Collected["u1"].Fingerprint);
+    }
+
+    [Fact]
     public void Journal_bytes_are_plain_json_without_type_names()
     {
         var json = System.Text.Encoding.UTF8.GetString(_serializer.ToBinary(new MessageCollected("u", 1, At, At, false)));
@@ -161,7 +200,12 @@ public sealed class AccountEventSerializerTests : IDisposable
         MessagesVanished v => $"{string.Join(",", v.Uidls)}|{v.At:O}",
         MessagesDeletedOnServer d => $"{string.Join(",", d.Uidls)}|{d.Reason}|{d.At:O}",
         CollectionCompleted c => $"{c with { Warnings = [] }}|{string.Join(",", c.Warnings)}",
-        AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}|{s.Paused}",
+        LocalDeletionObserved l => $"{string.Join(",", l.Uidls)}|{l.At:O}",
+        MirrorAbsenceNoted n => $"{string.Join(",", n.Absent)}|{string.Join(",", n.Reappeared)}|{n.At:O}",
+        LocalCopiesRemoved r => $"{string.Join(",", r.Uidls)}|{r.At:O}",
+        OversizeMessagesReported o => $"{string.Join(",", o.Messages)}|{o.Limit}|{o.Handling}|{o.At:O}",
+        UidlsRekeyed r => $"{string.Join(",", r.Rekeys)}|{r.At:O}",
+        AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}|{s.Policy}|{s.Paused}",
         _ => value.ToString()!,
     };
 }

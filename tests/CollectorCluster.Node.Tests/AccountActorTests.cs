@@ -32,7 +32,7 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task Wrong_password_fails_once_with_the_servers_words_and_backs_off()
+    public async Task Wrong_password_fails_once_with_the_servers_words_and_then_needs_an_operator()
     {
         var user = await fixture.Server.CreateUserAsync("wrongpw", Ct);
         var (node, options) = await LocalNode.StartAsync(NodeFile(user, "not-the-password"), Ct);
@@ -50,12 +50,63 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
         var status = await node.Accounts.Ask<AccountStatus>(new GetAccountStatus(account.Id), AskTimeout, Ct);
         Assert.Equal(1, status.ConsecutiveFailures);
         Assert.False(status.LastCollection!.Succeeded);
-        Assert.NotNull(status.NextDue);
-        // check-every is 10 s, but after a failure the next try waits at least retry.base (1 minute): no retry storm.
-        Assert.True(status.NextDue >= status.LastCollection.FinishedAt + options.Tuning.RetryBase, $"next due {status.NextDue:O} is sooner than the back-off after {status.LastCollection.FinishedAt:O}");
-        // One connection, one failed login: the account is not hammered towards a lockout.
+        // A refused password is never retried by itself: nothing is scheduled until an operator acts.
+        Assert.Equal("NeedsOperator", status.Health);
+        Assert.Contains("[AUTH]", status.HealthReason);
+        Assert.Contains("collector resume", status.HealthReason);
+        Assert.Null(status.NextDue);
         await fixture.Server.WaitForLogLinesAsync($"auth failed, 1 attempts", 1, cancellationToken: Ct);
         Assert.Equal(1, await CountAuthFailuresAsync(user.Name));
+
+        // Not by a plain collect either: it is refused without a connection.
+        var again = await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
+        Assert.False(again.Succeeded);
+        Assert.StartsWith("needs operator:", again.Detail);
+        Assert.Equal(TimeSpan.Zero, again.Duration);
+
+        // A changed configuration (the right password) clears it, and the next collection logs in.
+        await node.Accounts.Ask<AccountAck>(new ConfigureAccount(account with { Password = new CollectorCluster.Core.Accounts.Secret(user.Password) }), AskTimeout, Ct);
+        var healed = await node.Accounts.Ask<AccountStatus>(new GetAccountStatus(account.Id), AskTimeout, Ct);
+        Assert.Equal("Healthy", healed.Health);
+        Assert.NotNull(healed.NextDue);
+        var fixedResult = await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
+        Assert.True(fixedResult.Succeeded, fixedResult.Detail);
+        Assert.Equal(1, await CountAuthFailuresAsync(user.Name));
+    }
+
+    [Fact]
+    public async Task Needs_operator_survives_a_restart_and_collector_resume_clears_it()
+    {
+        var user = await fixture.Server.CreateUserAsync("resume", Ct);
+        var file = NodeFile(user, "not-the-password");
+        string accountId;
+        var (first, firstOptions) = await LocalNode.StartAsync(file, Ct);
+        await using (first)
+        {
+            var account = firstOptions.Accounts[0];
+            accountId = account.Id;
+            await first.Accounts.Ask<AccountAck>(new ConfigureAccount(account), AskTimeout, Ct);
+            var result = await first.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
+            Assert.False(result.Succeeded);
+        }
+
+        var (second, secondOptions) = await LocalNode.StartAsync(file, Ct);
+        await using (second)
+        {
+            await second.Accounts.Ask<AccountAck>(new ConfigureAccount(secondOptions.Accounts[0]), AskTimeout, Ct);
+            var recovered = await second.Accounts.Ask<AccountStatus>(new GetAccountStatus(accountId), AskTimeout, Ct);
+            Assert.Equal("NeedsOperator", recovered.Health);
+            Assert.Null(recovered.NextDue);
+
+            var resumed = await second.Accounts.Ask<ResumeResult>(new ResumeAccount(accountId), AskTimeout, Ct);
+            Assert.Equal("NeedsOperator", resumed.PreviousHealth);
+            var status = await second.Accounts.Ask<AccountStatus>(new GetAccountStatus(accountId), AskTimeout, Ct);
+            Assert.Equal("Healthy", status.Health);
+            Assert.NotNull(status.NextDue);
+
+            var idle = await second.Accounts.Ask<ResumeResult>(new ResumeAccount(accountId), AskTimeout, Ct);
+            Assert.Equal("Healthy", idle.PreviousHealth);
+        }
     }
 
     [Fact]

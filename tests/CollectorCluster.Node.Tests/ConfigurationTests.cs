@@ -120,8 +120,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("check-every = 1s", "check-every: must be at least 10 seconds")]
     [InlineData("check-every = soon", "check-every: 'soon' is not a duration")]
     [InlineData("auth = kerberos", "auth: 'kerberos' is not one of")]
-    [InlineData("mirror-mailbox = on", "mirror-mailbox: 'on' is not supported yet")]
-    [InlineData("local-area-network = off", "local-area-network: 'off' is not supported yet")]
+    [InlineData("mirror-mailbox = on", "mirror-mailbox: needs leave-mail-on-server = on")]
     [InlineData("certificate-sha256 = abc", "certificate-sha256: must be 64 hex digits")]
     public void Bad_values_name_account_key_and_problem(string line, string expected)
     {

@@ -39,6 +39,9 @@ public sealed class DovecotServer : IAsyncDisposable
         this.keepDirectory = keepDirectory;
     }
 
+    /// <summary>The LMTP port on <see cref="Host"/> when <see cref="DovecotServerOptions.EnableLmtp"/> is on; 0 otherwise.</summary>
+    public int LmtpPort { get; private init; }
+
     /// <summary>The address Dovecot listens on.</summary>
     public string Host => "127.0.0.1";
 
@@ -300,6 +303,7 @@ public sealed class DovecotServer : IAsyncDisposable
     {
         var plainPort = PortAllocator.Reserve();
         var tlsPort = PortAllocator.Reserve();
+        var lmtpPort = options.EnableLmtp ? PortAllocator.Reserve() : 0;
         var (certPath, keyPath) = certificate.WritePemFiles(Path.Combine(root, "ssl"));
         Directory.CreateDirectory(Path.Combine(root, "home"));
         Directory.CreateDirectory(Path.Combine(root, "state"));
@@ -308,6 +312,11 @@ public sealed class DovecotServer : IAsyncDisposable
         var configPath = Path.Combine(root, "dovecot.conf");
         var instance = "cc-test-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var config = DovecotConfig(root, instance, plainPort, tlsPort, certPath, keyPath, options.ExtraConfigLines);
+        if (lmtpPort != 0)
+        {
+            config += LmtpConfig(lmtpPort);
+        }
+
         await File.WriteAllTextAsync(configPath, config, cancellationToken).ConfigureAwait(false);
 
         var check = await ProcessRunner.RunAsync("doveconf", ["-c", configPath, "-n"], TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
@@ -328,7 +337,10 @@ public sealed class DovecotServer : IAsyncDisposable
             throw;
         }
 
-        return new DovecotServer(root, configPath, instance, plainPort, tlsPort, certificate, ownsCertificate, mailUser, master, options.KeepDirectory);
+        return new DovecotServer(root, configPath, instance, plainPort, tlsPort, certificate, ownsCertificate, mailUser, master, options.KeepDirectory)
+        {
+            LmtpPort = lmtpPort,
+        };
     }
 
     private static string DovecotConfig(string root, string instance, int plainPort, int tlsPort, string certPath, string keyPath, IEnumerable<string> extra)
@@ -378,6 +390,21 @@ public sealed class DovecotServer : IAsyncDisposable
 
         return text.ToString();
     }
+
+    // Appended after the extra lines: LMTP on its own port, recipients looked up by local part (RCPT TO:<user@any.domain>).
+    private static string LmtpConfig(int lmtpPort) =>
+        new StringBuilder()
+            .AppendLine("protocols = $protocols lmtp")
+            .AppendLine("protocol lmtp {")
+            .AppendLine("  auth_username_format = %Ln")
+            .AppendLine("}")
+            .AppendLine("service lmtp {")
+            .AppendLine("  inet_listener lmtp {")
+            .AppendLine("    address = 127.0.0.1")
+            .AppendLine(CultureInfo.InvariantCulture, $"    port = {lmtpPort}")
+            .AppendLine("  }")
+            .AppendLine("}")
+            .ToString();
 
     private static Process StartMaster(string configPath, string outputPath)
     {

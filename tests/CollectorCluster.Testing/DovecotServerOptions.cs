@@ -22,6 +22,12 @@ public sealed class DovecotServerOptions
     /// <summary>How long to wait for the +OK greeting before failing with the log tail.</summary>
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Also run Dovecot's LMTP service on a reserved 127.0.0.1 port (<see cref="DovecotServer.LmtpPort"/>), so
+    /// delivery tests can hand mail to a real LMTP server. Needs the dovecot-lmtpd package.
+    /// </summary>
+    public bool EnableLmtp { get; init; }
+
     /// <summary>Keep the temp directory after dispose (for debugging a failing test).</summary>
     public bool KeepDirectory { get; init; }
 }

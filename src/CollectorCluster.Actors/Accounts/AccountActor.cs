@@ -5,6 +5,7 @@ using CollectorCluster.Actors.Collection;
 using CollectorCluster.Actors.Persistence;
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Events;
+using CollectorCluster.Core.Policy;
 using CollectorCluster.Core.Scheduling;
 using CollectorCluster.Core.State;
 
@@ -22,6 +23,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _waiting = [];
     private readonly Random _jitter = new();
+    private readonly CollectionRound _round = new();
     private AccountState _state = AccountState.Empty;
     private AccountSettings? _settings;
     private CancellationTokenSource? _stop;
@@ -31,6 +33,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private long _lastSnapshotSequenceNr;
     private bool _stopping;
     private bool _scheduled;
+    private string? _expireWarning;
 
     /// <summary>Creates the actor for one account.</summary>
     /// <param name="accountId">The entity id.</param>
@@ -74,6 +77,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Command<RecordEvents>(r => PersistBatch(r.Events));
         Command<SessionEnded>(OnSessionEnded);
         Command<StopAccount>(_ => StopGracefully());
+        Command<ResumeAccount>(Resume);
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning("Account {0}: snapshot failed: {1}", _accountId, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -99,6 +103,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
     private void Configure(ConfigureAccount command)
     {
+        var previousSettings = _settings;
         _settings = command.Settings;
         _scheduled = command.Scheduled;
         var applied = new AccountConfigured(_settings.Address, _settings.Mailbox, _settings.LeaveMailOnServer, _env.Clock.GetUtcNow());
@@ -109,6 +114,19 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         {
             Persist(applied, e => _state = _state.Apply(e));
         }
+
+        if (previousSettings is not null && !previousSettings.Equals(_settings))
+        {
+            _env.OAuth2.Forget(_accountId); // a new client or refresh token must not be served an old access token
+        }
+
+        // A changed configuration (a new password, say) is the other way out of NeedsOperator.
+        if (previousSettings is not null && !previousSettings.Equals(_settings) && _state.Policy.Health != AccountHealth.Healthy)
+        {
+            PersistPolicy([new AccountHealthChanged(nameof(AccountHealth.Healthy), "", null, _env.Clock.GetUtcNow())], "configuration changed");
+        }
+
+        WarnAboutExpire();
 
         DeferAsync(applied, _ =>
         {
@@ -150,12 +168,109 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
+        if (_state.Policy.Health == AccountHealth.NeedsOperator)
+        {
+            // Never retried by itself, and not by a plain "collect" either: a refused password stays refused.
+            ReplyToWaiting(new CollectionResult(_accountId, _settings.Address, false, 0, 0, 0, 0, TimeSpan.Zero, $"needs operator: {_state.Policy.Reason}"));
+            return;
+        }
+
+        if (ServerPolicy.LoginGate(_state.Policy.LastLoginAt, _state.Policy.LoginDelay) is { } gate && gate > _env.Clock.GetUtcNow())
+        {
+            ReplyToWaiting(new CollectionResult(_accountId, _settings.Address, false, 0, 0, 0, 0, TimeSpan.Zero, $"the server's LOGIN-DELAY allows the next login at {gate:u}"));
+            ScheduleNext();
+            return;
+        }
+
         // The fence: the session starts only once this incarnation's write succeeded. A stale incarnation elsewhere
         // fails its next write on the shared journal's unique (persistence_id, sequence_nr) and stops (default
         // OnPersistFailure), and stopping cancels its session (PostStop), so a mailbox never has two sessions.
         // Persist stashes other commands until it is written, so nothing starts a second session meanwhile.
         var settings = _settings;
         Persist(new SessionStarted(_env.Clock.GetUtcNow()), _ => StartSession(settings));
+    }
+
+    // A session that collected everything it listed may have seen only a window (Gmail): open another, LOGIN-DELAY permitting.
+    private bool ContinueRound(SessionOutcome outcome, string address)
+    {
+        if (!_round.ShouldContinue(outcome, _env.Tuning.MaxSessionsPerRound, _env.Tuning.RoundMinListed) || _settings is not { Enabled: true } || _state.Policy.Health != AccountHealth.Healthy)
+        {
+            return false;
+        }
+
+        var now = _env.Clock.GetUtcNow();
+        var gate = ServerPolicy.LoginGate(_state.Policy.LastLoginAt, _state.Policy.LoginDelay);
+        if (gate > now)
+        {
+            // Nobody waits out a LOGIN-DELAY (Gmail: 5 minutes): the waiters hear now, the round goes on later.
+            ReplyToWaiting(_round.Flush(_accountId, address, outcome, $"the server listed only a window; the round continues at {gate:u} (LOGIN-DELAY)"));
+        }
+        else
+        {
+            _round.Add(outcome);
+        }
+
+        _log.Info("Account {0}: the session collected all {1} listed message(s); another session of this round{2}", _accountId, outcome.Listed, gate > now ? $" at {gate:u} (LOGIN-DELAY)" : "");
+        _nextDue = gate > now ? gate : now;
+        Timers.StartSingleTimer(DueTimer, CollectionDue.Instance, gate is { } g && g > now ? g - now : TimeSpan.Zero);
+        return true;
+    }
+
+    private void Resume(ResumeAccount command)
+    {
+        var sender = Sender;
+        var previous = _state.Policy.Health;
+        if (previous == AccountHealth.Healthy)
+        {
+            sender.Tell(new ResumeResult(_accountId, previous.ToString(), "was healthy; nothing to resume"));
+            return;
+        }
+
+        PersistPolicy([new AccountHealthChanged(nameof(AccountHealth.Healthy), "", null, _env.Clock.GetUtcNow())], "resumed by operator");
+        DeferAsync(command, _ =>
+        {
+            ScheduleNext();
+            sender.Tell(new ResumeResult(_accountId, previous.ToString(), "resumed: the schedule runs again (LOGIN-DELAY still applies)"));
+        });
+    }
+
+    private void PersistPolicy(IReadOnlyList<IAccountEvent> events, string? why = null)
+    {
+        PersistAll(events, e =>
+        {
+            var before = _state.Policy;
+            _state = _state.Apply(e);
+            var after = _state.Policy;
+            if (e is AccountHealthChanged && (before.Health != after.Health || before.Reason != after.Reason))
+            {
+                var line = $"Account {_accountId}: {after.Health}{(after.Reason.Length > 0 ? ": " + after.Reason : "")}{(why is null ? "" : $" ({why})")}";
+                if (after.Health == AccountHealth.NeedsOperator)
+                {
+                    _log.Warning("{0}", line);
+                }
+                else
+                {
+                    _log.Info("{0}", line);
+                }
+            }
+
+            if (e is ServerPolicyObserved)
+            {
+                WarnAboutExpire();
+            }
+        });
+    }
+
+    // EXPIRE against leave-on-server: logged once per change of either, shown in status always.
+    private void WarnAboutExpire()
+    {
+        var warning = _settings is null ? null : ExpireAdvice.Warning(_state.Policy.Expire, _settings.LeaveMailOnServer, _settings.DeleteAfterDays);
+        if (warning is not null && warning != _expireWarning)
+        {
+            _log.Warning("Account {0}: {1}", _accountId, warning);
+        }
+
+        _expireWarning = warning;
     }
 
     private void StartSession(AccountSettings settings)
@@ -187,7 +302,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         string done;
         switch (command.Action)
         {
-            case MarkAction.Download when !_state.HasCollected(uidl):
+            case MarkAction.Download when !_state.HasCollected(uidl) && !_state.Oversize.ContainsKey(uidl): // oversize: the operator overrides the skip
                 sender.Tell(new MarkResult(_accountId, uidl, false, $"refused: {uidl} has not been collected (or the server no longer lists it), so there is nothing to download again"));
                 return;
             case MarkAction.Download:
@@ -304,6 +419,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _abort = null;
         var outcome = ended.Outcome ?? Crashed(ended.Error);
         var address = _settings?.Address ?? _state.Configuration?.Address ?? "";
+        var policyEvents = SessionPolicy.EventsAfter(_state.Apply(outcome.Event), outcome, _env.Tuning, _env.Clock.GetUtcNow());
+        if (policyEvents.Count > 0)
+        {
+            PersistPolicy(policyEvents); // journalled before the outcome, so its callback schedules by the new policy
+        }
+
         Persist(outcome.Event, e =>
         {
             _state = _state.Apply(e);
@@ -316,7 +437,13 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 _log.Warning("Account {0} ({1}): collection failed after {2} message(s): {3}", _accountId, address, outcome.Collected, outcome.Detail);
             }
 
-            ReplyToWaiting(new CollectionResult(_accountId, address, outcome.Succeeded, outcome.Listed, outcome.Collected, outcome.Deleted, outcome.Bytes, outcome.Duration, outcome.Detail));
+            if (!_stopping && ContinueRound(outcome, address))
+            {
+                SnapshotIfDue();
+                return; // the waiters hear about the whole round
+            }
+
+            ReplyToWaiting(_round.End(_accountId, address, outcome));
             SnapshotIfDue();
             if (_stopping)
             {
@@ -357,9 +484,17 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
+        if (_state.Policy.Health == AccountHealth.NeedsOperator)
+        {
+            Timers.Cancel(DueTimer);
+            _nextDue = null;
+            _log.Info("Account {0}: not scheduled, needs operator: {1}", _accountId, _state.Policy.Reason);
+            return;
+        }
+
         var now = _env.Clock.GetUtcNow();
         var due = CollectionSchedule.NextDue(_accountId, _settings.CheckEvery, now, _state.LastCollection?.StartedAt, _env.Tuning.JitterFraction, _jitter.NextDouble());
-        if (_state.LastCollection is { Succeeded: false } last && _state.ConsecutiveFailures > 0)
+        if (_state.LastCollection is { Succeeded: false } last && _state.ConsecutiveFailures > 0 && _state.Policy.NotBefore is null)
         {
             var retryAt = last.FinishedAt + CollectionSchedule.BackoffDelay(_state.ConsecutiveFailures, _env.Tuning.RetryBase, _env.Tuning.RetryMax);
             if (retryAt > due)
@@ -367,6 +502,15 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 due = retryAt;
             }
         }
+
+        // The server policy's retry time (shorter for IN-USE, longer for repeated faults), then LOGIN-DELAY over all.
+        if (_state.Policy.Health != AccountHealth.Healthy && _state.Policy.NotBefore is { } notBefore
+            && (notBefore > due || _state.Policy.Health == AccountHealth.RetryingTransient))
+        {
+            due = notBefore;
+        }
+
+        due = ServerPolicy.Honour(due, _state.Policy.LastLoginAt, _state.Policy.LoginDelay);
 
         // The first slot of a fresh start is worth a line: staggering can put it most of an interval away.
         var backoff = _state.ConsecutiveFailures > 0 ? $", backing off after {_state.ConsecutiveFailures} failure(s)" : "";
@@ -417,5 +561,11 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _state.TotalCollected,
         _state.TotalBytes,
         _state.ConsecutiveFailures,
+        _state.Policy.Health.ToString(),
+        _state.Policy.Reason,
+        _state.Policy.LastLoginAt,
+        _state.Policy.LoginDelaySeconds,
+        _state.Policy.Expire,
+        _expireWarning,
         _state.Paused);
 }

@@ -3,6 +3,10 @@ using CollectorCluster.Core.State;
 namespace CollectorCluster.Actors.Accounts;
 
 /// <summary>What an operator sees of one account: the seed's listing (address, last collection) and more.</summary>
+/// <remarks>
+/// The server policy's part: <c>Health</c> (Healthy, RetryingTransient, BackingOff, NeedsOperator) with its reason, the
+/// last login and the LOGIN-DELAY / EXPIRE the server advertised, and a warning when EXPIRE defeats leave-mail-on-server.
+/// </remarks>
 public sealed record AccountStatus(
     string AccountId,
     string? Address,
@@ -16,4 +20,10 @@ public sealed record AccountStatus(
     long TotalCollected,
     long TotalBytes,
     int ConsecutiveFailures,
+    string Health = "Healthy",
+    string HealthReason = "",
+    DateTimeOffset? LastLoginAt = null,
+    int? LoginDelaySeconds = null,
+    string? Expire = null,
+    string? ExpireWarning = null,
     bool Paused = false);

@@ -14,7 +14,13 @@ internal sealed class ActorRecorder(IActorRef account) : ICollectionRecorder
 
     public Task RecordDeletedAsync(MessagesDeletedOnServer deleted) => RecordAsync([deleted]);
 
+    public Task RecordMirrorAsync(IAccountEvent mirrored) => RecordAsync([mirrored]);
+
+    public Task RecordOversizeAsync(OversizeMessagesReported reported) => RecordAsync([reported]);
+
     public Task RecordVanishedAsync(MessagesVanished vanished) => RecordAsync([vanished]);
+
+    public Task RecordRekeyedAsync(UidlsRekeyed rekeyed) => RecordAsync([rekeyed]);
 
     private Task RecordAsync(IReadOnlyList<IAccountEvent> events) => account.Ask<Recorded>(new RecordEvents(events), Timeout);
 }

@@ -12,4 +12,10 @@ public sealed record CollectionEnvironment(
     Func<string, IMessageDestination> Destination,
     IConnectionLeases Leases,
     TimeProvider Clock,
-    CollectionTuning Tuning);
+    CollectionTuning Tuning)
+{
+    /// <summary>The node's online condition; accounts with local-area-network off wait for it. Online unless the host sets one.</summary>
+    public NodeOnline Online { get; init; } = new(true);
+    /// <summary>Access tokens of XOAUTH2/OAUTHBEARER accounts (memory only, shared by the node's accounts).</summary>
+    public OAuth2.OAuth2TokenSource OAuth2 { get; init; } = new(TimeProvider.System);
+}

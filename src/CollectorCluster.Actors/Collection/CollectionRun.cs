@@ -2,6 +2,7 @@ using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Delivery;
 using CollectorCluster.Core.Events;
 using CollectorCluster.Core.Planning;
+using CollectorCluster.Core.Policy;
 using CollectorCluster.Core.State;
 using CollectorCluster.Pop3;
 
@@ -15,7 +16,7 @@ namespace CollectorCluster.Actors.Collection;
 public sealed class CollectionRun
 {
     private readonly AccountSettings _account;
-    private readonly AccountState _state;
+    private AccountState _state; // advanced with what this run records, so a reconnect after a commit replans from it
     private readonly CollectionEnvironment _env;
     private readonly ICollectionRecorder _recorder;
     private readonly List<string> _warnings = [];
@@ -24,6 +25,11 @@ public sealed class CollectionRun
     private int _listed;
     private int _collected;
     private long _bytes;
+    private int _committed; // deletions committed by earlier commit-every chunks of this run
+    private int _chunks; // reconnections made for commit-every
+    private FailureCause _cause = FailureCause.Other;
+    private Pop3ServerCapabilities? _capabilities;
+    private DateTimeOffset? _loggedInAt;
 
     /// <summary>Prepares a run from a snapshot of the account's state.</summary>
     public CollectionRun(AccountSettings account, AccountState state, CollectionEnvironment env, ICollectionRecorder recorder)
@@ -46,55 +52,74 @@ public sealed class CollectionRun
         IConnectionLease? lease = null;
         try
         {
+            if (!_account.LocalAreaNetwork && !_env.Online.IsOnline)
+            {
+                // Not a LAN account and the node is offline: wait (without polling) until it goes online.
+                _stage = "wait for online";
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(stopRequested, abort);
+                try
+                {
+                    await _env.Online.WaitOnlineAsync(either.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stopRequested.IsCancellationRequested && !abort.IsCancellationRequested)
+                {
+                    return Failed(started, "the node was offline (local-area-network = off) until the account stopped; nothing collected");
+                }
+            }
+
             lease = await _env.Leases.AcquireAsync(_account.Id, _account.Pop3Server, _account.Priority, abort).ConfigureAwait(false);
             try
             {
-                session = await _env.Connect(Pop3ConnectOptions.FromAccount(_account), abort).ConfigureAwait(false);
+                session = await AccountConnector.ConnectAsync(_account, _env, abort).ConfigureAwait(false);
             }
             finally
             {
                 lease.MarkConnected(); // the half-open attempt is over either way
             }
 
-            _stage = "list";
-            var listing = await session.ListAsync(abort).ConfigureAwait(false);
-            _listed = listing.Count;
-            var supportsUidl = listing.Count == 0 || listing.Any(m => m.Uidl is not null);
-            var options = new CollectionOptions(_account.LeaveMailOnServer, _account.DeleteAfterDays, _account.DownloadSmallestFirst, supportsUidl);
-            var plan = CollectionPlanner.Plan(listing, _state, options, started);
-            _warnings.AddRange(plan.Warnings);
+            _loggedInAt = _env.Clock.GetUtcNow();
+            _capabilities = session.Capabilities;
 
-            if (plan.Vanished.Count > 0)
+            // commit-every: each chunk ends with its own QUIT, so a dropped link loses at most one chunk's deletions;
+            // the rest is replanned over a new connection (message numbers change), from the state this run recorded.
+            while (true)
             {
-                await _recorder.RecordVanishedAsync(new MessagesVanished(plan.Vanished, started)).ConfigureAwait(false);
+                var progress = _collected + _committed;
+                var chunk = await RunChunkAsync(session, started, stopRequested, abort).ConfigureAwait(false);
+                session = null;
+                if (chunk.Deleted < 0)
+                {
+                    return Failed(started, $"the server did not confirm QUIT; {_pendingDeletes.Count} deletion(s) not committed, they are retried next session");
+                }
+
+                _committed += chunk.Deleted;
+                if (!chunk.More || stopRequested.IsCancellationRequested || _collected + _committed == progress)
+                {
+                    break;
+                }
+
+                _stage = "connect";
+                _chunks++;
+                session = await AccountConnector.ConnectAsync(_account, _env, abort).ConfigureAwait(false);
+                _loggedInAt = _env.Clock.GetUtcNow();
             }
 
-            if (plan.Fetch.Count > 0)
-            {
-                await FetchAsync(session, plan, started, stopRequested, abort).ConfigureAwait(false);
-            }
-
-            if (plan.Delete.Count > 0 && !stopRequested.IsCancellationRequested)
-            {
-                _stage = "delete";
-                await session.DeleteAsync(plan.Delete.Select(d => d.Message).ToList(), abort).ConfigureAwait(false);
-                _pendingDeletes.AddRange(plan.Delete.Select(d => (d.Message.Uidl!, d.Reason)));
-            }
-
-            var deleted = await QuitAsync(session, abort).ConfigureAwait(false);
-            session = null;
-            if (deleted < 0)
-            {
-                return Failed(started, $"the server did not confirm QUIT; {_pendingDeletes.Count} deletion(s) not committed, they are retried next session");
-            }
+            var deleted = _committed;
 
             var finished = _env.Clock.GetUtcNow();
             var completed = new CollectionCompleted(started, finished, _listed, _collected, deleted, _bytes, _warnings.ToList());
-            return new SessionOutcome(completed, true, _listed, _collected, deleted, _bytes, finished - started, string.Join("; ", _warnings));
+            _cause = FailureCause.None;
+            return Observed(new SessionOutcome(completed, true, _listed, _collected, deleted, _bytes, finished - started, string.Join("; ", _warnings)));
         }
         catch (Pop3Exception e)
         {
+            _cause = Pop3FailureClassifier.Classify(e);
             return await FailAfterAsync(session, started, e.Message, sessionUsable: e.Kind is Pop3ErrorKind.ServerRefused && e.Stage is Pop3Stage.Retrieve or Pop3Stage.Delete, abort).ConfigureAwait(false);
+        }
+        catch (OAuth2.OAuth2Exception e)
+        {
+            _cause = e.GrantRefused ? FailureCause.OAuthGrantRefused : FailureCause.Network;
+            return await FailAfterAsync(session, started, e.Message, sessionUsable: false, abort).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -115,11 +140,136 @@ public sealed class CollectionRun
         }
     }
 
+    /// <summary>One connection's share of the run: LIST, plan, fetch, DELE, QUIT. Deleted is -1 when QUIT was not confirmed.</summary>
+    private async Task<(int Deleted, bool More)> RunChunkAsync(IPop3Session session, DateTimeOffset started, CancellationToken stopRequested, CancellationToken abort)
+    {
+        _stage = "list";
+        var listing = await session.ListAsync(abort).ConfigureAwait(false);
+        if (_chunks == 0)
+        {
+            _listed = listing.Count; // the mailbox as the run found it
+        }
+
+        var supportsUidl = listing.Count == 0 || listing.Any(m => m.Uidl is not null);
+        var options = new CollectionOptions(_account.LeaveMailOnServer, _account.DeleteAfterDays, _account.DownloadSmallestFirst, supportsUidl);
+        if (_chunks == 0)
+        {
+            _state = await RekeyIfMigratedAsync(session, listing, abort).ConfigureAwait(false);
+        }
+
+        var plan = CollectionPlanner.Plan(listing, _state, options, started);
+        plan = await LimitSizeAsync(plan, started).ConfigureAwait(false);
+        var mirror = _account.MirrorMailbox && _chunks == 0 ? await MirrorAsync(plan, listing, started).ConfigureAwait(false) : null;
+        plan = mirror?.Plan ?? plan;
+        var chunk = CommitChunker.First(plan, _account.CommitEvery);
+        plan = chunk.Plan;
+        _warnings.AddRange(plan.Warnings.Where(w => !_warnings.Contains(w))); // a replanned chunk repeats them
+
+        if (plan.Vanished.Count > 0)
+        {
+            var vanished = new MessagesVanished(plan.Vanished, started);
+            await _recorder.RecordVanishedAsync(vanished).ConfigureAwait(false);
+            _state = _state.Apply(vanished);
+        }
+
+        if (plan.Fetch.Count > 0)
+        {
+            await FetchAsync(session, plan, started, stopRequested, abort).ConfigureAwait(false);
+        }
+
+        if (plan.Delete.Count > 0 && !stopRequested.IsCancellationRequested)
+        {
+            _stage = "delete";
+            await session.DeleteAsync(plan.Delete.Select(d => d.Message).ToList(), abort).ConfigureAwait(false);
+            _pendingDeletes.AddRange(plan.Delete.Select(d => (d.Message.Uidl!, d.Reason)));
+        }
+
+        var deleted = await QuitAsync(session, abort).ConfigureAwait(false);
+        if (deleted >= 0 && mirror is not null)
+        {
+            await FinishMirrorAsync(mirror).ConfigureAwait(false);
+        }
+
+        return (deleted, chunk.More);
+    }
+
+    /// <summary>Mirror Mailbox, before fetching: compare the listing and the local mailbox with what was collected.</summary>
+    private async Task<MirrorPlan> MirrorAsync(CollectionPlan plan, IReadOnlyList<ListedMessage> listing, DateTimeOffset at)
+    {
+        _stage = "mirror";
+        var destination = _env.Destination(_account.Mailbox) as IMirrorableDestination
+            ?? throw new InvalidOperationException($"mirror-mailbox: the mailbox {_account.Mailbox} cannot be mirrored (only maildir: can)");
+        var held = destination.Holding(_account.Id, _state.Collected.Keys.ToList());
+        var mirror = MirrorPlanner.Plan(plan, listing, _state, held, _account.MirrorMaxShare);
+        if (mirror.LocalDeletions.Count > 0)
+        {
+            await _recorder.RecordMirrorAsync(new LocalDeletionObserved(mirror.LocalDeletions, at)).ConfigureAwait(false);
+        }
+
+        return mirror;
+    }
+
+    /// <summary>
+    /// Mirror Mailbox, after QUIT +OK (so the listing counts as committed): remove the local copies of messages absent
+    /// from two committed listings, then note this listing's first absences. A copy that cannot be removed is reported
+    /// and stays a candidate for the next session.
+    /// </summary>
+    private async Task FinishMirrorAsync(MirrorPlan mirror)
+    {
+        _stage = "mirror";
+        var at = _env.Clock.GetUtcNow();
+        if (mirror.LocalRemovals.Count > 0)
+        {
+            var destination = (IMirrorableDestination)_env.Destination(_account.Mailbox);
+            var removed = new List<string>();
+            foreach (var uidl in mirror.LocalRemovals)
+            {
+                try
+                {
+                    destination.Remove(_account.Id, uidl);
+                    removed.Add(uidl);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    _warnings.Add($"Mirror: the local copy of UIDL \"{uidl}\" (deleted on the server) could not be removed: {e.Message}");
+                }
+            }
+
+            if (removed.Count > 0)
+            {
+                var e = new LocalCopiesRemoved(removed, at);
+                await _recorder.RecordMirrorAsync(e).ConfigureAwait(false);
+                _state = _state.Apply(e);
+                _warnings.Add($"Mirror: {removed.Count} message(s) deleted on the server removed from the local mailbox.");
+            }
+        }
+
+        if (mirror.FirstAbsent.Count > 0 || mirror.Reappeared.Count > 0)
+        {
+            var noted = new MirrorAbsenceNoted(mirror.FirstAbsent, mirror.Reappeared, at);
+            await _recorder.RecordMirrorAsync(noted).ConfigureAwait(false);
+            _state = _state.Apply(noted);
+        }
+    }
+
+    /// <summary>Applies max-message-size and journals what it skipped or postponed (an empty report clears an old one).</summary>
+    private async Task<CollectionPlan> LimitSizeAsync(CollectionPlan plan, DateTimeOffset at)
+    {
+        var limited = SizeLimitPlanner.Apply(plan, _state, new SizeLimit(_account.MaxMessageSize, _account.Oversize));
+        if (limited.Oversize.Count > 0 || !_state.Oversize.IsEmpty)
+        {
+            var entries = limited.Oversize.Select(o => new OversizeEntry(o.Message.Uidl, o.Message.Number, o.Message.Size)).ToList();
+            await _recorder.RecordOversizeAsync(new OversizeMessagesReported(entries, _account.MaxMessageSize, _account.Oversize.ToString(), at)).ConfigureAwait(false);
+        }
+
+        return limited.Plan;
+    }
+
     private async Task FetchAsync(IPop3Session session, CollectionPlan plan, DateTimeOffset firstSeen, CancellationToken stopRequested, CancellationToken abort)
     {
         var destination = _env.Destination(_account.Mailbox);
         await using var delivery = await destination.OpenAsync(_account.Id, abort).ConfigureAwait(false);
-        foreach (var batch in Batches(plan.Fetch))
+        foreach (var batch in Batches(plan.Fetch, destination.PreferredBatchMessages))
         {
             if (stopRequested.IsCancellationRequested)
             {
@@ -147,8 +297,9 @@ public sealed class CollectionRun
                 async (message, content, ct) =>
                 {
                     _stage = "deliver";
-                    var receipt = await delivery.DeliverAsync(message.Uidl, content, ct).ConfigureAwait(false);
-                    events.Add(new MessageCollected(receipt.Key, receipt.Bytes, firstSeen, _env.Clock.GetUtcNow(), receipt.AlreadyPresent));
+                    var captured = new HeaderCapturingStream(content);
+                    var receipt = await delivery.DeliverAsync(message.Uidl, captured, ct).ConfigureAwait(false);
+                    events.Add(new MessageCollected(receipt.Key, receipt.Bytes, firstSeen, _env.Clock.GetUtcNow(), receipt.AlreadyPresent, captured.Fingerprint));
                     _stage = "retrieve";
                 },
                 abort).ConfigureAwait(false);
@@ -157,6 +308,7 @@ public sealed class CollectionRun
             await delivery.FlushAsync(abort).ConfigureAwait(false);
             _stage = "record";
             await _recorder.RecordCollectedAsync(events).ConfigureAwait(false);
+            events.ForEach(e => _state = _state.Apply(e));
             _collected += events.Count;
             _bytes += events.Sum(e => e.Size);
 
@@ -195,11 +347,15 @@ public sealed class CollectionRun
             var at = _env.Clock.GetUtcNow();
             foreach (var group in _pendingDeletes.GroupBy(d => d.Reason))
             {
-                await _recorder.RecordDeletedAsync(new MessagesDeletedOnServer(group.Select(d => d.Key).ToList(), group.Key.ToString(), at)).ConfigureAwait(false);
+                var deleted = new MessagesDeletedOnServer(group.Select(d => d.Key).ToList(), group.Key.ToString(), at);
+                await _recorder.RecordDeletedAsync(deleted).ConfigureAwait(false);
+                _state = _state.Apply(deleted);
             }
         }
 
-        return _pendingDeletes.Count;
+        var count = _pendingDeletes.Count;
+        _pendingDeletes.Clear(); // committed and recorded: a later chunk starts with none pending
+        return count;
     }
 
     private async Task<SessionOutcome> FailAfterAsync(IPop3Session? session, DateTimeOffset started, string error, bool sessionUsable, CancellationToken abort)
@@ -236,19 +392,63 @@ public sealed class CollectionRun
     private SessionOutcome Failed(DateTimeOffset started, string error)
     {
         var at = _env.Clock.GetUtcNow();
+        if (_committed > 0)
+        {
+            error += $" ({_committed} deletion(s) committed by earlier commit-every chunks are kept)";
+        }
+
         var failed = new CollectionFailed(started, at, _stage, error, _collected, _bytes);
-        return new SessionOutcome(failed, false, _listed, _collected, 0, _bytes, at - started, $"{_stage}: {error}");
+        return Observed(new SessionOutcome(failed, false, _listed, _collected, _committed, _bytes, at - started, $"{_stage}: {error}"));
     }
 
-    private IEnumerable<List<ListedMessage>> Batches(IReadOnlyList<ListedMessage> messages)
+    /// <summary>
+    /// When most collected UIDLs vanished and same-sized new ones appeared (a provider migration), confirm by the
+    /// header fingerprint of TOP n 0 and re-key instead of collecting the mailbox again. Returns the state to plan from.
+    /// </summary>
+    private async Task<AccountState> RekeyIfMigratedAsync(IPop3Session session, IReadOnlyList<ListedMessage> listing, CancellationToken abort)
     {
+        var suspects = Core.Uidl.UidlMigration.Suspects(_state, listing);
+        if (suspects.Count == 0 || !session.Capabilities.Top)
+        {
+            return _state;
+        }
+
+        _stage = "top";
+        var fingerprinted = new List<(ListedMessage, string?)>(suspects.Count);
+        foreach (var message in suspects)
+        {
+            var header = await session.TopHeaderAsync(message, 64 * 1024, abort).ConfigureAwait(false);
+            fingerprinted.Add((message, Core.Uidl.HeaderFingerprint.Compute(header)));
+        }
+
+        var rekeys = Core.Uidl.UidlMigration.Match(_state, fingerprinted);
+        if (rekeys.Count == 0)
+        {
+            return _state;
+        }
+
+        var rekeyed = new UidlsRekeyed(rekeys, _env.Clock.GetUtcNow());
+        _stage = "record";
+        await _recorder.RecordRekeyedAsync(rekeyed).ConfigureAwait(false);
+        _warnings.Add($"the server changed the UIDLs of {rekeys.Count} collected message(s) (provider migration?); re-keyed by header fingerprint, not collected again");
+        return _state.Apply(rekeyed);
+    }
+
+    // What the server policy needs besides the figures: the cause, and CAPA as seen after login.
+    private SessionOutcome Observed(SessionOutcome outcome) =>
+        outcome with { Cause = _cause, Capabilities = _capabilities, LoggedInAt = _loggedInAt };
+
+    // A destination that cannot recognise an earlier delivery (LMTP, SMTP, MDA) asks for smaller batches.
+    private IEnumerable<List<ListedMessage>> Batches(IReadOnlyList<ListedMessage> messages, int? preferredBatchMessages)
+    {
+        var limit = Math.Min(_env.Tuning.BatchMessages, preferredBatchMessages ?? int.MaxValue);
         var batch = new List<ListedMessage>();
         long bytes = 0;
         foreach (var message in messages)
         {
             batch.Add(message);
             bytes += message.Size;
-            if (batch.Count >= _env.Tuning.BatchMessages || bytes >= _env.Tuning.BatchBytes)
+            if (batch.Count >= limit || bytes >= _env.Tuning.BatchBytes)
             {
                 yield return batch;
                 batch = [];

@@ -15,6 +15,18 @@ public sealed record CollectionTuning(
     double JitterFraction,
     int SnapshotEvery)
 {
+    /// <summary>
+    /// Sessions one round may open while each collects everything it listed (a server that lists only a window,
+    /// like Gmail's ~250): the round goes on until a session finds nothing new, or this many ran. 1 = one session per round.
+    /// </summary>
+    public int MaxSessionsPerRound { get; init; } = 10;
+
+    /// <summary>
+    /// A session that collected everything it listed looks like a window only when it listed at least this many;
+    /// below it the round ends, so an ordinary server costs one login per round, not two.
+    /// </summary>
+    public int RoundMinListed { get; init; } = 100;
+
     /// <summary>Defaults matching <c>hocon/collector.defaults.hocon</c>.</summary>
     public static readonly CollectionTuning Default = new(64, 16L * 1024 * 1024, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), 0.1, 1000);
 }

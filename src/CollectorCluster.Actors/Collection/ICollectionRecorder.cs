@@ -14,6 +14,15 @@ public interface ICollectionRecorder
     /// <summary>Persists deletions QUIT committed.</summary>
     Task RecordDeletedAsync(MessagesDeletedOnServer deleted);
 
+    /// <summary>Persists a Mirror Mailbox event (local deletion observed, absence noted, local copies removed).</summary>
+    Task RecordMirrorAsync(IAccountEvent mirrored);
+
+    /// <summary>Persists the session's report of messages over the size limit.</summary>
+    Task RecordOversizeAsync(OversizeMessagesReported reported);
+
     /// <summary>Persists UIDLs the server no longer lists.</summary>
     Task RecordVanishedAsync(MessagesVanished vanished);
+
+    /// <summary>Records that the server renamed collected messages (UIDL migration), before the plan uses the new names.</summary>
+    Task RecordRekeyedAsync(UidlsRekeyed rekeyed);
 }

@@ -31,8 +31,15 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(AccountResumed)] = ("AccountResumed.v1", AccountJsonContext.Default.AccountResumed),
         [typeof(RuntimeAccountAdded)] = ("RuntimeAccountAdded.v1", AccountJsonContext.Default.RuntimeAccountAdded),
         [typeof(RuntimeAccountRemoved)] = ("RuntimeAccountRemoved.v1", AccountJsonContext.Default.RuntimeAccountRemoved),
+        [typeof(AccountHealthChanged)] = ("AccountHealthChanged.v1", AccountJsonContext.Default.AccountHealthChanged),
+        [typeof(ServerPolicyObserved)] = ("ServerPolicyObserved.v1", AccountJsonContext.Default.ServerPolicyObserved),
+        [typeof(UidlsRekeyed)] = ("UidlsRekeyed.v1", AccountJsonContext.Default.UidlsRekeyed),
         [typeof(SessionStarted)] = ("SessionStarted.v1", AccountJsonContext.Default.SessionStarted),
         [typeof(AccountSnapshot)] = ("AccountSnapshot.v1", AccountJsonContext.Default.AccountSnapshot),
+        [typeof(OversizeMessagesReported)] = ("OversizeMessagesReported.v1", AccountJsonContext.Default.OversizeMessagesReported),
+        [typeof(LocalDeletionObserved)] = ("LocalDeletionObserved.v1", AccountJsonContext.Default.LocalDeletionObserved),
+        [typeof(MirrorAbsenceNoted)] = ("MirrorAbsenceNoted.v1", AccountJsonContext.Default.MirrorAbsenceNoted),
+        [typeof(LocalCopiesRemoved)] = ("LocalCopiesRemoved.v1", AccountJsonContext.Default.LocalCopiesRemoved),
     };
 
     private static readonly Dictionary<string, JsonTypeInfo> ByManifest =

@@ -18,8 +18,15 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(AccountResumed))]
 [JsonSerializable(typeof(RuntimeAccountAdded))]
 [JsonSerializable(typeof(RuntimeAccountRemoved))]
+[JsonSerializable(typeof(AccountHealthChanged))]
+[JsonSerializable(typeof(ServerPolicyObserved))]
+[JsonSerializable(typeof(UidlsRekeyed))]
 [JsonSerializable(typeof(SessionStarted))]
 [JsonSerializable(typeof(AccountSnapshot))]
+[JsonSerializable(typeof(OversizeMessagesReported))]
+[JsonSerializable(typeof(LocalDeletionObserved))]
+[JsonSerializable(typeof(MirrorAbsenceNoted))]
+[JsonSerializable(typeof(LocalCopiesRemoved))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {
 }

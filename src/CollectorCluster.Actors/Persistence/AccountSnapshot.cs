@@ -1,4 +1,5 @@
 using CollectorCluster.Core.Events;
+using CollectorCluster.Core.Policy;
 using CollectorCluster.Core.State;
 
 namespace CollectorCluster.Actors.Persistence;
@@ -9,7 +10,7 @@ namespace CollectorCluster.Actors.Persistence;
 /// </summary>
 /// <remarks>
 /// <see cref="Marks"/> came later under the same manifest: a snapshot written before it has no <c>marks</c> property
-/// and reads as no marks, which is what such an account had. <see cref="Paused"/> likewise: absent reads as not paused.
+/// and reads as no marks, which is what such an account had. <see cref="Policy"/> likewise: absent reads as healthy, nothing known. <see cref="Paused"/> likewise: absent reads as not paused.
 /// </remarks>
 public sealed record AccountSnapshot(
     IReadOnlyList<CollectedMessage> Collected,
@@ -20,6 +21,7 @@ public sealed record AccountSnapshot(
     long TotalCollected,
     long TotalBytes,
     IReadOnlyList<SnapshotMark>? Marks = null,
+    SnapshotPolicy? Policy = null,
     bool Paused = false)
 {
     /// <summary>Captures a state.</summary>
@@ -32,6 +34,7 @@ public sealed record AccountSnapshot(
         state.TotalCollected,
         state.TotalBytes,
         state.Marks.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new SnapshotMark(m.Key, m.Value.ToString())).ToList(),
+        SnapshotPolicy.From(state.Policy),
         state.Paused);
 
     /// <summary>Rebuilds the state.</summary>
@@ -45,6 +48,7 @@ public sealed record AccountSnapshot(
         TotalCollected = TotalCollected,
         TotalBytes = TotalBytes,
         Marks = AccountState.Empty.Marks.AddRange((Marks ?? []).Select(m => new KeyValuePair<string, MessageMark>(m.Uidl, Enum.Parse<MessageMark>(m.Mark)))),
+        Policy = Policy?.ToState() ?? ServerPolicyState.Initial,
         Paused = Paused,
     };
 }

@@ -42,6 +42,9 @@ public sealed record AccountSettings
     /// <summary>"Mirror Mailbox": deletions propagate both ways.</summary>
     public bool MirrorMailbox { get; init; }
 
+    /// <summary>Mirror Mailbox: the largest share of the collected messages one session may delete in either direction.</summary>
+    public double MirrorMaxShare { get; init; } = 0.5;
+
     /// <summary>"Local Area Network": collect even while the node is offline.</summary>
     public bool LocalAreaNetwork { get; init; } = true;
 
@@ -66,6 +69,18 @@ public sealed record AccountSettings
     /// <summary>Bound on any single command's reply (and on each read while a message streams).</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Messages listed larger than this many bytes are oversize; 0 = no limit.</summary>
+    public long MaxMessageSize { get; init; }
+
+    /// <summary>What happens to an oversize message: skipped (reported) or fetched last.</summary>
+    public Planning.OversizeHandling Oversize { get; init; } = Planning.OversizeHandling.Skip;
+
+    /// <summary>In delete mode, QUIT (commit) and reconnect after this many messages or bytes.</summary>
+    public Planning.CommitEvery CommitEvery { get; init; } = Planning.CommitEvery.Default;
+
     /// <summary>The address shown in listings, as Mailtraq shows it: account@server.</summary>
     public string Address => $"{Pop3Account}@{Pop3Server}";
+
+    /// <summary>The OAuth2 client for <see cref="AuthMethod.XOAuth2"/> / <see cref="AuthMethod.OAuthBearer"/>; null otherwise.</summary>
+    public OAuth2Settings? OAuth2 { get; init; }
 }

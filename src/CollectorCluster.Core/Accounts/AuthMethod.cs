@@ -23,4 +23,10 @@ public enum AuthMethod
 
     /// <summary>SASL SCRAM-SHA-256.</summary>
     ScramSha256,
+
+    /// <summary>SASL XOAUTH2 (Google, Microsoft) with an access token the collector refreshes itself (<see cref="OAuth2Settings"/>).</summary>
+    XOAuth2,
+
+    /// <summary>SASL OAUTHBEARER (RFC 7628) with an access token the collector refreshes itself (<see cref="OAuth2Settings"/>).</summary>
+    OAuthBearer,
 }

@@ -6,4 +6,5 @@ namespace CollectorCluster.Core.Events;
 /// <param name="FirstSeen">When the collector first saw it listed.</param>
 /// <param name="CollectedAt">When delivery completed.</param>
 /// <param name="AlreadyPresent">True when the destination already held it (a crash between delivery and this record).</param>
-public sealed record MessageCollected(string Uidl, long Size, DateTimeOffset FirstSeen, DateTimeOffset CollectedAt, bool AlreadyPresent) : IAccountEvent;
+/// <param name="Fingerprint">Header fingerprint (Message-ID, Date, From) for UIDL-migration matching; null in events written before it existed.</param>
+public sealed record MessageCollected(string Uidl, long Size, DateTimeOffset FirstSeen, DateTimeOffset CollectedAt, bool AlreadyPresent, string? Fingerprint = null) : IAccountEvent;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using CollectorCluster.Core.Events;
+using CollectorCluster.Core.Policy;
 
 namespace CollectorCluster.Core.State;
 
@@ -23,6 +24,12 @@ public sealed record AccountState
     public ImmutableDictionary<string, MessageMark> Marks { get; init; } =
         ImmutableDictionary.Create<string, MessageMark>(StringComparer.Ordinal);
 
+    /// <summary>UIDLs the last report found over the size limit, with their sizes (a Download mark may override the skip).</summary>
+    public ImmutableDictionary<string, long> Oversize { get; init; } = ImmutableDictionary.Create<string, long>(StringComparer.Ordinal);
+
+    /// <summary>Mirror Mailbox: collected UIDLs one committed listing lacked (a second absence removes the local copy).</summary>
+    public ImmutableHashSet<string> MirrorAbsent { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+
     /// <summary>Last applied configuration (non-secret).</summary>
     public AccountConfigured? Configuration { get; init; }
 
@@ -44,6 +51,9 @@ public sealed record AccountState
     /// <summary>Bytes over the account's life.</summary>
     public long TotalBytes { get; init; }
 
+    /// <summary>The server policy's view: health, last login, LOGIN-DELAY and EXPIRE.</summary>
+    public ServerPolicyState Policy { get; init; } = ServerPolicyState.Initial;
+
     /// <summary>True when the UIDL has been collected (and not since pruned).</summary>
     public bool HasCollected(string uidl) => Collected.ContainsKey(uidl);
 
@@ -62,7 +72,7 @@ public sealed record AccountState
         {
             // A re-collection (Download mark) keeps the original first sighting, so expiry still counts from it.
             Collected = Collected.SetItem(m.Uidl, new CollectedMessage(
-                m.Uidl, m.Size, Collected.TryGetValue(m.Uidl, out var known) && known.FirstSeen < m.FirstSeen ? known.FirstSeen : m.FirstSeen, m.CollectedAt)),
+                m.Uidl, m.Size, Collected.TryGetValue(m.Uidl, out var known) && known.FirstSeen < m.FirstSeen ? known.FirstSeen : m.FirstSeen, m.CollectedAt, m.Fingerprint ?? known?.Fingerprint)),
             Marks = Marks.TryGetValue(m.Uidl, out var mark) && mark == MessageMark.Download ? Marks.Remove(m.Uidl) : Marks,
             TotalCollected = TotalCollected + 1,
             TotalBytes = TotalBytes + m.Size,
@@ -89,9 +99,52 @@ public sealed record AccountState
             LastCollection = new CollectionOutcome(f.StartedAt, f.FailedAt, false, f.Collected, f.Bytes, $"{f.Stage}: {f.Error}"),
             ConsecutiveFailures = ConsecutiveFailures + 1,
         },
+        AccountHealthChanged h => this with
+        {
+            Policy = Policy with { Health = Enum.Parse<AccountHealth>(h.Health), Reason = h.Reason, NotBefore = h.NotBefore },
+        },
+        ServerPolicyObserved o => this with
+        {
+            Policy = Policy with { LastLoginAt = o.LoginAt, LoginDelaySeconds = o.LoginDelaySeconds, Expire = o.Expire },
+        },
+        UidlsRekeyed r => Rekey(r),
         SessionStarted => this, // a fence in the journal, not state
+        OversizeMessagesReported o => this with
+        {
+            Oversize = o.Messages.Where(m => m.Uidl is not null).GroupBy(m => m.Uidl!, StringComparer.Ordinal)
+                .ToImmutableDictionary(g => g.Key, g => g.First().Size, StringComparer.Ordinal),
+        },
+        MirrorAbsenceNoted n => this with { MirrorAbsent = MirrorAbsent.Union(n.Absent).Except(n.Reappeared) },
+        LocalCopiesRemoved r => this with
+        {
+            Collected = Collected.RemoveRange(r.Uidls),
+            Marks = Marks.RemoveRange(r.Uidls),
+            MirrorAbsent = MirrorAbsent.Except(r.Uidls),
+        },
+        LocalDeletionObserved => this, // the DELE is recorded by MessagesDeletedOnServer after QUIT
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
     };
+
+    // A renamed message keeps everything it had (first sighting, fingerprint, mark) under its new UIDL.
+    private AccountState Rekey(UidlsRekeyed r)
+    {
+        var collected = Collected;
+        var marks = Marks;
+        foreach (var (old, now) in r.Rekeys.Select(k => (k.Old, k.New)))
+        {
+            if (collected.TryGetValue(old, out var message))
+            {
+                collected = collected.Remove(old).SetItem(now, message with { Uidl = now });
+            }
+
+            if (marks.TryGetValue(old, out var mark))
+            {
+                marks = marks.Remove(old).SetItem(now, mark);
+            }
+        }
+
+        return this with { Collected = collected, Marks = marks };
+    }
 
     private static MessageMark ParseMark(string mark) => mark switch
     {

@@ -7,7 +7,7 @@ namespace CollectorCluster.Delivery.Maildir;
 /// into new/ under a name derived from account + UIDL (<see cref="MaildirNames"/>), so it appears whole or not at
 /// all and a repeated delivery is recognised. Mail readers may later move it to cur/ as <c>name:2,FLAGS</c>.
 /// </summary>
-public sealed class MaildirDestination : IMessageDestination
+public sealed class MaildirDestination : IMessageDestination, IMirrorableDestination
 {
     /// <summary>Our tmp/ files older than this are leftovers of a crash (the Maildir convention's 36 hours).</summary>
     public static readonly TimeSpan StaleTempAge = TimeSpan.FromHours(36);
@@ -49,4 +49,10 @@ public sealed class MaildirDestination : IMessageDestination
             () => MaildirDeliverySession.Open(this, accountId, _time.GetUtcNow().UtcDateTime, cancellationToken),
             cancellationToken);
     }
+
+    /// <inheritdoc />
+    public IReadOnlySet<string> Holding(string accountId, IReadOnlyCollection<string> uidls) => new MaildirMirror(Root).Holding(accountId, uidls);
+
+    /// <inheritdoc />
+    public bool Remove(string accountId, string uidl) => new MaildirMirror(Root).Remove(accountId, uidl);
 }

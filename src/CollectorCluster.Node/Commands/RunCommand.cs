@@ -65,7 +65,7 @@ public static class RunCommand
         var tokens = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<ConnectionTokens>(cancellationToken).ConfigureAwait(false);
         var context = new CommandContext(node.System, node.Accounts, tokens, options) { Log = CollectorHost.Ring, Runtime = runtime, File = file };
         var dispatcher = new CommandDispatcher(
-            [new CollectorPalette(), new TokensPalette(), new ClusterPalette(), new ShardPalette(), new ActorPalette(), new LogPalette()],
+            [new CollectorPalette(), new TokensPalette(), new ClusterPalette(), new ShardPalette(), new ActorPalette(), new LogPalette(), new NodePalette(node.Environment.Online)],
             context,
             commandHost.Token);
         try

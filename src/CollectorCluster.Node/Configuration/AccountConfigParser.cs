@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Akka.Configuration.Hocon;
 using CollectorCluster.Core.Accounts;
+using CollectorCluster.Core.Planning;
 
 namespace CollectorCluster.Node.Configuration;
 
@@ -15,7 +16,8 @@ public static partial class AccountConfigParser
         "id", "pop3-server", "port", "pop3-account", "password", "password-file", "password-env", "ssl",
         "verify-certificate", "certificate-sha256", "auth", "leave-mail-on-server", "delete-after-days",
         "mirror-mailbox", "local-area-network", "download-smallest-first", "check-every", "mailbox",
-        "priority", "enabled", "connect-timeout", "command-timeout",
+        "priority", "enabled", "connect-timeout", "command-timeout", "oauth2",
+        "max-message-size", "oversize", "commit-every", "mirror-max-share",
     ];
 
     /// <summary>Parses every account; throws one <see cref="ConfigurationException"/> listing all problems.</summary>
@@ -113,8 +115,17 @@ public static partial class AccountConfigParser
             var port = Int("port", ssl == TlsMode.Implicit ? 995 : 110, 1, 65535);
             var auth = Enum(
                 "auth", AuthMethod.UserPass, ("user-pass", AuthMethod.UserPass), ("apop", AuthMethod.Apop), ("plain", AuthMethod.Plain),
-                ("login", AuthMethod.Login), ("cram-md5", AuthMethod.CramMd5), ("scram-sha-256", AuthMethod.ScramSha256));
-            var password = Password(configDirectory, environment);
+                ("login", AuthMethod.Login), ("cram-md5", AuthMethod.CramMd5), ("scram-sha-256", AuthMethod.ScramSha256),
+                ("xoauth2", AuthMethod.XOAuth2), ("oauthbearer", AuthMethod.OAuthBearer));
+            // OAuth2 accounts log in with access tokens refreshed from oauth2 { ... }; a password would be unused.
+            var oauth = auth is AuthMethod.XOAuth2 or AuthMethod.OAuthBearer;
+            var password = oauth ? NoPassword() : Password(configDirectory, environment);
+            var oauth2 = oauth ? OAuth2ConfigReader.Read(obj.Items.GetValueOrDefault("oauth2"), Where, errors) : null;
+            if (!oauth && obj.Items.ContainsKey("oauth2"))
+            {
+                Error("oauth2", "only used with auth = xoauth2 or oauthbearer");
+            }
+
             var pin = String("certificate-sha256", required: false);
             if (pin is not null && !Sha256Pattern().IsMatch(pin))
             {
@@ -131,13 +142,18 @@ public static partial class AccountConfigParser
             // Accepted keys whose behaviour is not built yet are refused rather than silently ignored.
             if (Bool("mirror-mailbox", false))
             {
-                Error("mirror-mailbox", "'on' is not supported yet (deletions are not mirrored); leave it off");
+                if (!leave)
+                {
+                    Error("mirror-mailbox", "needs leave-mail-on-server = on (without it every collected message is deleted on the server, so there is nothing to mirror)");
+                }
+
+                if (mailbox is not null && !mailbox.StartsWith("maildir:", StringComparison.Ordinal))
+                {
+                    Error("mirror-mailbox", $"needs a maildir: mailbox (the collector must see what the user deleted); {mailbox} cannot be mirrored");
+                }
             }
 
-            if (!Bool("local-area-network", true))
-            {
-                Error("local-area-network", "'off' is not supported yet (nodes have no offline state); leave it on");
-            }
+            var mirrorShare = Share("mirror-max-share", 0.5);
 
             var checkEvery = Duration("check-every", TimeSpan.FromMinutes(10), minutesWhenNumber: true);
             if (checkEvery < TimeSpan.FromSeconds(10))
@@ -159,6 +175,7 @@ public static partial class AccountConfigParser
                 LeaveMailOnServer = leave,
                 DeleteAfterDays = deleteAfter,
                 MirrorMailbox = Bool("mirror-mailbox", false),
+                MirrorMaxShare = mirrorShare,
                 LocalAreaNetwork = Bool("local-area-network", true),
                 DownloadSmallestFirst = Bool("download-smallest-first", true),
                 CheckEvery = checkEvery,
@@ -167,9 +184,23 @@ public static partial class AccountConfigParser
                 Enabled = Bool("enabled", true),
                 ConnectTimeout = Duration("connect-timeout", TimeSpan.FromSeconds(30), minutesWhenNumber: false),
                 CommandTimeout = Duration("command-timeout", TimeSpan.FromSeconds(60), minutesWhenNumber: false),
+                MaxMessageSize = ByteSize("max-message-size"),
+                CommitEvery = CommitEveryLimit(),
+                Oversize = Enum("oversize", OversizeHandling.Skip, ("skip", OversizeHandling.Skip), ("postpone", OversizeHandling.Postpone)),
+                OAuth2 = oauth2,
             };
 
             return errors.Count == before ? settings : null;
+        }
+
+        private Secret NoPassword()
+        {
+            foreach (var key in new[] { "password", "password-file", "password-env" }.Where(obj.Items.ContainsKey))
+            {
+                Error(key, "not used with auth = xoauth2 or oauthbearer (the oauth2 section's refresh-token is the credential)");
+            }
+
+            return new Secret("");
         }
 
         private Secret? Password(string configDirectory, Func<string, string?> environment)
@@ -329,6 +360,75 @@ public static partial class AccountConfigParser
                 Error(key, $"'{Show(value)}' is not a duration (e.g. 10 for minutes, or 90s, 7m, 1h)");
                 return fallback;
             }
+        }
+
+        /// <summary>A share in (0, 1], e.g. 0.5.</summary>
+        private double Share(string key, double fallback)
+        {
+            if (!obj.Items.TryGetValue(key, out var value))
+            {
+                return fallback;
+            }
+
+            var text = value.IsString() ? value.GetString().Trim() : "";
+            if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share) || !(share > 0 && share <= 1))
+            {
+                Error(key, $"'{Show(value)}' is not a share between 0 (exclusive) and 1, e.g. 0.5");
+                return fallback;
+            }
+
+            return share;
+        }
+
+        /// <summary><c>commit-every { messages = 500, bytes = 100m }</c>: either may be omitted (default kept); 0 and 0 = never split.</summary>
+        private CommitEvery CommitEveryLimit()
+        {
+            if (!obj.Items.TryGetValue("commit-every", out var value))
+            {
+                return Core.Planning.CommitEvery.Default;
+            }
+
+            if (!value.IsObject())
+            {
+                Error("commit-every", "must be an object: commit-every { messages = 500, bytes = 100m } (0 and 0 = never)");
+                return Core.Planning.CommitEvery.Default;
+            }
+
+            var inner = new AccountReader(value.GetObject(), $"{Where}: commit-every", errors);
+            foreach (var key in value.GetObject().Items.Keys.Where(k => k is not ("messages" or "bytes")))
+            {
+                inner.Error(key, "unknown key (commit-every takes messages and bytes)");
+            }
+
+            var messages = value.GetObject().Items.ContainsKey("messages") ? inner.Int("messages", 0, 0, 1_000_000) : Core.Planning.CommitEvery.Default.Messages;
+            var bytes = value.GetObject().Items.ContainsKey("bytes") ? inner.ByteSize("bytes") : Core.Planning.CommitEvery.Default.Bytes;
+            return new Core.Planning.CommitEvery(messages, bytes);
+        }
+
+        /// <summary>A size such as 10m, 512k, 1g or a plain number of bytes; absent or 0 = none.</summary>
+        private long ByteSize(string key)
+        {
+            if (!obj.Items.TryGetValue(key, out var value))
+            {
+                return 0;
+            }
+
+            long? size = null;
+            try
+            {
+                size = value.IsString() ? value.GetByteSize() : null;
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or NotSupportedException)
+            {
+            }
+
+            if (size is not long bytes || bytes < 0)
+            {
+                Error(key, $"'{Show(value)}' is not a size (e.g. 10m, 512k, 1g, or a number of bytes; 0 = no limit)");
+                return 0;
+            }
+
+            return bytes;
         }
 
         private T Enum<T>(string key, T fallback, params (string Name, T Value)[] options)

@@ -57,7 +57,11 @@ public static class CollectorConfigLoader
                 config.GetTimeSpan("collector.retry.base", CollectionTuning.Default.RetryBase),
                 config.GetTimeSpan("collector.retry.max", CollectionTuning.Default.RetryMax),
                 config.GetDouble("collector.jitter", CollectionTuning.Default.JitterFraction),
-                Positive(config, "collector.snapshot-every"));
+                Positive(config, "collector.snapshot-every"))
+            {
+                MaxSessionsPerRound = Positive(config, "collector.max-sessions-per-round"),
+                RoundMinListed = Positive(config, "collector.round-min-listed"),
+            };
             if (tuning.JitterFraction is < 0 or > 0.5)
             {
                 throw new ConfigurationException($"collector.jitter: {tuning.JitterFraction} is out of range (0 to 0.5)");
@@ -65,6 +69,7 @@ public static class CollectorConfigLoader
 
             // Validated here too, so `collector check` reports a bad command-host section before `run` would.
             _ = CommandHost.CommandHostOptions.FromConfig(config);
+            _ = OnlineOptions.FromConfig(config);
             var warnings = IntervalAdvisor.Warnings(accounts.Select(a => (a.Id, a.CheckEvery))).ToList();
             // The SQL plugin's own reference settings (class names, table mappings) are not loaded until the
             // plugin starts, but sharding's remember-entities store asks for the journal first: supply them here.

@@ -22,7 +22,10 @@ public static class CollectorHost
         mailbox => MessageDestinations.Create(MailboxSpec.Parse(mailbox, System.Environment.CurrentDirectory)),
         new ActorConnectionLeases(),
         TimeProvider.System,
-        options.Tuning);
+        options.Tuning)
+    {
+        Online = new NodeOnline(OnlineOptions.FromConfig(options.Hocon).InitiallyOnline),
+    };
 
     /// <summary>The recent log lines of this process, for the command host's <c>log tail</c>.</summary>
     public static CommandHost.LogRing Ring { get; } = new();

@@ -13,10 +13,12 @@ namespace CollectorCluster.Node.Hosting;
 public sealed class CollectorNode : IAsyncDisposable
 {
     private readonly IDisposable? _journalLock;
+    private OnlineProbe? _probe;
     private bool _stopped;
 
-    private CollectorNode(IHost host, IDisposable? journalLock, IActorRef accounts)
+    private CollectorNode(IHost host, IDisposable? journalLock, IActorRef accounts, Actors.Collection.CollectionEnvironment environment)
     {
+        Environment = environment;
         Host = host;
         _journalLock = journalLock;
         Accounts = accounts;
@@ -25,6 +27,9 @@ public sealed class CollectorNode : IAsyncDisposable
     /// <summary>The generic host around the actor system.</summary>
     public IHost Host { get; }
 
+    /// <summary>What the accounts collect with (clock, destinations, the node's online condition).</summary>
+    public Actors.Collection.CollectionEnvironment Environment { get; }
+
     /// <summary>The actor system.</summary>
     public ActorSystem System => Host.Services.GetRequiredService<ActorSystem>();
 
@@ -32,16 +37,21 @@ public sealed class CollectorNode : IAsyncDisposable
     public IActorRef Accounts { get; }
 
     /// <summary>Prepares the journal and starts the node.</summary>
-    public static async Task<CollectorNode> StartAsync(CollectorOptions options, AccountHosting hosting, CancellationToken cancellationToken)
+    /// <param name="environment">Collection environment; the real one when null (tests pass one with a clock they control).</param>
+    public static async Task<CollectorNode> StartAsync(CollectorOptions options, AccountHosting hosting, CancellationToken cancellationToken, Actors.Collection.CollectionEnvironment? environment = null)
     {
         var journalLock = await JournalPreparation.PrepareAsync(options.Journal, cancellationToken).ConfigureAwait(false);
         IHost? host = null;
         try
         {
-            host = CollectorHost.Build(options, CollectorHost.Environment(options), hosting);
+            environment ??= CollectorHost.Environment(options);
+            host = CollectorHost.Build(options, environment, hosting);
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             var accounts = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegion>(cancellationToken).ConfigureAwait(false);
-            return new CollectorNode(host, journalLock, accounts);
+            return new CollectorNode(host, journalLock, accounts, environment)
+            {
+                _probe = OnlineProbe.Start(OnlineOptions.FromConfig(options.Hocon), environment.Online, environment.Clock),
+            };
         }
         catch
         {
@@ -61,6 +71,11 @@ public sealed class CollectorNode : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_probe is not null)
+        {
+            await _probe.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (!_stopped)
         {
             await Host.StopAsync(CancellationToken.None).ConfigureAwait(false);

@@ -43,7 +43,9 @@ internal static class Pop3Authenticator
                 break;
 
             default:
-                await SaslAsync(wire, options, CreateMechanism(options.Auth, new NetworkCredential(options.User, password)), cancellationToken).ConfigureAwait(false);
+                var credential = new NetworkCredential(options.User, password);
+                var mechanism = options.Auth == AuthMethod.OAuthBearer ? new OAuthBearerMechanism(credential, options.Host, options.Port) : CreateMechanism(options.Auth, credential);
+                await SaslAsync(wire, options, mechanism, cancellationToken).ConfigureAwait(false);
                 break;
         }
     }
@@ -76,6 +78,8 @@ internal static class Pop3Authenticator
         AuthMethod.Login => new SaslMechanismLogin(credential),
         AuthMethod.CramMd5 => new SaslMechanismCramMd5(credential),
         AuthMethod.ScramSha256 => new SaslMechanismScramSha256(credential),
+        // For OAuth2 the "password" is the access token the caller obtained; it is scrubbed from replies like one.
+        AuthMethod.XOAuth2 => new SaslMechanismOAuth2(credential),
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Not a SASL method."),
     };
 

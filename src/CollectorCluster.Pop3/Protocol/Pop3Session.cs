@@ -170,6 +170,41 @@ internal sealed class Pop3Session : IPop3Session
     }
 
     /// <inheritdoc />
+    public async Task<byte[]> TopHeaderAsync(ListedMessage message, int maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        EnsureUsable(Pop3Stage.Retrieve);
+        using var scope = _wire.Begin(cancellationToken);
+        _wire.Queue(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"TOP {message.Number} 0"));
+        await _wire.FlushAsync().ConfigureAwait(false);
+        var reply = await _wire.ReadReplyAsync($"TOP {message.Number} 0").ConfigureAwait(false);
+        if (!reply.IsOk)
+        {
+            throw _wire.Fail(Pop3ErrorKind.ServerRefused, $"TOP of message {message.Number} refused by {_wire.Endpoint}: {reply.Line}", reply);
+        }
+
+        _wire.BeginBody();
+        var stream = new Pop3MessageStream(_wire);
+        var buffer = new byte[maxBytes];
+        var length = 0;
+        try
+        {
+            int read;
+            while (length < maxBytes && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+            }
+        }
+        finally
+        {
+            stream.Detach();
+        }
+
+        await _wire.DrainBodyAsync().ConfigureAwait(false); // whatever is beyond the cap
+        return buffer[..length];
+    }
+
+    /// <inheritdoc />
     public async Task DeleteAsync(IReadOnlyList<ListedMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);

@@ -1,0 +1,44 @@
+namespace CollectorCluster.Core.Policy;
+
+/// <summary>
+/// Why a session failed, reduced to what the server policy needs: the RFC 2449/3206 response code where the
+/// server gave one, else the kind of failure. The POP3 engine's exceptions map onto it.
+/// </summary>
+public enum FailureCause
+{
+    /// <summary>The session did not fail.</summary>
+    None,
+
+    /// <summary>Connection refused, reset or broken.</summary>
+    Network,
+
+    /// <summary>The server did not answer in time.</summary>
+    Timeout,
+
+    /// <summary>The server certificate was refused (chain, host name, pin).</summary>
+    Certificate,
+
+    /// <summary>TLS required but not offered, or the handshake failed.</summary>
+    TlsUnavailable,
+
+    /// <summary>Credentials refused: [AUTH] or a plain -ERR to the login.</summary>
+    Authentication,
+
+    /// <summary>[IN-USE]: another session holds the mailbox lock.</summary>
+    InUse,
+
+    /// <summary>[LOGIN-DELAY]: logged in again too soon.</summary>
+    LoginDelay,
+
+    /// <summary>[SYS/TEMP]: a temporary server-side fault.</summary>
+    SysTemp,
+
+    /// <summary>[SYS/PERM]: a permanent server-side fault; retrying will not help.</summary>
+    SysPerm,
+
+    /// <summary>The OAuth2 token endpoint refused the refresh token (invalid_grant and the like).</summary>
+    OAuthGrantRefused,
+
+    /// <summary>Any other -ERR, a garbled reply, or a failure on our side (delivery, journal).</summary>
+    Other,
+}

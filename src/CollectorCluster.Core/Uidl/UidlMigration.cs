@@ -1,0 +1,87 @@
+using CollectorCluster.Core.Planning;
+using CollectorCluster.Core.State;
+
+namespace CollectorCluster.Core.Uidl;
+
+/// <summary>
+/// Detects a provider migration that changed most UIDLs at once (the mailbox is the same, only the names moved),
+/// and re-keys by header fingerprint instead of collecting the whole mailbox again. Pure.
+/// </summary>
+public static class UidlMigration
+{
+    /// <summary>Fewer collected messages than this are never judged a migration (too little evidence).</summary>
+    public const int MinKnown = 5;
+
+    /// <summary>At least this share of the collected UIDLs must be missing from the listing.</summary>
+    public const double MissingShare = 0.5;
+
+    /// <summary>At least this share of the missing messages must have a new listed message of the same size.</summary>
+    public const double SizeMatchShare = 0.8;
+
+    /// <summary>
+    /// The listed messages worth a TOP to confirm a migration (new UIDLs whose size matches a missing one), or an
+    /// empty list when the listing does not look like a migration: few known, few missing, or sizes that differ.
+    /// </summary>
+    public static IReadOnlyList<ListedMessage> Suspects(AccountState state, IReadOnlyList<ListedMessage> listing)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(listing);
+        if (state.Collected.Count < MinKnown || listing.Any(m => m.Uidl is null))
+        {
+            return [];
+        }
+
+        var listed = listing.Select(m => m.Uidl!).ToHashSet(StringComparer.Ordinal);
+        var missing = state.Collected.Values.Where(m => !listed.Contains(m.Uidl)).ToList();
+        if (missing.Count < state.Collected.Count * MissingShare)
+        {
+            return [];
+        }
+
+        var fresh = listing.Where(m => !state.Collected.ContainsKey(m.Uidl!)).ToList();
+        var missingSizes = missing.GroupBy(m => m.Size).ToDictionary(g => g.Key, g => g.Count());
+        var matched = 0;
+        var suspects = new List<ListedMessage>();
+        var remaining = new Dictionary<long, int>(missingSizes);
+        foreach (var message in fresh)
+        {
+            if (remaining.TryGetValue(message.Size, out var left) && left > 0)
+            {
+                remaining[message.Size] = left - 1;
+                matched++;
+            }
+
+            if (missingSizes.ContainsKey(message.Size))
+            {
+                suspects.Add(message);
+            }
+        }
+
+        return matched >= missing.Count * SizeMatchShare ? suspects : [];
+    }
+
+    /// <summary>
+    /// Pairs missing collected messages with suspects by fingerprint and size. Only unambiguous pairs count: a
+    /// fingerprint shared by two old or two new messages is left alone (it is then collected again, never lost).
+    /// </summary>
+    public static IReadOnlyList<UidlRekey> Match(AccountState state, IReadOnlyList<(ListedMessage Message, string? Fingerprint)> suspects)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(suspects);
+        var listed = suspects.Select(s => s.Message.Uidl).ToHashSet(StringComparer.Ordinal);
+        var old = state.Collected.Values
+            .Where(m => m.Fingerprint is not null && !listed.Contains(m.Uidl))
+            .GroupBy(m => m.Fingerprint!, StringComparer.Ordinal)
+            .Where(g => g.Count() == 1)
+            .ToDictionary(g => g.Key, g => g.Single(), StringComparer.Ordinal);
+        var fresh = suspects
+            .Where(s => s.Fingerprint is not null && s.Message.Uidl is not null)
+            .GroupBy(s => s.Fingerprint!, StringComparer.Ordinal)
+            .Where(g => g.Count() == 1)
+            .Select(g => g.Single());
+        return fresh
+            .Where(s => old.TryGetValue(s.Fingerprint!, out var o) && o.Size == s.Message.Size && !state.Collected.ContainsKey(s.Message.Uidl!))
+            .Select(s => new UidlRekey(old[s.Fingerprint!].Uidl, s.Message.Uidl!))
+            .ToList();
+    }
+}

@@ -1,0 +1,137 @@
+using Akka.Actor;
+using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Actors.OAuth2;
+using CollectorCluster.Core.Accounts;
+
+namespace CollectorCluster.Node.Tests;
+
+/// <summary>
+/// XOAUTH2 with a refresh token the collector trades itself: a local token endpoint (HttpListener) and a scripted
+/// POP3 server that checks the SASL payload. Refresh before expiry, refresh once after a refused token, and a refused
+/// refresh token (invalid_grant) that leaves the account waiting for an operator, with no secret in any output.
+/// </summary>
+public sealed class OAuth2Tests : IDisposable
+{
+    private const string RefreshToken = "1//refresh-SECRET-4f7a";
+    private const string ClientSecret = "client-SECRET-9b2c";
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
+    private readonly string _dir = Directory.CreateTempSubdirectory("cc-oauth2-").FullName;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static OAuth2Settings Settings(Uri endpoint) => new(endpoint, "client-1", new Secret(ClientSecret), new Secret(RefreshToken), "https://mail.google.com/");
+
+    [Fact]
+    public async Task Token_is_fetched_once_then_cached_until_it_nears_expiry()
+    {
+        await using var endpoint = new LocalTokenEndpoint();
+        endpoint.AnswerToken("tok-1", expiresIn: 3600);
+        endpoint.AnswerToken("tok-2", expiresIn: 3600);
+        var clock = new SteppedClock(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        using var source = new OAuth2TokenSource(clock);
+
+        Assert.Equal("tok-1", (await source.GetAsync("a", Settings(endpoint.Url), false, Ct)).Reveal());
+        Assert.Equal("tok-1", (await source.GetAsync("a", Settings(endpoint.Url), false, Ct)).Reveal());
+        Assert.Single(endpoint.Requests);
+        var form = endpoint.Requests[0];
+        Assert.Equal("refresh_token", form["grant_type"]);
+        Assert.Equal(RefreshToken, form["refresh_token"]);
+        Assert.Equal("client-1", form["client_id"]);
+        Assert.Equal(ClientSecret, form["client_secret"]);
+        Assert.Equal("https://mail.google.com/", form["scope"]);
+
+        clock.Advance(TimeSpan.FromMinutes(54)); // 6 minutes left: outside the 5-minute margin
+        Assert.Equal("tok-1", (await source.GetAsync("a", Settings(endpoint.Url), false, Ct)).Reveal());
+        clock.Advance(TimeSpan.FromMinutes(2)); // 4 minutes left: refreshed before use
+        Assert.Equal("tok-2", (await source.GetAsync("a", Settings(endpoint.Url), false, Ct)).Reveal());
+        Assert.Equal(2, endpoint.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Invalid_grant_is_a_refusal_that_names_the_endpoint_and_no_secret()
+    {
+        await using var endpoint = new LocalTokenEndpoint();
+        endpoint.Answer(400, $"{{\"error\":\"invalid_grant\",\"error_description\":\"Token has been expired or revoked: {RefreshToken}\"}}");
+        using var source = new OAuth2TokenSource(TimeProvider.System);
+
+        var ex = await Assert.ThrowsAsync<OAuth2Exception>(() => source.GetAsync("a", Settings(endpoint.Url), false, Ct));
+
+        Assert.True(ex.GrantRefused);
+        Assert.Contains("invalid_grant", ex.Message);
+        Assert.Contains(endpoint.Url.ToString(), ex.Message);
+        Assert.DoesNotContain("SECRET", ex.ToString());
+    }
+
+    [Fact]
+    public async Task Server_error_at_the_endpoint_is_transient()
+    {
+        await using var endpoint = new LocalTokenEndpoint();
+        endpoint.Answer(503, "{\"error\":\"temporarily_unavailable\"}");
+        using var source = new OAuth2TokenSource(TimeProvider.System);
+        var ex = await Assert.ThrowsAsync<OAuth2Exception>(() => source.GetAsync("a", Settings(endpoint.Url), false, Ct));
+        Assert.False(ex.GrantRefused);
+    }
+
+    [Fact]
+    public async Task Collector_refreshes_after_a_refused_token_and_needs_an_operator_when_the_grant_is_refused()
+    {
+        await using var endpoint = new LocalTokenEndpoint();
+        endpoint.AnswerToken("tok-1");
+        endpoint.AnswerToken("tok-2");
+        endpoint.Answer(400, "{\"error\":\"invalid_grant\"}");
+        await using var server = new WindowedPop3Server(count: 3, window: 10) { ExpectedBearer = "tok-1" };
+        var file = Path.Combine(_dir, "node.hocon");
+        File.WriteAllText(file, $$"""
+            collector {
+              journal.connection-string = "Data Source={{_dir}}/journal.db"
+              accounts = [ {
+                id = oauth, pop3-server = "127.0.0.1", port = {{server.Port}}
+                pop3-account = "fred", auth = xoauth2, check-every = 1h
+                oauth2 {
+                  token-endpoint = "{{endpoint.Url}}"
+                  client-id = client-1
+                  client-secret = "{{ClientSecret}}"
+                  refresh-token = "{{RefreshToken}}"
+                  scope = "https://mail.google.com/"
+                }
+                mailbox = "maildir:{{_dir}}/maildir"
+              } ]
+            }
+            """);
+        var (node, options) = await LocalNode.StartAsync(file, Ct);
+        await using var running = node;
+        var account = options.Accounts[0];
+        Assert.Equal(AuthMethod.XOAuth2, account.Auth);
+        Assert.DoesNotContain("SECRET", account.OAuth2!.ToString());
+        await node.Accounts.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), AskTimeout, Ct);
+
+        // First login: one refresh.
+        var first = await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
+        Assert.True(first.Succeeded, first.Detail);
+        Assert.Equal(3, first.Collected);
+        Assert.Single(endpoint.Requests);
+
+        // The provider revoked tok-1: the login is refused once, the collector refreshes and logs in with tok-2.
+        server.ExpectedBearer = "tok-2";
+        var second = await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
+        Assert.True(second.Succeeded, second.Detail);
+        Assert.Equal(2, endpoint.Requests.Count);
+        Assert.Equal(1, server.RefusedLogins);
+
+        // tok-2 revoked too, and now the refresh token itself is refused: NeedsOperator, no retry.
+        server.ExpectedBearer = "tok-3";
+        var third = await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
+        Assert.False(third.Succeeded);
+        Assert.Contains("invalid_grant", third.Detail);
+        var status = await node.Accounts.Ask<AccountStatus>(new GetAccountStatus(account.Id), AskTimeout, Ct);
+        Assert.Equal("NeedsOperator", status.Health);
+        Assert.Contains("refresh token", status.HealthReason);
+        Assert.Null(status.NextDue);
+        Assert.Equal(3, endpoint.Requests.Count);
+        Assert.Equal(2, server.RefusedLogins);
+        Assert.DoesNotContain("SECRET", third.Detail + status);
+        Assert.DoesNotContain("tok-", third.Detail + status);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, true);
+}

@@ -111,6 +111,18 @@ public static partial class AccountConfigParser
             var server = String("pop3-server", required: true);
             var user = String("pop3-account", required: true);
             var mailbox = String("mailbox", required: true);
+            if (mailbox is not null)
+            {
+                // A bad destination fails here, at load, not at the account's first session.
+                try
+                {
+                    _ = Delivery.MailboxSpec.Parse(mailbox, configDirectory);
+                }
+                catch (FormatException e)
+                {
+                    Error("mailbox", e.Message);
+                }
+            }
             var ssl = Enum("ssl", TlsMode.None, ("none", TlsMode.None), ("starttls", TlsMode.StartTls), ("implicit", TlsMode.Implicit));
             var port = Int("port", ssl == TlsMode.Implicit ? 995 : 110, 1, 65535);
             var auth = Enum(

@@ -139,6 +139,15 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains("(id = fred): mailbox: ", e.Message);
     }
 
+    [Theory]
+    [InlineData("collector.accounts = []")]
+    [InlineData("collector.accounts = [ ]")]
+    [InlineData("collector.max-pop3-clients = 10")]
+    public void A_node_without_accounts_loads(string text)
+    {
+        Assert.Empty(Load(text).Accounts);
+    }
+
     [Fact]
     public void Bad_id_and_duplicate_ids_are_refused()
     {

@@ -31,6 +31,12 @@ public static partial class AccountConfigParser
             return [];
         }
 
+        // Akka's parser keeps `[]` as an array plus a whitespace element, which IsArray() rejects: an empty list is fine.
+        if (!accounts.IsArray() && accounts.Values.OfType<HoconArray>().Any() && accounts.GetArray().All(i => i.IsEmpty))
+        {
+            return [];
+        }
+
         if (!accounts.IsArray())
         {
             throw new ConfigurationException("collector.accounts must be a list of account objects: accounts = [ { id = ..., ... } ]");
@@ -40,7 +46,8 @@ public static partial class AccountConfigParser
         var result = new List<AccountSettings>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var index = 0;
-        foreach (var item in accounts.GetArray())
+        // Akka's parser turns the blank inside `[ ]` into an empty element: not an account.
+        foreach (var item in accounts.GetArray().Where(i => !i.IsEmpty))
         {
             var where = $"collector.accounts[{index}]";
             index++;

@@ -129,6 +129,25 @@ public sealed class ConfigurationTests : IDisposable
         Assert.DoesNotContain(Secret, e.Message);
     }
 
+    [Theory]
+    [InlineData("mailbox = \"lmtp:127.0.0.1:24\"")]
+    [InlineData("mailbox = \"mda:relative/program\"")]
+    [InlineData("mailbox = \"mbox:/var/mail/fred\"")]
+    public void Bad_destination_is_refused_at_load_naming_the_mailbox_key(string line)
+    {
+        var e = Invalid(Account(line));
+        Assert.Contains("(id = fred): mailbox: ", e.Message);
+    }
+
+    [Theory]
+    [InlineData("collector.accounts = []")]
+    [InlineData("collector.accounts = [ ]")]
+    [InlineData("collector.max-pop3-clients = 10")]
+    public void A_node_without_accounts_loads(string text)
+    {
+        Assert.Empty(Load(text).Accounts);
+    }
+
     [Fact]
     public void Bad_id_and_duplicate_ids_are_refused()
     {

@@ -31,6 +31,12 @@ public static partial class AccountConfigParser
             return [];
         }
 
+        // Akka's parser keeps `[]` as an array plus a whitespace element, which IsArray() rejects: an empty list is fine.
+        if (!accounts.IsArray() && accounts.Values.OfType<HoconArray>().Any() && accounts.GetArray().All(i => i.IsEmpty))
+        {
+            return [];
+        }
+
         if (!accounts.IsArray())
         {
             throw new ConfigurationException("collector.accounts must be a list of account objects: accounts = [ { id = ..., ... } ]");
@@ -40,7 +46,8 @@ public static partial class AccountConfigParser
         var result = new List<AccountSettings>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var index = 0;
-        foreach (var item in accounts.GetArray())
+        // Akka's parser turns the blank inside `[ ]` into an empty element: not an account.
+        foreach (var item in accounts.GetArray().Where(i => !i.IsEmpty))
         {
             var where = $"collector.accounts[{index}]";
             index++;
@@ -111,6 +118,18 @@ public static partial class AccountConfigParser
             var server = String("pop3-server", required: true);
             var user = String("pop3-account", required: true);
             var mailbox = String("mailbox", required: true);
+            if (mailbox is not null)
+            {
+                // A bad destination fails here, at load, not at the account's first session.
+                try
+                {
+                    _ = Delivery.MailboxSpec.Parse(mailbox, configDirectory);
+                }
+                catch (FormatException e)
+                {
+                    Error("mailbox", e.Message);
+                }
+            }
             var ssl = Enum("ssl", TlsMode.None, ("none", TlsMode.None), ("starttls", TlsMode.StartTls), ("implicit", TlsMode.Implicit));
             var port = Int("port", ssl == TlsMode.Implicit ? 995 : 110, 1, 65535);
             var auth = Enum(

@@ -113,6 +113,45 @@ public sealed class CtlTests(DovecotFixture fixture) : IDisposable
         Assert.DoesNotContain(user.Password, stopped.Error + stopped.Output);
     }
 
+    [Fact]
+    public async Task A_refused_password_shows_as_needs_operator_and_collector_resume_clears_it()
+    {
+        var user = await Server.CreateUserAsync("ctlauth", Ct);
+        Server.DropMessage(user.Name, MessageFactory.Create(1500, 31));
+        node.WriteNodeFile(new AccountSpec("auth", user, Server.PlainPort) { Password = "not-the-password", Extra = "      check-every = 24h" });
+        var port = PortAllocator.Reserve();
+        File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port}\n");
+        var at = $"127.0.0.1:{port}";
+
+        using var daemon = node.StartProcess("run", "--config", node.NodeFile);
+        await WaitForCommandHostAsync(daemon, at);
+
+        var collect = await CtlAsync(at, "collector", "collect", "auth");
+        Assert.Equal(1, collect.ExitCode);
+        var show = await CtlAsync(at, "collector", "show", "auth");
+        Assert.Contains("health: NeedsOperator", show.Output);
+        Assert.Contains("after fixing it: collector resume auth", show.Output);
+        var json = JsonNode.Parse((await CtlAsync(at, "collector", "show", "auth", "--json")).Output)!;
+        Assert.Equal("NeedsOperator", json["health"]!.GetValue<string>());
+        Assert.Equal("needs-operator", json["status"]!.GetValue<string>());
+        Assert.Contains("auth | ", (await CtlAsync(at, "collector", "list", "--status", "needs-operator")).Output);
+
+        // Refused without dialing again: the collector never retries a refused password by itself.
+        var refused = await CtlAsync(at, "collector", "collect", "auth");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("needs operator", refused.Output + refused.Error);
+
+        var resume = await CtlAsync(at, "collector", "resume", "auth");
+        Assert.True(resume.ExitCode == 0, resume.ToString());
+        Assert.Contains("auth: was NeedsOperator", resume.Output);
+        Assert.DoesNotContain("health: NeedsOperator", (await CtlAsync(at, "collector", "show", "auth")).Output);
+
+        daemon.Terminate();
+        var stopped = await daemon.WaitAsync(TimeSpan.FromSeconds(90), Ct);
+        Assert.True(stopped.ExitCode == 0, stopped.ToString());
+        Assert.DoesNotContain("not-the-password", stopped.Error + stopped.Output + show.Output);
+    }
+
     public void Dispose() => node.Dispose();
 
     private static Task<OnceResult> WaitForCommandHostAsync(CollectorProcess daemon, string at) => CtlClient.WaitForCommandHostAsync(daemon, at);

@@ -47,7 +47,7 @@ public sealed class CollectorPalette : ICommandPalette
             "mark" => await MarkAsync(Expect(args, 3, "collector mark <id> <uidl> download|delete|clear"), context).ConfigureAwait(false),
             "reset" => await ResetAsync(args, context).ConfigureAwait(false),
             "pause" => await PauseAsync(Expect(args, 1, "collector pause <id>")[0], paused: true, context).ConfigureAwait(false),
-            "resume" => await PauseAsync(Expect(args, 1, "collector resume <id>")[0], paused: false, context).ConfigureAwait(false),
+            "resume" => await ResumeAsync(Expect(args, 1, "collector resume <id>")[0], context).ConfigureAwait(false),
             "add" => await AddAsync(args, context).ConfigureAwait(false),
             "remove" => await RemoveAsync(args, context).ConfigureAwait(false),
             "edit" when args.Count > 0 => await EditAsync(args[0], args.Skip(1).ToList(), context).ConfigureAwait(false),
@@ -66,6 +66,8 @@ public sealed class CollectorPalette : ICommandPalette
     private static string Outcome(AccountStatus s) =>
         s.LastCollection is not { } last ? "never" : last.Succeeded ? $"ok, {last.Collected} collected" : $"failed: {last.Detail}";
 
+    private const string NeedsOperator = "NeedsOperator";
+
     private static JsonObject StatusJson(AccountStatus s) => new()
     {
         ["id"] = s.AccountId,
@@ -75,6 +77,12 @@ public sealed class CollectorPalette : ICommandPalette
         ["enabled"] = s.Enabled,
         ["paused"] = s.Paused,
         ["status"] = StatusWord(s),
+        ["health"] = s.Health,
+        ["healthReason"] = s.HealthReason,
+        ["lastLoginAt"] = s.LastLoginAt,
+        ["loginDelaySeconds"] = s.LoginDelaySeconds,
+        ["expire"] = s.Expire,
+        ["expireWarning"] = s.ExpireWarning,
         ["collecting"] = s.Collecting,
         ["nextDue"] = s.NextDue,
         ["lastCollection"] = s.LastCollection is not { } last ? null : new JsonObject
@@ -95,11 +103,11 @@ public sealed class CollectorPalette : ICommandPalette
     private static Task<AccountStatus> StatusAsync(string id, CommandContext context) =>
         context.Accounts.Ask<AccountStatus>(new GetAccountStatus(id), CommandContext.AskTimeout);
 
-    private static readonly string[] ListStatuses = ["ok", "failed", "never", "disabled", "paused", "collecting"];
+    private static readonly string[] ListStatuses = ["ok", "failed", "never", "disabled", "paused", "collecting", "needs-operator"];
 
     /// <summary>One word for where an account stands, for <c>list --status</c>.</summary>
     private static string StatusWord(AccountStatus s) =>
-        s.Collecting ? "collecting" : !s.Enabled ? "disabled" : s.Paused ? "paused" : s.LastCollection is not { } last ? "never" : last.Succeeded ? "ok" : "failed";
+        s.Collecting ? "collecting" : !s.Enabled ? "disabled" : s.Paused ? "paused" : s.Health == NeedsOperator ? "needs-operator" : s.LastCollection is not { } last ? "never" : last.Succeeded ? "ok" : "failed";
 
     private static async Task<CommandResponse> ListAsync(List<string> args, CommandContext context)
     {
@@ -148,6 +156,9 @@ public sealed class CollectorPalette : ICommandPalette
             $"collected, still on server: {s.CollectedOnServer}",
             $"collected in total: {s.TotalCollected} message(s), {s.TotalBytes} bytes",
             $"consecutive failures: {s.ConsecutiveFailures}",
+            $"health: {s.Health}{(s.HealthReason.Length == 0 ? "" : " (" + s.HealthReason + ")")}{(s.Health == NeedsOperator ? "; after fixing it: collector resume " + s.AccountId : "")}",
+            $"server policy: last login {Time(s.LastLoginAt)}, LOGIN-DELAY {(s.LoginDelaySeconds is { } d ? d + " s" : "none")}, EXPIRE {s.Expire ?? "not advertised"}",
+            .. s.ExpireWarning is { } warning ? new[] { $"warning: {warning}" } : [],
         ];
         return CommandResponse.Success(lines, StatusJson(s));
     }
@@ -245,6 +256,22 @@ public sealed class CollectorPalette : ICommandPalette
         var data = new JsonObject { ["id"] = r.AccountId, ["uidl"] = r.Uidl, ["applied"] = r.Applied, ["detail"] = r.Detail };
         var line = $"{r.AccountId} {r.Uidl}: {r.Detail}";
         return r.Applied ? CommandResponse.Success([line], data) : new CommandResponse(false, [line], data, line);
+    }
+
+    // "resume" undoes both ways an account stops collecting: an operator's pause and the server policy's NeedsOperator.
+    private static async Task<CommandResponse> ResumeAsync(string account, CommandContext context)
+    {
+        var unpaused = await PauseAsync(account, paused: false, context).ConfigureAwait(false);
+        var r = await context.Accounts.Ask<ResumeResult>(new ResumeAccount(context.RequireAccount(account)), CommandContext.AskTimeout).ConfigureAwait(false);
+        var lines = unpaused.Lines.ToList();
+        if (r.PreviousHealth != "Healthy")
+        {
+            lines.Add($"{r.AccountId}: was {r.PreviousHealth}; {r.Detail}");
+        }
+
+        var data = unpaused.Data?.DeepClone() as JsonObject ?? new JsonObject { ["id"] = r.AccountId };
+        data["previousHealth"] = r.PreviousHealth;
+        return CommandResponse.Success(lines, data);
     }
 
     private static async Task<CommandResponse> PauseAsync(string account, bool paused, CommandContext context)

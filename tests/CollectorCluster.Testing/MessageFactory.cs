@@ -22,7 +22,8 @@ public static class MessageFactory
     public static TestMessage Create(int size, int seed, string? messageId = null, string? subject = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, MinimumSize);
-        messageId ??= $"<cc-{seed}-{size}-{Interlocked.Increment(ref counter)}-{Guid.NewGuid():N}@collectorcluster.test>";
+        // Fixed-width counter: the same seed and size give the same body (the padding depends on the header length).
+        messageId ??= $"<cc-{seed}-{size}-{Interlocked.Increment(ref counter):D10}-{Guid.NewGuid():N}@collectorcluster.test>";
         subject ??= $"Test message seed {seed}, {size} bytes";
 
         var header = new StringBuilder()

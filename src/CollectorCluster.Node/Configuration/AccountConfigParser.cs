@@ -110,7 +110,7 @@ public static partial class AccountConfigParser
             {
                 if (!KnownKeys.Contains(key))
                 {
-                    var hint = KnownKeys.OrderBy(k => Distance(k, key)).First();
+                    var hint = KnownKeys.OrderBy(k => Core.Commands.DidYouMean.Distance(k, key)).First();
                     Error(key, $"unknown key (did you mean '{hint}'?)");
                 }
             }
@@ -473,29 +473,5 @@ public static partial class AccountConfigParser
         private static string Show(HoconValue value) => value.IsString() ? value.GetString() : value.ToString();
 
         private void Error(string key, string problem) => errors.Add($"{Where}: {key}: {problem}");
-
-        private static int Distance(string a, string b)
-        {
-            var d = new int[a.Length + 1, b.Length + 1];
-            for (var i = 0; i <= a.Length; i++)
-            {
-                d[i, 0] = i;
-            }
-
-            for (var j = 0; j <= b.Length; j++)
-            {
-                d[0, j] = j;
-            }
-
-            for (var i = 1; i <= a.Length; i++)
-            {
-                for (var j = 1; j <= b.Length; j++)
-                {
-                    d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-                }
-            }
-
-            return d[a.Length, b.Length];
-        }
     }
 }

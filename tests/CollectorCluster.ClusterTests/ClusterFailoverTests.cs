@@ -119,9 +119,20 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, inUse);
         Assert.All(nodes.Where(n => n != victim), n => Assert.False(n.HasExited, $"{n.Name} exited:\n{n.Tail()}"));
 
-        // A graceful leave ends the run: SIGTERM hands shards off and exits 0.
-        node4.Terminate();
+        // An operator at node1 asks node4 to leave: it hands its shards off and its process ends with exit 0.
+        var leave = await ClusterCtl.RunAsync(commandPorts[0], "cluster", "leave", $"akka.tcp://collector@127.0.0.1:{akkaPorts[3]}");
+        Assert.True(leave.ExitCode == 0, leave.ToString());
         Assert.Equal(0, await node4.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+        // Gossip removes the member shortly after it leaves: probe until node1 no longer lists it.
+        var remaining = await ClusterCtl.RunAsync(commandPorts[0], "cluster", "show");
+        for (var probe = 0; probe < 60 && remaining.Output.Contains($"127.0.0.1:{akkaPorts[3]}", StringComparison.Ordinal); probe++)
+        {
+            await Task.Delay(500, Ct);
+            remaining = await ClusterCtl.RunAsync(commandPorts[0], "cluster", "show");
+        }
+
+        Assert.DoesNotContain($"127.0.0.1:{akkaPorts[3]}", remaining.Output);
+        Report($"cluster leave of node4 from node1: node4 exited 0; {remaining.Output.Trim().Split('\n')[^1]}");
     }
 
     /// <summary>

@@ -212,14 +212,17 @@ public sealed class RuntimeAccountManager
         return text.Append('}').ToString();
     }
 
-    /// <summary>Reads the account with <see cref="AccountConfigParser"/>, the password added for the parse only.</summary>
+    // The password reaches the parser as a password-env source answered in memory, so it is never part of HOCON text.
+    private const string PasswordVariable = "COLLECTOR_RUNTIME_ACCOUNT_PASSWORD";
+
+    /// <summary>Reads the account with <see cref="AccountConfigParser"/>, the password supplied for the parse only.</summary>
     private AccountSettings Parse(string settings, Secret password)
     {
-        var withPassword = settings[..settings.LastIndexOf('}')] + "password = " + JsonSerializer.Serialize(password.Reveal()) + " }";
+        var withPassword = settings[..settings.LastIndexOf('}')] + $"password-env = {PasswordVariable} }}";
         try
         {
             var config = ConfigurationFactory.ParseString("accounts = [ " + withPassword + " ]");
-            return AccountConfigParser.Parse(config.GetValue("accounts"), _configDirectory, _ => null).Single();
+            return AccountConfigParser.Parse(config.GetValue("accounts"), _configDirectory, name => name == PasswordVariable ? password.Reveal() : null).Single();
         }
         catch (Configuration.ConfigurationException e)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using CollectorCluster.Testing;
 
 namespace CollectorCluster.ClusterTests;
@@ -207,30 +206,11 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var file in new[] { "new", "cur" }.Select(d => Path.Combine(maildir, d)).Where(Directory.Exists).SelectMany(Directory.EnumerateFiles))
         {
-            var id = MessageIdOf(File.ReadAllBytes(file)) ?? "(none)";
+            var id = MessageHeaders.MessageIdOf(File.ReadAllBytes(file)) ?? "(none)";
             counts[id] = counts.GetValueOrDefault(id) + 1;
         }
 
         return counts;
-    }
-
-    private static string? MessageIdOf(byte[] content)
-    {
-        var text = Encoding.ASCII.GetString(content, 0, Math.Min(content.Length, 4096));
-        foreach (var line in text.Split("\r\n"))
-        {
-            if (line.Length == 0)
-            {
-                break;
-            }
-
-            if (line.StartsWith("Message-ID:", StringComparison.OrdinalIgnoreCase))
-            {
-                return line["Message-ID:".Length..].Trim();
-            }
-        }
-
-        return null;
     }
 
     private ClusterNodeProcess Start(string name, string nodeFile)

@@ -166,7 +166,7 @@ internal sealed class CollectorWorkspace : IDisposable
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var file in DeliveredFiles())
         {
-            var id = MessageIdOf(File.ReadAllBytes(file)) ?? "(none)";
+            var id = MessageHeaders.MessageIdOf(File.ReadAllBytes(file)) ?? "(none)";
             counts[id] = counts.GetValueOrDefault(id) + 1;
         }
 
@@ -186,25 +186,6 @@ internal sealed class CollectorWorkspace : IDisposable
         Assert.True(missing.Count == 0, $"{missing.Count} message(s) missing, e.g. {string.Join(", ", missing.Take(5))}");
         Assert.Equal(messages.Count, DeliveredFiles().Count);
         Assert.Equal(Hashes(messages), DeliveredHashes());
-    }
-
-    private static string? MessageIdOf(byte[] content)
-    {
-        var text = Encoding.ASCII.GetString(content, 0, Math.Min(content.Length, 4096));
-        foreach (var line in text.Split("\r\n"))
-        {
-            if (line.Length == 0)
-            {
-                break;
-            }
-
-            if (line.StartsWith("Message-ID:", StringComparison.OrdinalIgnoreCase))
-            {
-                return line["Message-ID:".Length..].Trim();
-            }
-        }
-
-        return null;
     }
 
     public void Dispose()

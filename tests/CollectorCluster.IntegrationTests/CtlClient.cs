@@ -9,19 +9,13 @@ internal static class CtlClient
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static string CtlDll => Path.Combine(AppContext.BaseDirectory, "collectorctl.dll");
+    public static string CtlDll => CollectorCtl.Dll;
 
     /// <summary>Runs <c>dotnet collectorctl.dll ARGS</c> to its end, stdin closed (piped).</summary>
     public static async Task<OnceResult> RunAsync(params string[] arguments)
     {
-        using var process = Start(arguments, null);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var error = process.StandardError.ReadToEndAsync(Ct);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        limit.CancelAfter(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(limit.Token);
-        return new OnceResult(process.ExitCode, await output, await error);
+        var result = await CollectorCtl.RunAsync(arguments, Ct);
+        return new OnceResult(result.ExitCode, result.Output, result.Error);
     }
 
     /// <summary>Starts collectorctl with stdout readable line by line (for <c>--follow</c>); the caller kills it.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CollectorCluster.Testing;
 
 namespace CollectorCluster.IntegrationTests;
@@ -13,7 +12,7 @@ public sealed class NodeCommandTests(DovecotFixture fixture) : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string CtlDll => Path.Combine(AppContext.BaseDirectory, "collectorctl.dll");
+    private static Task<OnceResult> CtlAsync(params string[] arguments) => CtlClient.RunAsync(arguments);
 
     [Fact]
     public async Task Collectorctl_shows_and_sets_the_online_condition_and_the_held_back_account_collects_when_online()
@@ -78,32 +77,5 @@ public sealed class NodeCommandTests(DovecotFixture fixture) : IDisposable
             Assert.True(probe.ExitCode == 3, probe.ToString());
             await Task.Delay(100, limit.Token);
         }
-    }
-
-    /// <summary>Runs <c>dotnet collectorctl.dll ARGS</c> to its end.</summary>
-    private static async Task<OnceResult> CtlAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        info.ArgumentList.Add(CtlDll);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var error = process.StandardError.ReadToEndAsync(Ct);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        limit.CancelAfter(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(limit.Token);
-        return new OnceResult(process.ExitCode, await output, await error);
     }
 }

@@ -1,7 +1,8 @@
-namespace CollectorCluster.ClusterTests;
+namespace CollectorCluster.Testing;
 
 /// <summary>What one collectorctl command printed and its exit code.</summary>
-internal sealed record CtlAnswer(int ExitCode, string Output, string Error)
+public sealed record CtlResult(int ExitCode, string Output, string Error)
 {
+    /// <inheritdoc />
     public override string ToString() => $"exit {ExitCode}\n{Output}\n{Error}";
 }

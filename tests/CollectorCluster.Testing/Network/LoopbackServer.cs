@@ -45,7 +45,7 @@ public abstract class LoopbackServer : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>Connections accepted so far.</summary>
-    public int Accepted => Volatile.Read(ref accepted);
+    public int ConnectionsAccepted => Volatile.Read(ref accepted);
 
     /// <summary>
     /// Ends when the server has accepted <c>maxConnections</c> and served each to its end; faults with the first
@@ -84,7 +84,7 @@ public abstract class LoopbackServer : IAsyncDisposable
 
     private async Task AcceptAsync()
     {
-        while (Accepted < maxConnections && !stop.IsCancellationRequested)
+        while (ConnectionsAccepted < maxConnections && !stop.IsCancellationRequested)
         {
             var client = await listener.AcceptTcpClientAsync(stop.Token).ConfigureAwait(false);
             var number = Interlocked.Increment(ref accepted);

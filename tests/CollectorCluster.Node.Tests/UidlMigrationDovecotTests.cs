@@ -1,6 +1,7 @@
 using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Testing;
+using CollectorCluster.Testing.Processes;
 
 namespace CollectorCluster.Node.Tests;
 
@@ -50,11 +51,8 @@ public sealed class UidlMigrationDovecotTests : IDisposable
         var config = await File.ReadAllTextAsync(server.ConfigPath, Ct);
         Assert.Contains("pop3_uidl_format = %08Xu%08Xv", config);
         await File.WriteAllTextAsync(server.ConfigPath, config.Replace("pop3_uidl_format = %08Xu%08Xv", "pop3_uidl_format = moved-%u-%v", StringComparison.Ordinal), Ct);
-        using (var reload = System.Diagnostics.Process.Start("doveadm", ["-c", server.ConfigPath, "reload"]))
-        {
-            await reload.WaitForExitAsync(Ct);
-            Assert.Equal(0, reload.ExitCode);
-        }
+        var reload = await ProcessRunner.RunAsync("doveadm", ["-c", server.ConfigPath, "reload"], TimeSpan.FromMinutes(1), Ct);
+        Assert.Equal(0, reload.ExitCode);
 
         // The reload is signalled, not awaited: probe until a fresh login lists the new UIDLs.
         while (!(await FirstUidlAsync(server, user)).StartsWith("moved-", StringComparison.Ordinal))

@@ -10,6 +10,14 @@ internal sealed class SmtpScript(TcpClient client) : ServerConnection(client, cl
     /// <summary>Every command line received, in order (DATA payload excluded).</summary>
     public List<string> Commands { get; } = [];
 
+    /// <summary>Greets with <paramref name="banner"/>, expects the client's <paramref name="hello"/> (EHLO or LHLO) and answers with <paramref name="capabilities"/>.</summary>
+    public async Task GreetAsync(string banner, string hello, string capabilities)
+    {
+        await SendAsync(banner);
+        await ExpectAsync(hello + " ");
+        await SendAsync(capabilities);
+    }
+
     /// <summary>Reads a command line and checks it starts with <paramref name="prefix"/>.</summary>
     public async Task<string> ExpectAsync(string prefix)
     {

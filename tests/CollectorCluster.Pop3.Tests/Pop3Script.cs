@@ -21,14 +21,17 @@ public sealed class Pop3Script(TcpClient client, Stream stream) : ServerConnecti
         await SendAsync(reply).ConfigureAwait(false);
     }
 
-    /// <summary>Greeting, CAPA, USER/PASS, CAPA: the common path to the TRANSACTION state.</summary>
-    public async Task LoginAsync(string capa = "UIDL\r\nTOP\r\nRESP-CODES", string user = "fred", string password = "s3cret")
+    /// <summary>
+    /// Greeting, CAPA, USER/PASS, CAPA: the common path to the TRANSACTION state. The second CAPA lists
+    /// <paramref name="capaAfterLogin"/> when given (Gmail advertises more once logged in), else <paramref name="capa"/> again.
+    /// </summary>
+    public async Task LoginAsync(string capa = "UIDL\r\nTOP\r\nRESP-CODES", string user = "fred", string password = "s3cret", string? capaAfterLogin = null)
     {
         await SendAsync("+OK POP3 ready").ConfigureAwait(false);
         await ExpectAsync("CAPA", "+OK\r\n" + capa + "\r\n.").ConfigureAwait(false);
         await ExpectAsync("USER " + user, "+OK").ConfigureAwait(false);
         await ExpectAsync("PASS " + password, "+OK logged in").ConfigureAwait(false);
-        await ExpectAsync("CAPA", "+OK\r\n" + capa + "\r\n.").ConfigureAwait(false);
+        await ExpectAsync("CAPA", "+OK\r\n" + (capaAfterLogin ?? capa) + "\r\n.").ConfigureAwait(false);
     }
 
     /// <summary>Sends a RETR reply: +OK, the body dot-stuffed, the terminator.</summary>

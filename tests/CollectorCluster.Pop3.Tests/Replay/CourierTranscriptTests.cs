@@ -16,11 +16,7 @@ public sealed class CourierTranscriptTests
     public async Task A_courier_session_logs_in_without_pipelining_past_pass_and_collects(int readSize)
     {
         var replay = Pop3ReplayStream.Of("courier-session.txt", readSize);
-        ReplayedSession result;
-        await using (var session = await Pop3Connector.ConnectAsync(replay, TestOptions.For(110), Ct))
-        {
-            result = await ReplayedSession.RunAsync(session, Ct);
-        }
+        var result = await ReplayedSession.ReplayAsync(replay, Ct);
 
         Assert.Equal("Courier Mail Server", result.Capabilities.Implementation);
         Assert.Equal(10, result.Capabilities.LoginDelaySeconds);

@@ -1,4 +1,3 @@
-using System.Text;
 using CollectorCluster.Testing.Network;
 
 namespace CollectorCluster.Pop3.Tests.Replay;
@@ -11,7 +10,7 @@ namespace CollectorCluster.Pop3.Tests.Replay;
 public sealed class TranscriptRecorder(int targetPort) : TcpRelay(targetPort)
 {
     private readonly List<(int Connection, TranscriptStep Step)> steps = [];
-    private readonly Dictionary<int, StringBuilder> serverPartial = [];
+    private readonly Dictionary<int, LineSplitter> serverLines = [];
 
     /// <summary>The lines of connection <paramref name="number"/> (1 = the first), in wire order.</summary>
     public IReadOnlyList<TranscriptStep> Steps(int number)
@@ -38,28 +37,14 @@ public sealed class TranscriptRecorder(int targetPort) : TcpRelay(targetPort)
 
     private List<string> ServerLines(int number, ReadOnlySpan<byte> chunk)
     {
-        lock (serverPartial)
+        lock (serverLines)
         {
-            if (!serverPartial.TryGetValue(number, out var partial))
+            if (!serverLines.TryGetValue(number, out var splitter))
             {
-                serverPartial[number] = partial = new StringBuilder();
+                serverLines[number] = splitter = new LineSplitter();
             }
 
-            var lines = new List<string>();
-            foreach (var b in chunk)
-            {
-                if (b == (byte)'\n')
-                {
-                    lines.Add(partial.ToString().TrimEnd('\r'));
-                    partial.Clear();
-                }
-                else
-                {
-                    partial.Append((char)b);
-                }
-            }
-
-            return lines;
+            return splitter.Take(chunk);
         }
     }
 

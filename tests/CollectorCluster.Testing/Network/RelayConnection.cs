@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Text;
 
 namespace CollectorCluster.Testing.Network;
 
@@ -10,7 +9,7 @@ namespace CollectorCluster.Testing.Network;
 public sealed class RelayConnection
 {
     private readonly CancellationTokenSource cut;
-    private readonly StringBuilder partialLine = new();
+    private readonly LineSplitter clientLines = new();
 
     internal RelayConnection(int number, TcpClient client, CancellationToken stopping)
     {
@@ -48,25 +47,8 @@ public sealed class RelayConnection
         }
     }
 
-    /// <summary>Splits what the client sent into lines (CRLF or LF, without the line end), keeping a partial last line for the next chunk.</summary>
-    internal List<string> TakeLines(ReadOnlySpan<byte> chunk)
-    {
-        var lines = new List<string>();
-        foreach (var b in chunk)
-        {
-            if (b == (byte)'\n')
-            {
-                lines.Add(partialLine.ToString().TrimEnd('\r'));
-                partialLine.Clear();
-            }
-            else
-            {
-                partialLine.Append((char)b);
-            }
-        }
-
-        return lines;
-    }
+    /// <summary>The lines the client completed with <paramref name="chunk"/>.</summary>
+    internal List<string> TakeLines(ReadOnlySpan<byte> chunk) => clientLines.Take(chunk);
 
     internal void Release() => cut.Dispose();
 }

@@ -67,19 +67,7 @@ public static class ProcessRunner
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"{Describe(info)} did not finish within {timeout}.");
-        }
-
+        await WaitOrKillAsync(process, timeout, cancellationToken, () => string.Empty).ConfigureAwait(false);
         return new ProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
     }
 
@@ -144,5 +132,23 @@ public static class ProcessRunner
             $"'{fileName}' was not found on PATH or in the sbin directories; run scripts/install-test-deps.sh as root.", fileName);
     }
 
-    private static string Describe(ProcessStartInfo info) => $"{info.FileName} {string.Join(' ', info.ArgumentList)}";
+    /// <summary>
+    /// Waits for the exit; when <paramref name="timeout"/> passes or the caller cancels first, kills the whole tree and
+    /// throws (a timeout as <see cref="TimeoutException"/> with <paramref name="printed"/> in the message).
+    /// </summary>
+    internal static async Task WaitOrKillAsync(Process process, TimeSpan timeout, CancellationToken cancellationToken, Func<string> printed)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new TimeoutException($"{process.StartInfo.FileName} {string.Join(' ', process.StartInfo.ArgumentList)} did not finish within {timeout}.{printed()}");
+        }
+    }
 }

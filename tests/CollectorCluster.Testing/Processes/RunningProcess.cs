@@ -64,19 +64,7 @@ public sealed class RunningProcess : IDisposable
     /// <exception cref="TimeoutException">It did not exit in time (it was killed); the message has what it printed.</exception>
     public async Task<int> WaitForExitAsync(TimeSpan limit, CancellationToken cancellationToken = default)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(limit);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"{process.StartInfo.FileName} {string.Join(' ', process.StartInfo.ArgumentList)} did not exit within {limit}:\n{Output}\n{Error}");
-        }
-
+        await ProcessRunner.WaitOrKillAsync(process, limit, cancellationToken, () => $"\n{Output}\n{Error}").ConfigureAwait(false);
         return process.ExitCode;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Node.CommandHost;
 
@@ -200,7 +201,7 @@ public sealed class CollectorPalette : ICommandPalette
         var total = ids.Count;
         var done = 0;
         using var frames = new SemaphoreSlim(1, 1);
-        await context.Progress(new JsonObject { ["done"] = 0, ["total"] = total, ["line"] = $"collecting {total} account(s)" }).ConfigureAwait(false);
+        await context.Progress(ProgressFrame.Step(0, total, $"collecting {total} account(s)")).ConfigureAwait(false);
         var results = await Task.WhenAll(ids.Select(async id =>
         {
             var r = await context.Accounts.Ask<CollectionResult>(new CollectNow(id), CommandContext.CollectTimeout).ConfigureAwait(false);
@@ -208,7 +209,7 @@ public sealed class CollectorPalette : ICommandPalette
             try
             {
                 done++;
-                await context.Progress(new JsonObject { ["done"] = done, ["total"] = total, ["line"] = DetailedLine(r), ["account"] = ResultJson(r) }).ConfigureAwait(false);
+                await context.Progress(ProgressFrame.Step(done, total, DetailedLine(r), ResultJson(r))).ConfigureAwait(false);
             }
             finally
             {

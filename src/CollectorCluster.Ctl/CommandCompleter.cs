@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Ctl;
 
@@ -12,26 +12,16 @@ public sealed class CommandCompleter
     private readonly List<string> _accounts;
 
     /// <summary>Builds the completer from the data of a <c>help</c> answer and the known account ids.</summary>
-    public CommandCompleter(JsonNode? help, IEnumerable<string> accounts)
+    public CommandCompleter(CommandHelp? help, IEnumerable<string> accounts)
     {
         _accounts = [.. accounts];
-        foreach (var palette in help?["palettes"]?.AsArray() ?? [])
+        // Read from the wire: a node may leave out what the records do not allow to be null.
+        foreach (var palette in help?.Palettes ?? [])
         {
-            var name = palette?["name"]?.GetValue<string>();
-            if (name is null)
+            if (palette?.Name is { } name)
             {
-                continue;
+                _palettes[name] = [.. (palette.Commands ?? []).Select(c => (c?.Verb ?? "", (c?.Arguments ?? []).Select(a => a ?? "").ToList()))];
             }
-
-            var commands = new List<(string, List<string>)>();
-            foreach (var command in palette!["commands"]?.AsArray() ?? [])
-            {
-                var verb = command?["verb"]?.GetValue<string>() ?? "";
-                var arguments = command?["arguments"]?.AsArray().Select(a => a?.GetValue<string>() ?? "").ToList() ?? [];
-                commands.Add((verb, arguments));
-            }
-
-            _palettes[name] = commands;
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Ctl;
 
@@ -13,13 +14,13 @@ namespace CollectorCluster.Ctl;
 public static class CtlProgram
 {
     /// <summary>The command host's default address (<c>collector.command-host</c> defaults).</summary>
-    public const string DefaultAddress = "127.0.0.1:9110";
+    public static readonly string DefaultAddress = $"{CommandWire.DefaultHostname}:{CommandWire.DefaultPort}";
 
-    private const string Usage = """
+    private static readonly string Usage = $"""
         usage: collectorctl [host:port] <command words...> [--json] [--token TOKEN] [--password-stdin|--password-file F]
                collectorctl [host:port]                         interactive; 'exit' to quit
         interactive on a terminal: up/down for history (~/.local/state/collector-cluster/ctl_history), TAB completes.
-        default address 127.0.0.1:9110; 'help' lists the node's commands.
+        default address {DefaultAddress}; 'help' lists the node's commands.
         exit codes: 0 ok, 1 command failed, 2 usage error, 3 node unreachable
         """;
 
@@ -161,13 +162,13 @@ public static class CtlProgram
     {
         JsonNode? Ask(string command)
         {
-            writer.WriteLine(new JsonObject { ["command"] = command, ["token"] = token }.ToJsonString());
+            writer.WriteLine(CommandWire.ToLine(new CommandRequest(command, null, token)));
             while (reader.ReadLine() is { } answer)
             {
-                var node = JsonNode.Parse(answer) as JsonObject;
-                if (node?["ok"] is not null)
+                if (CommandWire.ReadProgress(answer) is null)
                 {
-                    return node["ok"]!.GetValue<bool>() ? node["data"] : null;
+                    var response = CommandWire.ReadResponse(answer);
+                    return response.Ok ? response.Data : null;
                 }
             }
 
@@ -176,25 +177,13 @@ public static class CtlProgram
 
         try
         {
-            var help = Ask("help");
+            var help = CommandWire.ReadHelp(Ask("help"));
             var accounts = Ask("collector list")?.AsArray().Select(a => a?["id"]?.GetValue<string>()).OfType<string>() ?? [];
             return new CommandCompleter(help, accounts);
         }
         catch (Exception e) when (e is IOException or JsonException or InvalidOperationException)
         {
             return new CommandCompleter(null, []);
-        }
-    }
-
-    private static JsonObject? TryProgressFrame(string line)
-    {
-        try
-        {
-            return (JsonNode.Parse(line) as JsonObject)?["progress"] as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null; // the answer parser reports it
         }
     }
 
@@ -208,25 +197,14 @@ public static class CtlProgram
 
     private static async Task<int> SendAsync(List<string> words, string? token, bool json, string address, StreamReader reader, StreamWriter writer, string? password = null)
     {
-        var request = new JsonObject
-        {
-            ["command"] = string.Join(' ', words.Take(Math.Min(2, words.Count))),
-            ["args"] = new JsonArray([.. words.Skip(2).Select(w => (JsonNode?)JsonValue.Create(w))]),
-            ["token"] = token,
-        };
-        if (password is not null)
-        {
-            request["password"] = password;
-        }
-
         string? answer;
         try
         {
-            await writer.WriteLineAsync(request.ToJsonString()).ConfigureAwait(false);
+            await writer.WriteLineAsync(CommandWire.ToLine(CommandRequest.For(words, token, password))).ConfigureAwait(false);
             var progress = new ProgressDisplay(Console.Out, !Console.IsOutputRedirected, json);
-            // Progress frames ({"progress":...}) come ahead of the answer (the object with "ok").
+            // Progress frames come ahead of the answer.
             while ((answer = await reader.ReadLineAsync().ConfigureAwait(false)) is not null
-                && TryProgressFrame(answer) is { } frame)
+                && CommandWire.ReadProgress(answer) is { } frame)
             {
                 progress.Show(frame);
             }
@@ -245,10 +223,10 @@ public static class CtlProgram
             return 3;
         }
 
-        JsonObject response;
+        CommandResponse response;
         try
         {
-            response = JsonNode.Parse(answer) as JsonObject ?? throw new JsonException("not an object");
+            response = CommandWire.ReadResponse(answer);
         }
         catch (JsonException e)
         {
@@ -256,31 +234,24 @@ public static class CtlProgram
             return 1;
         }
 
-        var ok = response["ok"]?.GetValue<bool>() == true;
-        if (!ok)
+        if (!response.Ok)
         {
-            Console.Error.WriteLine("collectorctl: " + (response["error"]?.GetValue<string>() ?? "the command failed"));
+            Console.Error.WriteLine("collectorctl: " + (response.Error ?? "the command failed"));
             return 1;
         }
 
-
         if (json)
         {
-            Console.Out.WriteLine(response["data"]?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "null");
+            Console.Out.WriteLine(response.Data?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "null");
         }
         else
         {
-            PrintLines(response["lines"] as JsonArray);
+            foreach (var line in response.Lines)
+            {
+                Console.Out.WriteLine(line);
+            }
         }
 
         return 0;
-    }
-
-    private static void PrintLines(JsonArray? lines)
-    {
-        foreach (var line in lines ?? [])
-        {
-            Console.Out.WriteLine(line?.GetValue<string>());
-        }
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Ctl;
 
@@ -24,15 +24,15 @@ public sealed class ProgressDisplay
     }
 
     /// <summary>Shows one frame.</summary>
-    public void Show(JsonObject frame)
+    public void Show(ProgressFrame frame)
     {
-        if (frame["heartbeat"] is not null)
+        if (frame.IsHeartbeat)
         {
             return;
         }
 
-        var line = frame["line"]?.GetValue<string>() ?? "";
-        if (frame["total"] is not { } totalNode)
+        var line = frame.Line ?? "";
+        if (frame.Total is not { } total)
         {
             EndBar();
             _out.WriteLine(line); // content, in --json mode too (a followed log is text)
@@ -44,8 +44,7 @@ public sealed class ProgressDisplay
             return; // the final answer carries the same results as data
         }
 
-        var total = totalNode.GetValue<int>();
-        var done = frame["done"]?.GetValue<int>() ?? 0;
+        var done = frame.Done ?? 0;
         if (!_terminal)
         {
             _out.WriteLine($"[{done}/{total}] {line}");

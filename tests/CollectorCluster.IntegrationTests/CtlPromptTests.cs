@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CollectorCluster.Ctl;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.IntegrationTests;
 
@@ -11,8 +12,8 @@ public sealed class CtlPromptTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("cc-ctl-").FullName;
 
-    /// <summary>The shape the command host's <c>help</c> sends as data.</summary>
-    private static readonly JsonNode Help = JsonNode.Parse("""
+    /// <summary>The shape the command host's <c>help</c> sends as data, read as collectorctl reads it.</summary>
+    private static readonly CommandHelp? Help = CommandWire.ReadHelp(JsonNode.Parse("""
         {"palettes":[
           {"name":"collector","commands":[
             {"usage":"collector list [--node] [--status ok|failed]","verb":"list","arguments":["[--node]","[--status","ok|failed]"]},
@@ -21,7 +22,7 @@ public sealed class CtlPromptTests : IDisposable
           {"name":"cluster","commands":[
             {"usage":"cluster show","verb":"show","arguments":[]},
             {"usage":"cluster status","verb":"status","arguments":[]}]}]}
-        """)!;
+        """));
 
     private static readonly CommandCompleter Completer = new(Help, ["alpha", "beta"]);
 
@@ -55,7 +56,7 @@ public sealed class CtlPromptTests : IDisposable
         var display = new ProgressDisplay(piped, terminal: false, json: false);
         display.Show(Frame(0, 2, "collecting 2 account(s)"));
         display.Show(Frame(1, 2, "alpha: ok"));
-        display.Show(new JsonObject { ["heartbeat"] = true });
+        display.Show(ProgressFrame.Beat);
         display.Show(Frame(2, 2, "beta: ok"));
         display.EndBar();
         Assert.Equal("[0/2] collecting 2 account(s)\n[1/2] alpha: ok\n[2/2] beta: ok\n", piped.ToString().ReplaceLineEndings("\n"));
@@ -63,7 +64,7 @@ public sealed class CtlPromptTests : IDisposable
         var json = new StringWriter();
         var quiet = new ProgressDisplay(json, terminal: false, json: true);
         quiet.Show(Frame(1, 2, "alpha: ok"));
-        quiet.Show(new JsonObject { ["line"] = "a followed log line" });
+        quiet.Show(ProgressFrame.Text("a followed log line"));
         Assert.Equal("a followed log line\n", json.ToString().ReplaceLineEndings("\n"));
     }
 
@@ -105,5 +106,5 @@ public sealed class CtlPromptTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static JsonObject Frame(int done, int total, string line) => new() { ["done"] = done, ["total"] = total, ["line"] = line };
+    private static ProgressFrame Frame(int done, int total, string line) => ProgressFrame.Step(done, total, line);
 }

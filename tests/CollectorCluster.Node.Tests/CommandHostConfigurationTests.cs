@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using CollectorCluster.Node.CommandHost;
 using CollectorCluster.Node.Configuration;
+using CollectorCluster.Wire;
 using ConfigurationException = CollectorCluster.Node.Configuration.ConfigurationException;
 
 namespace CollectorCluster.Node.Tests;
@@ -11,11 +12,21 @@ public sealed class CommandHostConfigurationTests
     private static CommandHostOptions Read(string hocon) =>
         CommandHostOptions.FromConfig(ConfigurationFactory.ParseString(hocon).WithFallback(CollectorConfigLoader.Defaults()));
 
+    /// <summary>The defaults file states the address for operators to read; collectorctl takes it from the wire contract: they must agree.</summary>
     [Fact]
-    public void Defaults_listen_on_loopback_9110_without_a_token()
+    public void The_defaults_file_states_the_wire_contracts_default_address()
+    {
+        var defaults = CollectorConfigLoader.Defaults();
+        Assert.True(defaults.HasPath("collector.command-host.port"), "collector.defaults.hocon sets collector.command-host.port");
+        Assert.Equal(CommandWire.DefaultPort, defaults.GetInt("collector.command-host.port"));
+        Assert.Equal(CommandWire.DefaultHostname, defaults.GetString("collector.command-host.hostname"));
+    }
+
+    [Fact]
+    public void Defaults_listen_on_loopback_at_the_wire_default_port_without_a_token()
     {
         var options = Read("");
-        Assert.Equal(new CommandHostOptions("127.0.0.1", 9110, null), options);
+        Assert.Equal(new CommandHostOptions(CommandWire.DefaultHostname, CommandWire.DefaultPort, null), options);
         Assert.True(options.Enabled);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Node.CommandHost;
 

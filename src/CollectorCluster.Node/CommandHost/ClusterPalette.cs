@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Cluster;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Node.CommandHost;
 

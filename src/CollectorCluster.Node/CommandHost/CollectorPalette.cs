@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Node.CommandHost;
 
@@ -66,7 +67,7 @@ public sealed class CollectorPalette : ICommandPalette
     private static string Outcome(AccountStatus s) =>
         s.LastCollection is not { } last ? "never" : last.Succeeded ? $"ok, {last.Collected} collected" : $"failed: {last.Detail}";
 
-    private const string NeedsOperator = "NeedsOperator";
+    private const Core.Policy.AccountHealth NeedsOperator = Core.Policy.AccountHealth.NeedsOperator;
 
     private static JsonObject StatusJson(AccountStatus s) => new()
     {
@@ -77,7 +78,7 @@ public sealed class CollectorPalette : ICommandPalette
         ["enabled"] = s.Enabled,
         ["paused"] = s.Paused,
         ["status"] = StatusWord(s),
-        ["health"] = s.Health,
+        ["health"] = s.Health.ToString(),
         ["healthReason"] = s.HealthReason,
         ["lastLoginAt"] = s.LastLoginAt,
         ["loginDelaySeconds"] = s.LoginDelaySeconds,
@@ -200,7 +201,7 @@ public sealed class CollectorPalette : ICommandPalette
         var total = ids.Count;
         var done = 0;
         using var frames = new SemaphoreSlim(1, 1);
-        await context.Progress(new JsonObject { ["done"] = 0, ["total"] = total, ["line"] = $"collecting {total} account(s)" }).ConfigureAwait(false);
+        await context.Progress(ProgressFrame.Step(0, total, $"collecting {total} account(s)")).ConfigureAwait(false);
         var results = await Task.WhenAll(ids.Select(async id =>
         {
             var r = await context.Accounts.Ask<CollectionResult>(new CollectNow(id), CommandContext.CollectTimeout).ConfigureAwait(false);
@@ -208,7 +209,7 @@ public sealed class CollectorPalette : ICommandPalette
             try
             {
                 done++;
-                await context.Progress(new JsonObject { ["done"] = done, ["total"] = total, ["line"] = DetailedLine(r), ["account"] = ResultJson(r) }).ConfigureAwait(false);
+                await context.Progress(ProgressFrame.Step(done, total, DetailedLine(r), ResultJson(r))).ConfigureAwait(false);
             }
             finally
             {
@@ -264,13 +265,13 @@ public sealed class CollectorPalette : ICommandPalette
         var unpaused = await PauseAsync(account, paused: false, context).ConfigureAwait(false);
         var r = await context.Accounts.Ask<ResumeResult>(new ResumeAccount(context.RequireAccount(account)), CommandContext.AskTimeout).ConfigureAwait(false);
         var lines = unpaused.Lines.ToList();
-        if (r.PreviousHealth != "Healthy")
+        if (r.PreviousHealth != Core.Policy.AccountHealth.Healthy)
         {
             lines.Add($"{r.AccountId}: was {r.PreviousHealth}; {r.Detail}");
         }
 
         var data = unpaused.Data?.DeepClone() as JsonObject ?? new JsonObject { ["id"] = r.AccountId };
-        data["previousHealth"] = r.PreviousHealth;
+        data["previousHealth"] = r.PreviousHealth.ToString();
         return CommandResponse.Success(lines, data);
     }
 

@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using Akka.Actor;
 using CollectorCluster.Node.Configuration;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Node.CommandHost;
 
@@ -36,7 +36,7 @@ public sealed record CommandContext(ActorSystem System, IActorRef Accounts, IAct
     /// Sends one progress frame to the client before the final answer (<c>collect --all</c>, <c>log tail --follow</c>);
     /// set per request by the server, a no-op otherwise.
     /// </summary>
-    public Func<JsonObject, Task> Progress { get; init; } = _ => Task.CompletedTask;
+    public Func<ProgressFrame, Task> Progress { get; init; } = _ => Task.CompletedTask;
 
     /// <summary>Cancelled when the client goes away or the node stops; per request.</summary>
     public CancellationToken Cancellation { get; init; }

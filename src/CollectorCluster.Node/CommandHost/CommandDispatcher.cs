@@ -1,6 +1,7 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Commands;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Node.CommandHost;
 
@@ -32,19 +33,21 @@ public sealed class CommandDispatcher
     /// Serves one request line; <paramref name="progress"/> sends a frame to the client ahead of the answer, and
     /// <paramref name="cancellation"/> ends commands that stream until the client leaves (<c>log tail --follow</c>).
     /// </summary>
-    public async Task<CommandResponse> DispatchAsync(string requestLine, Func<JsonObject, Task> progress, CancellationToken cancellation)
+    public async Task<CommandResponse> DispatchAsync(string requestLine, Func<ProgressFrame, Task> progress, CancellationToken cancellation)
     {
         List<string> words;
-        CollectorCluster.Core.Accounts.Secret? password;
+        Secret? password;
         try
         {
-            words = Parse(requestLine, out var token, out password);
-            if (_token is not null && !string.Equals(token, _token, StringComparison.Ordinal))
+            var request = CommandWire.ReadRequest(requestLine);
+            words = [.. request.Words()];
+            password = request.Password is { } p ? new Secret(p) : null;
+            if (_token is not null && !string.Equals(request.Token, _token, StringComparison.Ordinal))
             {
                 return CommandResponse.Failure("missing or wrong token (collector.command-host.token)");
             }
         }
-        catch (Exception e) when (e is JsonException or CommandException or InvalidOperationException)
+        catch (JsonException e)
         {
             return CommandResponse.Failure("bad request: " + e.Message);
         }
@@ -91,7 +94,7 @@ public sealed class CommandDispatcher
 
     /// <summary>The second word of each usage line: what may follow the palette's name.</summary>
     private static IEnumerable<string> Verbs(ICommandPalette palette) =>
-        palette.Commands.Select(c => c.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(w => w.Length > 1).Select(w => w[1]).Distinct(StringComparer.Ordinal);
+        palette.Commands.Select(c => CommandUsage.Parse(c).Verb).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal);
 
     private static CommandException Unknown(List<string> words, IEnumerable<string> known, string? palette)
     {
@@ -121,42 +124,7 @@ public sealed class CommandDispatcher
             commands.Add("help [palette]");
         }
 
-        var data = new JsonObject
-        {
-            ["palettes"] = new JsonArray([.. palettes.Select(p => (JsonNode)new JsonObject
-            {
-                ["name"] = p.Name,
-                ["commands"] = new JsonArray([.. p.Commands.Select(c => (JsonNode)Describe(c))]),
-            })]),
-            ["commands"] = new JsonArray([.. commands.Select(c => (JsonNode?)JsonValue.Create(c))]),
-        };
-        return CommandResponse.Success(commands, data);
-    }
-
-    private static JsonObject Describe(string usage)
-    {
-        var words = usage.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return new JsonObject
-        {
-            ["usage"] = usage,
-            ["verb"] = words.Length > 1 ? words[1] : "",
-            ["arguments"] = new JsonArray([.. words.Skip(2).Select(w => (JsonNode?)JsonValue.Create(w))]),
-        };
-    }
-
-    private static List<string> Parse(string line, out string? token, out CollectorCluster.Core.Accounts.Secret? password)
-    {
-        var request = JsonNode.Parse(line) as JsonObject ?? throw new CommandException("expected a JSON object");
-        token = request["token"]?.GetValue<string>();
-        password = request["password"]?.GetValue<string>() is { } p ? new CollectorCluster.Core.Accounts.Secret(p) : null;
-        var words = new List<string>();
-        var command = request["command"]?.GetValue<string>() ?? throw new CommandException("no \"command\"");
-        words.AddRange(command.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        if (request["args"] is JsonArray args)
-        {
-            words.AddRange(args.Select(a => a?.GetValue<string>() ?? throw new CommandException("\"args\" must be strings")));
-        }
-
-        return words;
+        var help = new CommandHelp([.. palettes.Select(p => new PaletteHelp(p.Name, [.. p.Commands.Select(CommandUsage.Parse)]))], commands);
+        return CommandResponse.Success(commands, CommandWire.ToData(help));
     }
 }

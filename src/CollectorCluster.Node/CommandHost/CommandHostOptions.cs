@@ -1,5 +1,6 @@
 using Config = Akka.Configuration.Config;
 using CollectorCluster.Node.Configuration;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Node.CommandHost;
 
@@ -18,8 +19,8 @@ public sealed record CommandHostOptions(string Hostname, int Port, string? Token
     /// <summary>Reads and validates the section; throws <see cref="ConfigurationException"/> naming the key.</summary>
     public static CommandHostOptions FromConfig(Config config)
     {
-        var hostname = config.GetString("collector.command-host.hostname", "127.0.0.1").Trim();
-        var port = config.GetInt("collector.command-host.port", 9110);
+        var hostname = config.GetString("collector.command-host.hostname", CommandWire.DefaultHostname).Trim();
+        var port = config.GetInt("collector.command-host.port", CommandWire.DefaultPort);
         var token = config.GetString("collector.command-host.token", "");
         if (port is < 0 or > 65535)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Akka.Event;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Node.CommandHost;
 
@@ -69,12 +70,9 @@ public sealed class CommandServer : IAsyncDisposable
         await Task.WhenAll(connections).ConfigureAwait(false);
     }
 
-    /// <summary>A progress frame: <c>{"progress":{...}}</c>, which the client shows and keeps reading until the answer (it has <c>ok</c>).</summary>
-    private async Task SendFrameAsync(StreamWriter writer, System.Text.Json.Nodes.JsonObject frame)
-    {
-        var line = new System.Text.Json.Nodes.JsonObject { ["progress"] = frame }.ToJsonString();
-        await writer.WriteLineAsync(line.AsMemory(), _stop.Token).ConfigureAwait(false);
-    }
+    /// <summary>A progress frame, which the client shows and keeps reading until the answer.</summary>
+    private async Task SendFrameAsync(StreamWriter writer, ProgressFrame frame) =>
+        await writer.WriteLineAsync(CommandWire.ToLine(frame).AsMemory(), _stop.Token).ConfigureAwait(false);
 
     private async Task ServeAsync(TcpClient client)
     {
@@ -92,7 +90,7 @@ public sealed class CommandServer : IAsyncDisposable
                 }
 
                 var response = await _dispatcher.DispatchAsync(line, frame => SendFrameAsync(writer, frame), _stop.Token).ConfigureAwait(false);
-                await writer.WriteLineAsync(response.ToJson().AsMemory(), _stop.Token).ConfigureAwait(false);
+                await writer.WriteLineAsync(CommandWire.ToLine(response).AsMemory(), _stop.Token).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException)

@@ -1,3 +1,5 @@
+using CollectorCluster.Wire;
+
 namespace CollectorCluster.Node.CommandHost;
 
 /// <summary>One group of operator commands (as in pbm palettes), so each area's verbs live together and <c>help</c> can list them.</summary>

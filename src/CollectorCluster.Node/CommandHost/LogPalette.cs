@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Node.CommandHost;
 
@@ -58,7 +59,7 @@ public sealed class LogPalette : ICommandPalette
         {
             foreach (var line in lines)
             {
-                await context.Progress(new JsonObject { ["line"] = line }).ConfigureAwait(false);
+                await context.Progress(ProgressFrame.Text(line)).ConfigureAwait(false);
             }
 
             // Until the client leaves (a write fails) or the node stops (cancellation).
@@ -69,11 +70,11 @@ public sealed class LogPalette : ICommandPalette
                 try
                 {
                     var line = await next.ReadAsync(wait.Token).ConfigureAwait(false);
-                    await context.Progress(new JsonObject { ["line"] = line }).ConfigureAwait(false);
+                    await context.Progress(ProgressFrame.Text(line)).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!context.Cancellation.IsCancellationRequested)
                 {
-                    await context.Progress(new JsonObject { ["heartbeat"] = true }).ConfigureAwait(false);
+                    await context.Progress(ProgressFrame.Beat).ConfigureAwait(false);
                 }
             }
         }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CollectorCluster.Actors.Collection;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Node.CommandHost;
 

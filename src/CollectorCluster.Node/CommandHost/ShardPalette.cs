@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using CollectorCluster.Actors.Sharding;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Node.CommandHost;
 

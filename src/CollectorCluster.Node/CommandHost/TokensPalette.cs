@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Akka.Actor;
 using CollectorCluster.Actors.Tokens;
 using CollectorCluster.Core.Tokens;
+using CollectorCluster.Wire;
 
 namespace CollectorCluster.Node.CommandHost;
 

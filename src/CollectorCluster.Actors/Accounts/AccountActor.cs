@@ -24,6 +24,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly List<IActorRef> _waiting = [];
     private readonly Random _jitter = new();
     private readonly CollectionRound _round = new();
+    private readonly bool _restoreSettings;
     private AccountState _state = AccountState.Empty;
     private AccountSettings? _settings;
     private CancellationTokenSource? _stop;
@@ -38,14 +39,16 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     /// <summary>Creates the actor for one account.</summary>
     /// <param name="accountId">The entity id.</param>
     /// <param name="env">Where the account collects.</param>
-    /// <param name="initial">
-    /// This node's settings for the account, applied once recovery is done: an entity that sharding restarts here
-    /// (hand-over, fail-over, remember-entities) collects again without waiting for anyone to configure it.
+    /// <param name="initial">Settings applied once recovery is done (tests, and hosts without a cluster key).</param>
+    /// <param name="restoreSettings">
+    /// Collect by the settings last applied anywhere in the cluster, read from the account's own journal once recovery
+    /// is done: an entity that sharding starts here (hand-over, fail-over, remember-entities) collects again at once.
     /// </param>
-    public AccountActor(string accountId, CollectionEnvironment env, ConfigureAccount? initial = null)
+    public AccountActor(string accountId, CollectionEnvironment env, ConfigureAccount? initial = null, bool restoreSettings = false)
     {
         _accountId = accountId;
         _env = env;
+        _restoreSettings = restoreSettings;
         if (initial is not null)
         {
             Self.Tell(initial, ActorRefs.NoSender); // stashed until recovery completes
@@ -62,6 +65,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Recover<IAccountEvent>(e => _state = _state.Apply(e));
 
         Command<ConfigureAccount>(Configure);
+        Command<ApplyAccountSettings>(ApplySettings);
+        Command<RemoveAccountSettings>(RemoveSettings);
         Command<CollectNow>(_ => RequestCollection(Sender));
         Command<CollectionDue>(_ => RequestCollection(null));
         Command<GetAccountStatus>(_ => Sender.Tell(Status()));
@@ -91,8 +96,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for sharding or a local parent.</summary>
-    public static Props Props(string accountId, CollectionEnvironment env, ConfigureAccount? initial = null) =>
-        Akka.Actor.Props.Create(() => new AccountActor(accountId, env, initial));
+    public static Props Props(string accountId, CollectionEnvironment env, ConfigureAccount? initial = null, bool restoreSettings = false) =>
+        Akka.Actor.Props.Create(() => new AccountActor(accountId, env, initial, restoreSettings));
 
     /// <inheritdoc />
     protected override void PostStop()
@@ -104,6 +109,17 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private void Configure(ConfigureAccount command)
     {
         var sender = Sender;
+        Configure(command, () =>
+        {
+            if (!sender.IsNobody())
+            {
+                sender.Tell(new AccountAck(_accountId));
+            }
+        });
+    }
+
+    private void Configure(ConfigureAccount command, Action done)
+    {
         var change = Reconfiguration.Decide(_state, _settings, command.Settings, _env.Clock.GetUtcNow());
         _settings = command.Settings;
         _scheduled = command.Scheduled;
@@ -127,11 +143,105 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         DeferAsync(command, _ =>
         {
             ScheduleNext();
-            if (!sender.IsNobody())
+            done();
+        });
+    }
+
+    /// <inheritdoc />
+    protected override void OnReplaySuccess()
+    {
+        base.OnReplaySuccess();
+        if (_restoreSettings && _settings is null && _state.Settings is { } recorded && OpenRecorded(recorded) is { } settings)
+        {
+            _settings = settings;
+            _scheduled = true;
+            WarnAboutExpire();
+            ScheduleNext();
+        }
+    }
+
+    // Settings from anywhere in the cluster, sealed: opened with this node's cluster key, journaled when they differ.
+    private void ApplySettings(ApplyAccountSettings command)
+    {
+        var sender = Sender;
+        if (_env.Secrets is not { } sealer)
+        {
+            sender.Tell(new AccountSettingsApplied(_accountId, SettingsChange.Refused, [], "this node has no cluster key"));
+            return;
+        }
+
+        if (command.OnlyIfAbsent && (_settings is not null || _state.Settings is not null))
+        {
+            sender.Tell(new AccountSettingsApplied(_accountId, SettingsChange.Unchanged, [], ""));
+            return;
+        }
+
+        AccountSettings next;
+        try
+        {
+            next = command.Settings.Open(sealer);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.Error("Account {0}: settings refused: {1}", _accountId, e.Message);
+            sender.Tell(new AccountSettingsApplied(_accountId, SettingsChange.Refused, [], e.Message));
+            return;
+        }
+
+        var previous = _settings ?? (_state.Settings is { } recorded ? OpenRecorded(recorded) : null);
+        var keys = previous is null ? [] : SealedAccountSettings.ChangedKeys(previous, next);
+        var change = previous is null ? SettingsChange.Added : keys.Count > 0 || _state.Settings?.Origin != command.Origin ? SettingsChange.Changed : SettingsChange.Unchanged;
+        if (change != SettingsChange.Unchanged)
+        {
+            Persist(new AccountSettingsChanged(command.Settings, command.Origin, _env.Clock.GetUtcNow()), e => _state = _state.Apply(e));
+            _log.Info("Account {0}: settings {1}{2}", _accountId, change == SettingsChange.Added ? "applied" : "changed", keys.Count > 0 ? " (" + string.Join(", ", keys) + ")" : "");
+        }
+
+        Configure(new ConfigureAccount(next), () => sender.Tell(new AccountSettingsApplied(_accountId, change, keys, "")));
+    }
+
+    private void RemoveSettings(RemoveAccountSettings command)
+    {
+        var sender = Sender;
+        if (_state.Settings is null && _settings is null)
+        {
+            sender.Tell(new AccountSettingsApplied(_accountId, SettingsChange.Removed, [], "was not configured"));
+            return;
+        }
+
+        Persist(new AccountSettingsRemoved(_env.Clock.GetUtcNow()), e =>
+        {
+            _state = _state.Apply(e);
+            _settings = null;
+            Timers.Cancel(DueTimer);
+            _nextDue = null;
+            _log.Info("Account {0}: removed; it collects no more", _accountId);
+            sender.Tell(new AccountSettingsApplied(_accountId, SettingsChange.Removed, [], ""));
+            if (_restoreSettings)
             {
-                sender.Tell(new AccountAck(_accountId));
+                // Leaves the remembered entities: a removed account is not started again with its shard.
+                Context.Parent.Tell(new Akka.Cluster.Sharding.Passivate(StopAccount.Instance));
             }
         });
+    }
+
+    private AccountSettings? OpenRecorded(AccountSettingsChanged recorded)
+    {
+        if (_env.Secrets is not { } sealer)
+        {
+            _log.Error("Account {0}: its settings are in the journal but this node has no cluster key to open them", _accountId);
+            return null;
+        }
+
+        try
+        {
+            return recorded.Settings.Open(sealer);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.Error("Account {0}: its journaled settings cannot be opened: {1}", _accountId, e.Message);
+            return null;
+        }
     }
 
     private void RequestCollection(IActorRef? replyTo)

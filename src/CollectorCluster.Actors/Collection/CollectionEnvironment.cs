@@ -18,4 +18,7 @@ public sealed record CollectionEnvironment(
     public NodeOnline Online { get; init; } = new(true);
     /// <summary>Access tokens of XOAUTH2/OAUTHBEARER accounts (memory only, shared by the node's accounts).</summary>
     public OAuth2.OAuth2TokenSource OAuth2 { get; init; } = new(TimeProvider.System);
+
+    /// <summary>The cluster key that opens settings sealed anywhere in the cluster; null where the host has none (settings then come only as <c>ConfigureAccount</c>).</summary>
+    public Core.Accounts.ISecretSealer? Secrets { get; init; }
 }

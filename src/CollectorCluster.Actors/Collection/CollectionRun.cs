@@ -30,6 +30,7 @@ public sealed class CollectionRun
     private FailureCause _cause = FailureCause.Other;
     private Pop3ServerCapabilities? _capabilities;
     private DateTimeOffset? _loggedInAt;
+    private IConnectionLease? _lease; // told of progress, so a session that moves keeps its lease
 
     /// <summary>Prepares a run from a snapshot of the account's state.</summary>
     public CollectionRun(AccountSettings account, AccountState state, CollectionEnvironment env, ICollectionRecorder recorder)
@@ -50,6 +51,7 @@ public sealed class CollectionRun
         var started = _env.Clock.GetUtcNow();
         IPop3Session? session = null;
         IConnectionLease? lease = null;
+        CancellationTokenSource? leaseLost = null;
         try
         {
             if (!await WaitOnlineAsync(stopRequested, abort).ConfigureAwait(false))
@@ -57,7 +59,10 @@ public sealed class CollectionRun
                 return Failed(started, "the node was offline (local-area-network = off) until the account stopped; nothing collected");
             }
 
-            lease = await _env.Leases.AcquireAsync(_account.Id, _account.Pop3Server, _account.Priority, abort).ConfigureAwait(false);
+            lease = _lease = await _env.Leases.AcquireAsync(_account.Id, _account.Pop3Server, _account.Priority, abort).ConfigureAwait(false);
+            // A revoked lease (no progress for lease-timeout) aborts the session: it never runs on without one.
+            leaseLost = CancellationTokenSource.CreateLinkedTokenSource(abort, lease.Lost);
+            abort = leaseLost.Token;
             try
             {
                 session = await AccountConnector.ConnectAsync(_account, _env, abort).ConfigureAwait(false);
@@ -108,6 +113,7 @@ public sealed class CollectionRun
         {
             // Held until the connection is closed, including a QUIT on the failure path.
             lease?.Dispose();
+            leaseLost?.Dispose();
         }
     }
 
@@ -149,6 +155,8 @@ public sealed class CollectionRun
             case OAuth2.OAuth2Exception oauth:
                 _cause = oauth.GrantRefused ? FailureCause.OAuthGrantRefused : FailureCause.Network;
                 return (oauth.Message, false);
+            case OperationCanceledException when _lease?.Lost.IsCancellationRequested == true:
+                return ("aborted: no progress within lease-timeout, so its connection lease was revoked", false);
             case OperationCanceledException when abort.IsCancellationRequested:
                 return ("aborted (node stopping)", false);
             case IOException when _stage == CollectionStage.Deliver:
@@ -163,6 +171,7 @@ public sealed class CollectionRun
     {
         _stage = CollectionStage.List;
         var listing = await session.ListAsync(abort).ConfigureAwait(false);
+        _lease?.Progress();
         if (_chunks == 0)
         {
             _listed = listing.Count; // the mailbox as the run found it
@@ -322,6 +331,7 @@ public sealed class CollectionRun
                     var captured = new HeaderCapturingStream(content);
                     var receipt = await delivery.DeliverAsync(message.Uidl, captured, ct).ConfigureAwait(false);
                     events.Add(new MessageCollected(receipt.Key, receipt.Bytes, firstSeen, _env.Clock.GetUtcNow(), receipt.AlreadyPresent, captured.Fingerprint));
+                    _lease?.Progress();
                     _stage = CollectionStage.Retrieve;
                 },
                 abort).ConfigureAwait(false);

@@ -40,6 +40,12 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(LocalDeletionObserved)] = ("LocalDeletionObserved.v1", AccountJsonContext.Default.LocalDeletionObserved),
         [typeof(MirrorAbsenceNoted)] = ("MirrorAbsenceNoted.v1", AccountJsonContext.Default.MirrorAbsenceNoted),
         [typeof(LocalCopiesRemoved)] = ("LocalCopiesRemoved.v1", AccountJsonContext.Default.LocalCopiesRemoved),
+        [typeof(AccountSettingsChanged)] = ("AccountSettingsChanged.v1", AccountJsonContext.Default.AccountSettingsChanged),
+        [typeof(AccountSettingsRemoved)] = ("AccountSettingsRemoved.v1", AccountJsonContext.Default.AccountSettingsRemoved),
+        [typeof(FileAccountsListed)] = ("FileAccountsListed.v1", AccountJsonContext.Default.FileAccountsListed),
+        [typeof(FileAccountsUnlisted)] = ("FileAccountsUnlisted.v1", AccountJsonContext.Default.FileAccountsUnlisted),
+        [typeof(AccountsFileApplied)] = ("AccountsFileApplied.v1", AccountJsonContext.Default.AccountsFileApplied),
+        [typeof(AccountRegistrySnapshot)] = ("AccountRegistrySnapshot.v1", AccountJsonContext.Default.AccountRegistrySnapshot),
     };
 
     /// <summary>Shapes only read: journals hold them, nothing writes them any more.</summary>

@@ -29,6 +29,12 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(LocalDeletionObserved))]
 [JsonSerializable(typeof(MirrorAbsenceNoted))]
 [JsonSerializable(typeof(LocalCopiesRemoved))]
+[JsonSerializable(typeof(AccountSettingsChanged))]
+[JsonSerializable(typeof(AccountSettingsRemoved))]
+[JsonSerializable(typeof(FileAccountsListed))]
+[JsonSerializable(typeof(FileAccountsUnlisted))]
+[JsonSerializable(typeof(AccountsFileApplied))]
+[JsonSerializable(typeof(AccountRegistrySnapshot))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {
 }

@@ -10,7 +10,7 @@ namespace CollectorCluster.Actors.Persistence;
 /// </summary>
 /// <remarks>
 /// <see cref="Marks"/> came later under the same manifest: a snapshot written before it has no <c>marks</c> property
-/// and reads as no marks, which is what such an account had. <see cref="Policy"/> likewise: absent reads as healthy, nothing known. <see cref="Paused"/> likewise: absent reads as not paused.
+/// and reads as no marks, which is what such an account had. <see cref="Policy"/> likewise: absent reads as healthy, nothing known. <see cref="Paused"/> likewise: absent reads as not paused. <see cref="Settings"/> likewise: absent reads as none applied.
 /// </remarks>
 public sealed record AccountSnapshot(
     IReadOnlyList<CollectedMessage> Collected,
@@ -22,7 +22,8 @@ public sealed record AccountSnapshot(
     long TotalBytes,
     IReadOnlyList<SnapshotMark>? Marks = null,
     SnapshotPolicy? Policy = null,
-    bool Paused = false)
+    bool Paused = false,
+    AccountSettingsChanged? Settings = null)
 {
     /// <summary>Captures a state.</summary>
     public static AccountSnapshot From(AccountState state) => new(
@@ -35,7 +36,8 @@ public sealed record AccountSnapshot(
         state.TotalBytes,
         state.Marks.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new SnapshotMark(m.Key, m.Value.ToString())).ToList(),
         SnapshotPolicy.From(state.Policy),
-        state.Paused);
+        state.Paused,
+        state.Settings);
 
     /// <summary>Rebuilds the state.</summary>
     public AccountState ToState() => AccountState.Empty with
@@ -50,5 +52,6 @@ public sealed record AccountSnapshot(
         Marks = AccountState.Empty.Marks.AddRange((Marks ?? []).Select(m => new KeyValuePair<string, MessageMark>(m.Uidl, Enum.Parse<MessageMark>(m.Mark)))),
         Policy = Policy?.ToState() ?? ServerPolicyState.Initial,
         Paused = Paused,
+        Settings = Settings,
     };
 }

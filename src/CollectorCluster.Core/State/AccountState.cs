@@ -54,6 +54,9 @@ public sealed record AccountState
     /// <summary>The server policy's view: health, last login, LOGIN-DELAY and EXPIRE.</summary>
     public ServerPolicyState Policy { get; init; } = ServerPolicyState.Initial;
 
+    /// <summary>The settings last applied anywhere in the cluster (secrets sealed); null when never applied or removed.</summary>
+    public AccountSettingsChanged? Settings { get; init; }
+
     /// <summary>True when the UIDL has been collected (and not since pruned).</summary>
     public bool HasCollected(string uidl) => Collected.ContainsKey(uidl);
 
@@ -122,6 +125,8 @@ public sealed record AccountState
             MirrorAbsent = MirrorAbsent.Except(r.Uidls),
         },
         LocalDeletionObserved => this, // the DELE is recorded by MessagesDeletedOnServer after QUIT
+        AccountSettingsChanged c => this with { Settings = c },
+        AccountSettingsRemoved => this with { Settings = null },
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
     };
 

@@ -76,6 +76,7 @@ public static class CollectorConfigLoader
                 KeyFile = KeyFile(config, directory, environment),
                 Remote = ClusterConfigReader.Remote(config),
                 Cluster = ClusterConfigReader.Cluster(config),
+                Tls = ClusterTlsOptions.FromConfig(config, directory),
             };
         }
         catch (ConfigurationException e)
@@ -149,19 +150,13 @@ public static class CollectorConfigLoader
 
     private static TokenPoolSettings Tokens(Config config)
     {
-        var tokens = new TokenPoolSettings(
+        // max-per-server may exceed max-pop3-clients: it is the cluster's cap on a server, the other is this node's.
+        return new TokenPoolSettings(
             Positive(config, "collector.max-pop3-clients"),
             Positive(config, "collector.max-connecting"),
             Positive(config, "collector.max-per-server"),
             PositiveDuration(config, "collector.lease-timeout"),
             TokenPoolSettings.Default.AgingStep);
-        if (tokens.MaxPerServer > tokens.MaxSessions)
-        {
-            // Not an error: the node-wide cap simply binds first.
-            return tokens with { MaxPerServer = tokens.MaxSessions };
-        }
-
-        return tokens;
     }
 
     private static TimeSpan PositiveDuration(Config config, string key)

@@ -4,8 +4,8 @@ using CollectorCluster.Node.Secrets;
 
 namespace CollectorCluster.Node.Tests;
 
-/// <summary>The node key: created 0600 once, seals passwords per account, and refuses a wrong key or a tampered entry by naming the file.</summary>
-public sealed class NodeKeyTests : IDisposable
+/// <summary>The cluster key: created 0600 once, seals passwords per account, and refuses a wrong key or a tampered entry by naming the file.</summary>
+public sealed class ClusterKeyTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("cc-key-").FullName;
 
@@ -13,7 +13,7 @@ public sealed class NodeKeyTests : IDisposable
     public void First_start_creates_a_0600_key_file_that_later_starts_reuse()
     {
         var path = Path.Combine(_dir, "sub", "node.key");
-        var key = NodeKey.LoadOrCreate(path);
+        var key = ClusterKey.Load(path, create: true);
         Assert.True(File.Exists(path));
         if (!OperatingSystem.IsWindows())
         {
@@ -22,13 +22,13 @@ public sealed class NodeKeyTests : IDisposable
 
         Assert.Equal(32, Convert.FromBase64String(File.ReadAllText(path).Trim()).Length);
         var sealedPassword = key.Seal("fred", new Secret("pässwörd-1"));
-        Assert.Equal("pässwörd-1", NodeKey.LoadOrCreate(path).Open("fred", sealedPassword).Reveal());
+        Assert.Equal("pässwörd-1", ClusterKey.Load(path, create: true).Open("fred", sealedPassword).Reveal());
     }
 
     [Fact]
     public void Sealing_never_shows_the_password_and_differs_every_time()
     {
-        var key = NodeKey.LoadOrCreate(Path.Combine(_dir, "node.key"));
+        var key = ClusterKey.Load(Path.Combine(_dir, "node.key"), create: true);
         var a = key.Seal("fred", new Secret("hunter2-hunter2"));
         var b = key.Seal("fred", new Secret("hunter2-hunter2"));
         Assert.NotEqual(a, b);
@@ -40,14 +40,14 @@ public sealed class NodeKeyTests : IDisposable
     public void A_wrong_key_another_account_or_a_tampered_entry_is_a_clear_error_naming_the_key_file()
     {
         var path = Path.Combine(_dir, "node.key");
-        var sealedPassword = NodeKey.LoadOrCreate(path).Seal("fred", new Secret("secret-pw"));
+        var sealedPassword = ClusterKey.Load(path, create: true).Seal("fred", new Secret("secret-pw"));
         var otherPath = Path.Combine(_dir, "other.key");
-        var other = NodeKey.LoadOrCreate(otherPath);
+        var other = ClusterKey.Load(otherPath, create: true);
         var wrongKey = Assert.Throws<ConfigurationException>(() => other.Open("fred", sealedPassword));
         Assert.Contains(otherPath, wrongKey.Message);
         Assert.Contains("'fred'", wrongKey.Message);
         Assert.DoesNotContain("secret-pw", wrongKey.ToString());
-        var key = NodeKey.LoadOrCreate(path);
+        var key = ClusterKey.Load(path, create: true);
         Assert.Throws<ConfigurationException>(() => key.Open("barney", sealedPassword));
         var bytes = Convert.FromBase64String(sealedPassword.Ciphertext);
         bytes[0] ^= 1;
@@ -62,9 +62,33 @@ public sealed class NodeKeyTests : IDisposable
     {
         var path = Path.Combine(_dir, "bad.key");
         File.WriteAllText(path, content);
-        var e = Assert.Throws<ConfigurationException>(() => NodeKey.LoadOrCreate(path));
+        var e = Assert.Throws<ConfigurationException>(() => ClusterKey.Load(path, create: true));
         Assert.Contains(path, e.Message);
         Assert.Contains("collector.secrets.key-file", e.Message);
+    }
+
+    [Fact]
+    public void A_node_that_joins_a_cluster_never_creates_a_key_of_its_own()
+    {
+        var path = Path.Combine(_dir, "cluster.key");
+        var e = Assert.Throws<ConfigurationException>(() => ClusterKey.Load(path, create: false));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("copy that file to every node", e.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void The_key_id_and_digests_are_the_same_on_every_node_with_the_file_and_differ_with_another_key()
+    {
+        var path = Path.Combine(_dir, "cluster.key");
+        var a = ClusterKey.Load(path, create: true);
+        var b = ClusterKey.Load(path, create: false);
+        var other = ClusterKey.Load(Path.Combine(_dir, "other.key"), create: true);
+        Assert.Equal(a.Id, b.Id);
+        Assert.NotEqual(a.Id, other.Id);
+        Assert.Equal(a.Digest("accounts"u8), b.Digest("accounts"u8));
+        Assert.NotEqual(a.Digest("accounts"u8), other.Digest("accounts"u8));
+        Assert.NotEqual(a.Digest("accounts"u8), a.Digest("accounts!"u8));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

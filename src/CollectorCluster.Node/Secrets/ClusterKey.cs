@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using System.Text;
+using CollectorCluster.Core.Accounts;
+using CollectorCluster.Node.Configuration;
+
+namespace CollectorCluster.Node.Secrets;
+
+/// <summary>
+/// The cluster key (<c>collector.secrets.key-file</c>): 256 bits, base64 on one line, the same file on every node of a
+/// cluster. Secrets that rest in journals or travel between nodes are sealed with it (AES-GCM, fresh 96-bit nonce, the
+/// account id as associated data so a sealed password cannot be moved to another account): an account's settings
+/// reach whichever node hosts it without a plain secret on the wire. A single node creates the file (0600) on first
+/// start; a node configured to join a cluster refuses to start without it, since a key of its own could open nothing
+/// the others sealed.
+/// </summary>
+public sealed class ClusterKey : ISecretSealer
+{
+    private const int KeyBytes = 32;
+    private const int NonceBytes = 12;
+    private const int TagBytes = 16;
+    private readonly byte[] _key;
+
+    private ClusterKey(string path, byte[] key)
+    {
+        Path = path;
+        _key = key;
+        Id = Convert.ToHexStringLower(HMACSHA256.HashData(key, "collector-cluster-key-id"u8))[..12];
+    }
+
+    /// <summary>The key file, for error messages.</summary>
+    public string Path { get; }
+
+    /// <summary>A short, non-secret id of the key (an HMAC of a constant), logged at start so operators can compare nodes' keys.</summary>
+    public string Id { get; }
+
+    /// <summary>
+    /// Reads the key file. When it is absent and <paramref name="create"/> (a single node), creates it (mode 0600, fresh
+    /// random key); otherwise a missing or malformed file is a <see cref="ConfigurationException"/> naming it.
+    /// </summary>
+    public static ClusterKey Load(string path, bool create)
+    {
+        path = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(path))
+        {
+            if (!create)
+            {
+                throw new ConfigurationException(
+                    $"collector.secrets.key-file: {path} does not exist. Every node of a cluster needs the same cluster key: create it once " +
+                    "(umask 077; head -c 32 /dev/urandom | base64 > cluster.key) and copy that file to every node (deploy/README.md, \"The cluster key\")");
+            }
+
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            var fresh = RandomNumberGenerator.GetBytes(KeyBytes);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            try
+            {
+                using var file = new FileStream(path, options);
+                file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(fresh) + "\n"));
+                return new ClusterKey(path, fresh);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process created it first: read theirs.
+            }
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"collector.secrets.key-file: cannot read {path}: {e.Message}", e);
+        }
+
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigurationException($"collector.secrets.key-file: {path} is not a cluster key (expected 32 bytes in base64 on one line)", e);
+        }
+
+        return key.Length == KeyBytes
+            ? new ClusterKey(path, key)
+            : throw new ConfigurationException($"collector.secrets.key-file: {path} holds {key.Length} bytes, a cluster key has {KeyBytes}");
+    }
+
+    /// <summary>Seals a secret for one context (the account id): a fresh nonce and the ciphertext with its tag, both base64.</summary>
+    public SealedPassword Seal(string context, Secret secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        var plain = Encoding.UTF8.GetBytes(secret.Reveal());
+        var nonce = RandomNumberGenerator.GetBytes(NonceBytes);
+        var sealedBytes = new byte[plain.Length + TagBytes];
+        using var aes = new AesGcm(_key, TagBytes);
+        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(0, plain.Length), sealedBytes.AsSpan(plain.Length), Encoding.UTF8.GetBytes(context));
+        CryptographicOperations.ZeroMemory(plain);
+        return new SealedPassword(Convert.ToBase64String(nonce), Convert.ToBase64String(sealedBytes));
+    }
+
+    /// <summary>Opens a sealed secret; a wrong key (or a tampered entry) is a <see cref="ConfigurationException"/> naming the key file and the account.</summary>
+    public Secret Open(string context, SealedPassword sealedSecret)
+    {
+        ArgumentNullException.ThrowIfNull(sealedSecret);
+        try
+        {
+            var nonce = Convert.FromBase64String(sealedSecret.Nonce);
+            var sealedBytes = Convert.FromBase64String(sealedSecret.Ciphertext);
+            if (nonce.Length != NonceBytes || sealedBytes.Length < TagBytes)
+            {
+                throw new CryptographicException("malformed sealed password");
+            }
+
+            var plain = new byte[sealedBytes.Length - TagBytes];
+            using var aes = new AesGcm(_key, TagBytes);
+            aes.Decrypt(nonce, sealedBytes.AsSpan(0, plain.Length), sealedBytes.AsSpan(plain.Length), plain, Encoding.UTF8.GetBytes(context));
+            return new Secret(Encoding.UTF8.GetString(plain));
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            var account = context.Split('/')[0];
+            throw new ConfigurationException(
+                $"collector.secrets.key-file: the password of account '{account}' cannot be opened with the key in {Path} (a different key file than the node that added it?)", e);
+        }
+    }
+
+    /// <summary>A keyed digest (HMAC-SHA256, hex) of <paramref name="content"/>: comparable between nodes, revealing nothing without the key.</summary>
+    public string Digest(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(HMACSHA256.HashData(_key, content));
+}

@@ -47,7 +47,7 @@ public sealed class ActorConnectionLeases : IConnectionLeases
     {
         private int _connected;
         private int _released;
-        private long _lastProgress = Environment.TickCount64;
+        private long _lastProgress = Environment.TickCount64 - (long)ProgressEvery.TotalMilliseconds; // the first report goes at once
 
         public CancellationToken Lost => lost.Token;
 

@@ -61,6 +61,7 @@ public sealed class ConnectionTokens : ReceiveActor, IWithTimers
         {
             if (_requests.TryGetValue(m.LeaseId, out var r) && r.PoolId is { } poolId && _pool.Connected(poolId, _clock.GetUtcNow()))
             {
+                r.Connected = true;
                 r.LastProgress = _clock.GetUtcNow();
                 Dispatch();
             }
@@ -113,7 +114,8 @@ public sealed class ConnectionTokens : ReceiveActor, IWithTimers
         {
             var servers = _recentServers.Union(_requests.Values.Select(r => r.Server)).Order(StringComparer.Ordinal).ToList();
             _recentServers.Clear();
-            Context.ActorOf(TokenFiguresQuery.Props(NodeFigures(), _servers, servers, Sender));
+            var connecting = _requests.Values.Where(r => r.Granted && !r.Connected).GroupBy(r => r.Server).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            Context.ActorOf(TokenFiguresQuery.Props(NodeFigures(), _servers, servers, connecting, Sender));
         });
     }
 
@@ -350,6 +352,9 @@ public sealed class ConnectionTokens : ReceiveActor, IWithTimers
 
         /// <summary>Granted to the holder.</summary>
         public bool Granted { get; set; }
+
+        /// <summary>Its connect is over (no longer counts against max-connecting).</summary>
+        public bool Connected { get; set; }
 
         public DateTimeOffset LastProgress { get; set; }
 

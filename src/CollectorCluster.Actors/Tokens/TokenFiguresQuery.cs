@@ -5,7 +5,8 @@ namespace CollectorCluster.Actors.Tokens;
 
 /// <summary>
 /// One <see cref="GetTokenFigures"/> answered: this node's figures, with the cluster-wide figures of each server it
-/// uses asked of their governors; replies once (a governor that does not answer within 5 s is left out), then stops.
+/// uses asked of their governors (held and queued: every node's; connecting: this node's, which only it knows); replies
+/// once (a governor that does not answer within 5 s is left out), then stops.
 /// </summary>
 public sealed class TokenFiguresQuery : ReceiveActor
 {
@@ -13,7 +14,7 @@ public sealed class TokenFiguresQuery : ReceiveActor
     private int _pending;
 
     /// <summary>Creates the query and sends its asks.</summary>
-    public TokenFiguresQuery(TokenFigures node, IActorRef governors, IReadOnlyList<string> servers, IActorRef replyTo)
+    public TokenFiguresQuery(TokenFigures node, IActorRef governors, IReadOnlyList<string> servers, IReadOnlyDictionary<string, int> connecting, IActorRef replyTo)
     {
         _pending = servers.Count;
         foreach (var server in servers)
@@ -24,7 +25,7 @@ public sealed class TokenFiguresQuery : ReceiveActor
         Context.SetReceiveTimeout(TimeSpan.FromSeconds(5));
         Receive<ServerFigures>(f =>
         {
-            _servers.AddRange(f.Servers);
+            _servers.AddRange(f.Servers.Select(s => s with { Connecting = connecting.GetValueOrDefault(s.Server) }));
             _pending--;
             ReplyIfDone(node, replyTo, done: false);
         });
@@ -33,8 +34,8 @@ public sealed class TokenFiguresQuery : ReceiveActor
     }
 
     /// <summary>Props for one query.</summary>
-    public static Props Props(TokenFigures node, IActorRef governors, IReadOnlyList<string> servers, IActorRef replyTo) =>
-        Akka.Actor.Props.Create(() => new TokenFiguresQuery(node, governors, servers, replyTo));
+    public static Props Props(TokenFigures node, IActorRef governors, IReadOnlyList<string> servers, IReadOnlyDictionary<string, int> connecting, IActorRef replyTo) =>
+        Akka.Actor.Props.Create(() => new TokenFiguresQuery(node, governors, servers, connecting, replyTo));
 
     private void ReplyIfDone(TokenFigures node, IActorRef replyTo, bool done)
     {

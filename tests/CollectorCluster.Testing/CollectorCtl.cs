@@ -12,9 +12,12 @@ public static class CollectorCtl
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "collectorctl.dll");
 
     /// <summary>Runs <c>dotnet collectorctl.dll ARGS</c>; gives up after two minutes.</summary>
-    public static async Task<CtlResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
+    public static Task<CtlResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) => RunAsync(arguments, cancellationToken, null);
+
+    /// <summary>Runs <c>dotnet collectorctl.dll ARGS</c> with <paramref name="standardInput"/> piped in (e.g. for --password-stdin); gives up after two minutes.</summary>
+    public static async Task<CtlResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken, string? standardInput)
     {
-        var result = await ProcessRunner.RunAsync(ProcessRunner.Dotnet(Dll, arguments), TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
+        var result = await ProcessRunner.RunAsync(ProcessRunner.Dotnet(Dll, arguments), TimeSpan.FromMinutes(2), cancellationToken, standardInput).ConfigureAwait(false);
         return new CtlResult(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 }

@@ -31,6 +31,9 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private CancellationTokenSource? _abort;
     private DateTimeOffset? _nextDue;
     private DateTimeOffset? _sessionStartedAt;
+    private DateTimeOffset? _firedDue; // the due time of the slot whose timer just fired
+    private DateTimeOffset? _dueOfSession; // the running session's due time, when the schedule started it
+    private bool _everScheduled;
     private long _lastSnapshotSequenceNr;
     private bool _stopping;
     private bool _scheduled;
@@ -68,7 +71,11 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Command<ApplyAccountSettings>(ApplySettings);
         Command<RemoveAccountSettings>(RemoveSettings);
         Command<CollectNow>(_ => RequestCollection(Sender));
-        Command<CollectionDue>(_ => RequestCollection(null));
+        Command<CollectionDue>(_ =>
+        {
+            _firedDue = _nextDue;
+            RequestCollection(null);
+        });
         Command<GetAccountStatus>(_ => Sender.Tell(Status()));
         Command<MarkMessage>(Mark);
         Command<PreviewReset>(p =>
@@ -118,14 +125,16 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private void Configure(ConfigureAccount command, Action done)
+    // recorded: the sealed settings to journal with the configuration, in one write.
+    private void Configure(ConfigureAccount command, Action done, AccountSettingsChanged? recorded = null)
     {
         var change = Reconfiguration.Decide(_state, _settings, command.Settings, _env.Clock.GetUtcNow());
         _settings = command.Settings;
         _scheduled = command.Scheduled;
-        if (change.Configured is { } configured)
+        IAccountEvent[] events = [.. recorded is null ? [] : new IAccountEvent[] { recorded }, .. change.Configured is { } configured ? [configured] : Array.Empty<IAccountEvent>()];
+        if (events.Length > 0)
         {
-            Persist(configured, e => _state = _state.Apply(e));
+            PersistAll(events, e => _state = _state.Apply(e));
         }
 
         if (change.SettingsChanged)
@@ -139,6 +148,16 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         }
 
         WarnAboutExpire();
+
+        if (events.Length == 0 && change.Healed is null)
+        {
+            // Nothing journaled: go on at once. A DeferAsync here, while an earlier command's is still in flight, would
+            // send the SQL journal a write with no events, which it fails (silently) and counts against its circuit
+            // breaker; enough of them (settings applied from every node at once) open it for the whole node.
+            ScheduleNext();
+            done();
+            return;
+        }
 
         DeferAsync(command, _ =>
         {
@@ -188,16 +207,16 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        var previous = _settings ?? (_state.Settings is { } recorded ? OpenRecorded(recorded) : null);
+        var previous = _settings ?? (_state.Settings is { } journaled ? OpenRecorded(journaled) : null);
         var keys = previous is null ? [] : SealedAccountSettings.ChangedKeys(previous, next);
         var change = previous is null ? SettingsChange.Added : keys.Count > 0 || _state.Settings?.Origin != command.Origin ? SettingsChange.Changed : SettingsChange.Unchanged;
         if (change != SettingsChange.Unchanged)
         {
-            Persist(new AccountSettingsChanged(command.Settings, command.Origin, _env.Clock.GetUtcNow()), e => _state = _state.Apply(e));
             _log.Info("Account {0}: settings {1}{2}", _accountId, change == SettingsChange.Added ? "applied" : "changed", keys.Count > 0 ? " (" + string.Join(", ", keys) + ")" : "");
         }
 
-        Configure(new ConfigureAccount(next), () => sender.Tell(new AccountSettingsApplied(_accountId, change, keys, "")));
+        var recorded = change == SettingsChange.Unchanged ? null : new AccountSettingsChanged(command.Settings, command.Origin, _env.Clock.GetUtcNow());
+        Configure(new ConfigureAccount(next), () => sender.Tell(new AccountSettingsApplied(_accountId, change, keys, "")), recorded);
     }
 
     private void RemoveSettings(RemoveAccountSettings command)
@@ -367,6 +386,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _stop = new CancellationTokenSource();
         _abort = new CancellationTokenSource();
         _sessionStartedAt = _env.Clock.GetUtcNow();
+        _dueOfSession = _firedDue;
+        _firedDue = null;
         var run = new CollectionRun(settings, _state, _env, new ActorRecorder(Self));
         var stop = _stop.Token;
         var abort = _abort.Token;
@@ -485,6 +506,11 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _stop = null;
         _abort = null;
         var outcome = ended.Outcome ?? Crashed(ended.Error);
+        if (_dueOfSession is { } due)
+        {
+            ScheduleMetrics.SessionStarted((outcome.LoggedInAt ?? _sessionStartedAt ?? _env.Clock.GetUtcNow()) - due);
+            _dueOfSession = null;
+        }
         var address = _settings?.Address ?? _state.Configuration?.Address ?? "";
         var policyEvents = SessionPolicy.EventsAfter(_state.Apply(outcome.Event), outcome, _env.Tuning, _env.Clock.GetUtcNow());
         if (policyEvents.Count > 0)
@@ -561,6 +587,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 if (_nextDue is null && _sessionStartedAt is null)
                 {
                     _log.Info("Account {0}: {1}", _accountId, next.Note);
+                }
+
+                if (!_everScheduled)
+                {
+                    _everScheduled = true;
+                    ScheduleMetrics.FirstScheduled();
                 }
                 else
                 {

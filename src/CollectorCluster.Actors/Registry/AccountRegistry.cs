@@ -121,6 +121,14 @@ public sealed class AccountRegistry : ReceivePersistentActor
     private void Record(IReadOnlyList<IRegistryEvent> events, IReadOnlyList<string>? conflicts = null)
     {
         var sender = Sender;
+        if (events.Count == 0)
+        {
+            // Nothing to journal: answer at once. A DeferAsync alone, while an earlier one is in flight, sends the SQL
+            // journal a write with no events, which it fails silently and counts against its circuit breaker.
+            sender.Tell(new RegistryUpdated(LastSequenceNr, conflicts ?? []));
+            return;
+        }
+
         PersistAll(events, e => _state = _state.Apply(e));
         DeferAsync(events, _ =>
         {

@@ -68,6 +68,9 @@ public static class CollectorConfigLoader
             }
 
             var warnings = IntervalAdvisor.Warnings(accounts.Select(a => (a.Id, a.CheckEvery))).ToList();
+            var cluster = ClusterConfigReader.Cluster(config);
+            var tls = ClusterTlsOptions.FromConfig(config, directory);
+            CheckSeedProtocol(cluster.SeedNodes ?? [], tls.Enabled);
             return new CollectorOptions(path, accounts, journal, Tokens(config), Positive(config, "collector.shards"), tuning, warnings, config)
             {
                 // Every section is read here, so `collector check` reports what `run` would refuse.
@@ -75,13 +78,24 @@ public static class CollectorConfigLoader
                 CommandHost = CommandHost.CommandHostOptions.FromConfig(config),
                 KeyFile = KeyFile(config, directory, environment),
                 Remote = ClusterConfigReader.Remote(config),
-                Cluster = ClusterConfigReader.Cluster(config),
-                Tls = ClusterTlsOptions.FromConfig(config, directory),
+                Cluster = cluster,
+                Tls = tls,
             };
         }
         catch (ConfigurationException e)
         {
             throw new ConfigurationException($"{path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>With cluster TLS the members are reached at <c>akka.ssl.tcp://</c> addresses, without it at <c>akka.tcp://</c>: a seed of the other kind is never reached.</summary>
+    private static void CheckSeedProtocol(IEnumerable<string> seeds, bool tls)
+    {
+        var expected = tls ? "akka.ssl.tcp://" : "akka.tcp://";
+        if (seeds.FirstOrDefault(s => !s.StartsWith(expected, StringComparison.Ordinal)) is { } wrong)
+        {
+            throw new ConfigurationException(
+                $"akka.cluster.seed-nodes: '{wrong}' is not an {expected} address; {(tls ? "with collector.cluster.tls on" : "without collector.cluster.tls")} the members are reached at {expected}collector@host:port");
         }
     }
 

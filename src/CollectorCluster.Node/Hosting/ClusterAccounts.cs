@@ -19,8 +19,11 @@ namespace CollectorCluster.Node.Hosting;
 /// </summary>
 public sealed class ClusterAccounts
 {
-    /// <summary>Accounts asked at once when a file or the runtime accounts are applied.</summary>
-    public const int Parallelism = 256;
+    /// <summary>
+    /// Accounts asked at once when a file or the runtime accounts are applied: enough to keep the journal's writers busy,
+    /// few enough that a start of many accounts does not queue recoveries past the journal's call timeout.
+    /// </summary>
+    public const int Parallelism = 32;
 
     private const int PageSize = 1000;
     private readonly IActorRef _registry;

@@ -86,7 +86,15 @@ public static class CollectorAkkaExtensions
         var (journalOptions, snapshotOptions) = SqlOptions(journal);
         return builder
             .WithSqlPersistence(journalOptions, snapshotOptions, j => j.AddReadEventAdapter<RuntimeAccountV1Adapter>("runtime-account-v1", [typeof(RuntimeAccountAddedV1)]))
-            .AddHocon(Parallelism(journal), HoconAddMode.Prepend);
+            .AddHocon(Parallelism(journal), HoconAddMode.Prepend)
+            // The journal and snapshot store start (and create their tables) with the node, not under the load of the
+            // first accounts' recoveries, where a slow first start tripped the journal's circuit breaker.
+            .WithActors((system, _) =>
+            {
+                var persistence = Akka.Persistence.Persistence.Instance.Apply(system);
+                persistence.JournalFor(null);
+                persistence.SnapshotStoreFor(null);
+            });
     }
 
     /// <summary>

@@ -117,6 +117,35 @@ public sealed class AccountSettingsTests : IDisposable
         Assert.Equal(SettingsChange.Refused, (await Apply(noKey, Settings(), new Sealer("cluster"))).Change);
     }
 
+    /// <summary>
+    /// Every node applies its accounts file at start, so an account gets the same settings from several nodes at once.
+    /// Those that change nothing must not reach the journal: a deferred reply alone, while an earlier one is in flight,
+    /// makes a write with no events, which the SQL journal fails silently and counts against its circuit breaker (ten
+    /// opened it, and every account of the node failed for half a minute).
+    /// </summary>
+    [Fact]
+    public async Task The_same_settings_from_many_nodes_at_once_never_make_an_empty_journal_write()
+    {
+        using var system = ActorSystem.Create("empty-writes", ConfigurationFactory.ParseString("""
+            akka.loglevel = WARNING
+            akka.persistence.journal.plugin = "akka.persistence.journal.empty-write"
+            akka.persistence.journal.empty-write {
+              class = "CollectorCluster.Actors.Tests.Accounts.EmptyWriteJournal, CollectorCluster.Actors.Tests"
+              plugin-dispatcher = "akka.actor.default-dispatcher"
+            }
+            akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+            """));
+        EmptyWriteJournal.Reset();
+        var key = new Sealer("cluster");
+        var accounts = Enumerable.Range(0, 5).Select(i => system.ActorOf(AccountActor.Props("acct" + i, Env(key), restoreSettings: true), "a" + i)).ToList();
+        var applied = await Task.WhenAll(accounts.Select((a, i) => (a, i)).SelectMany(x => Enumerable.Range(0, 10).Select(_ =>
+            x.a.Ask<AccountSettingsApplied>(new ApplyAccountSettings(SealedAccountSettings.Seal(Settings() with { Id = "acct" + x.i }, key), AccountOrigin.File), Wait, Ct))));
+        Assert.Equal(5, applied.Count(a => a.Change == SettingsChange.Added));
+        Assert.Equal(45, applied.Count(a => a.Change == SettingsChange.Unchanged));
+        Assert.Equal(0, EmptyWriteJournal.EmptyWrites);
+        await system.Terminate();
+    }
+
     public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
 
     private sealed class NoLeases : IConnectionLeases

@@ -52,7 +52,7 @@ public static class Scale10k
         var report = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"# cc-bench scale-10k: {n} accounts on one node ({Environment.ProcessorCount} cores), {DateTimeOffset.UtcNow:u}")
             .AppendLine(CultureInfo.InvariantCulture, $"command: {options.CommandLine}")
-            .AppendLine(CultureInfo.InvariantCulture, $"setup: private Dovecot with {n} users (passwd-file per user), {withMail} mailboxes with one message, the rest empty; SQLite journal; check-every {checkEvery}, max-pop3-clients {options.MaxClients}, max-per-server 4 (one server)")
+            .AppendLine(CultureInfo.InvariantCulture, $"setup: private Dovecot with {n} users (passwd-file per user), {withMail} mailboxes with one message, the rest empty; {(Journal is null ? "SQLite" : "PostgreSQL")} journal; check-every {checkEvery}, max-pop3-clients {options.MaxClients}, max-per-server {options.MaxClients} (all on one server)")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"RSS with none:        {baseline.RssKb / 1024.0,8:F1} MB (median of samples after start)")
             .AppendLine(CultureInfo.InvariantCulture, $"RSS with {n}:  {scale.RssKb / 1024.0,8:F1} MB (median of samples over the steady window)")
@@ -98,6 +98,8 @@ public static class Scale10k
             .AppendLine(CultureInfo.InvariantCulture, $"  secrets.key-file = {Tools.Quote(Path.Combine(root, "cluster.key"))}") // one key: the runs may share a journal
             .AppendLine(Journal is null ? "" : $"  journal {{ provider = postgresql, connection-string = {Tools.Quote(Journal)} }}")
             .AppendLine(CultureInfo.InvariantCulture, $"  max-pop3-clients = {maxClients}")
+            // Every account is on the one private Dovecot; the node's own caps are what is measured, not a provider's.
+            .AppendLine(CultureInfo.InvariantCulture, $"  max-per-server = {maxClients}")
             .AppendLine("  accounts = [");
         foreach (var u in users)
         {

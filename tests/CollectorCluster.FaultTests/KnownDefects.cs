@@ -1,0 +1,22 @@
+using CollectorCluster.Testing.Faults;
+
+namespace CollectorCluster.FaultTests;
+
+/// <summary>
+/// TEMPORARY: the sample's kinds that fail on main because of defects being fixed in other branches (issue 11), with
+/// the defect named. Remove an entry as soon as its fix is merged; this list must end up empty.
+/// </summary>
+internal static class KnownDefects
+{
+    /// <summary>The skip reason for <paramref name="kind"/>, or null when it must pass.</summary>
+    public static string? SkipReason(FaultKind kind) => kind switch
+    {
+        FaultKind.UidlChange =>
+            "known open defect, issue 11 item 1 (messages delivered before a failed RETR are not journalled, so new UIDLs deliver them again) "
+            + "and faults-findings #3 (fewer than 5 collected: UidlMigration.MinKnown skips the re-key)",
+        FaultKind.TermOnce => "known open defect, issue 11 item 3 (collector once does not end after SIGTERM)",
+        FaultKind.JournalReadOnly or FaultKind.PostgresStopped =>
+            "known open defect, faults-findings #5 (a failed journal write stops the account; collector once then waits forever)",
+        _ => null,
+    };
+}

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Core.Policy;
 using CollectorCluster.Testing;
 using Microsoft.Data.Sqlite;
 
@@ -51,7 +52,7 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
         Assert.Equal(1, status.ConsecutiveFailures);
         Assert.False(status.LastCollection!.Succeeded);
         // A refused password is never retried by itself: nothing is scheduled until an operator acts.
-        Assert.Equal("NeedsOperator", status.Health);
+        Assert.Equal(AccountHealth.NeedsOperator, status.Health);
         Assert.Contains("[AUTH]", status.HealthReason);
         Assert.Contains("collector resume", status.HealthReason);
         Assert.Null(status.NextDue);
@@ -67,7 +68,7 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
         // A changed configuration (the right password) clears it, and the next collection logs in.
         await node.Accounts.Ask<AccountAck>(new ConfigureAccount(account with { Password = new CollectorCluster.Core.Accounts.Secret(user.Password) }), AskTimeout, Ct);
         var healed = await node.Accounts.Ask<AccountStatus>(new GetAccountStatus(account.Id), AskTimeout, Ct);
-        Assert.Equal("Healthy", healed.Health);
+        Assert.Equal(AccountHealth.Healthy, healed.Health);
         Assert.NotNull(healed.NextDue);
         var fixedResult = await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
         Assert.True(fixedResult.Succeeded, fixedResult.Detail);
@@ -95,17 +96,17 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
         {
             await second.Accounts.Ask<AccountAck>(new ConfigureAccount(secondOptions.Accounts[0]), AskTimeout, Ct);
             var recovered = await second.Accounts.Ask<AccountStatus>(new GetAccountStatus(accountId), AskTimeout, Ct);
-            Assert.Equal("NeedsOperator", recovered.Health);
+            Assert.Equal(AccountHealth.NeedsOperator, recovered.Health);
             Assert.Null(recovered.NextDue);
 
             var resumed = await second.Accounts.Ask<ResumeResult>(new ResumeAccount(accountId), AskTimeout, Ct);
-            Assert.Equal("NeedsOperator", resumed.PreviousHealth);
+            Assert.Equal(AccountHealth.NeedsOperator, resumed.PreviousHealth);
             var status = await second.Accounts.Ask<AccountStatus>(new GetAccountStatus(accountId), AskTimeout, Ct);
-            Assert.Equal("Healthy", status.Health);
+            Assert.Equal(AccountHealth.Healthy, status.Health);
             Assert.NotNull(status.NextDue);
 
             var idle = await second.Accounts.Ask<ResumeResult>(new ResumeAccount(accountId), AskTimeout, Ct);
-            Assert.Equal("Healthy", idle.PreviousHealth);
+            Assert.Equal(AccountHealth.Healthy, idle.PreviousHealth);
         }
     }
 

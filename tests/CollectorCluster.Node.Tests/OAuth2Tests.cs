@@ -2,6 +2,7 @@ using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.OAuth2;
 using CollectorCluster.Core.Accounts;
+using CollectorCluster.Core.Policy;
 
 namespace CollectorCluster.Node.Tests;
 
@@ -124,7 +125,7 @@ public sealed class OAuth2Tests : IDisposable
         Assert.False(third.Succeeded);
         Assert.Contains("invalid_grant", third.Detail);
         var status = await node.Accounts.Ask<AccountStatus>(new GetAccountStatus(account.Id), AskTimeout, Ct);
-        Assert.Equal("NeedsOperator", status.Health);
+        Assert.Equal(AccountHealth.NeedsOperator, status.Health);
         Assert.Contains("refresh token", status.HealthReason);
         Assert.Null(status.NextDue);
         Assert.Equal(3, endpoint.Requests.Count);

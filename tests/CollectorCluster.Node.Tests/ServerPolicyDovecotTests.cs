@@ -2,6 +2,7 @@ using Akka.Actor;
 using System.Net.Sockets;
 using System.Text;
 using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Core.Policy;
 using CollectorCluster.Testing;
 
 namespace CollectorCluster.Node.Tests;
@@ -56,7 +57,7 @@ public sealed class ServerPolicyDovecotTests : IDisposable
         Assert.Contains("[IN-USE]", result.Detail);
 
         var status = await node.Accounts.Ask<AccountStatus>(new GetAccountStatus(account.Id), AskTimeout, Ct);
-        Assert.Equal("RetryingTransient", status.Health);
+        Assert.Equal(AccountHealth.RetryingTransient, status.Health);
         Assert.Contains("[IN-USE]", status.HealthReason);
         // Sooner than the back-off of a server fault (retry.base) and far sooner than check-every (1h), never at once.
         var finished = status.LastCollection!.FinishedAt;
@@ -70,7 +71,7 @@ public sealed class ServerPolicyDovecotTests : IDisposable
         var retried = await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
         Assert.True(retried.Succeeded, retried.Detail);
         Assert.Equal(1, retried.Collected);
-        Assert.Equal("Healthy", (await node.Accounts.Ask<AccountStatus>(new GetAccountStatus(account.Id), AskTimeout, Ct)).Health);
+        Assert.Equal(AccountHealth.Healthy, (await node.Accounts.Ask<AccountStatus>(new GetAccountStatus(account.Id), AskTimeout, Ct)).Health);
     }
 
     public void Dispose() => Directory.Delete(_dir, true);

@@ -103,32 +103,28 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
     private void Configure(ConfigureAccount command)
     {
-        var previousSettings = _settings;
+        var sender = Sender;
+        var change = Reconfiguration.Decide(_state, _settings, command.Settings, _env.Clock.GetUtcNow());
         _settings = command.Settings;
         _scheduled = command.Scheduled;
-        var applied = new AccountConfigured(_settings.Address, _settings.Mailbox, _settings.LeaveMailOnServer, _env.Clock.GetUtcNow());
-        var previous = _state.Configuration;
-        var changed = previous is null || previous.Address != applied.Address || previous.Mailbox != applied.Mailbox || previous.LeaveMailOnServer != applied.LeaveMailOnServer;
-        var sender = Sender;
-        if (changed)
+        if (change.Configured is { } configured)
         {
-            Persist(applied, e => _state = _state.Apply(e));
+            Persist(configured, e => _state = _state.Apply(e));
         }
 
-        if (previousSettings is not null && !previousSettings.Equals(_settings))
+        if (change.SettingsChanged)
         {
             _env.OAuth2.Forget(_accountId); // a new client or refresh token must not be served an old access token
         }
 
-        // A changed configuration (a new password, say) is the other way out of NeedsOperator.
-        if (previousSettings is not null && !previousSettings.Equals(_settings) && _state.Policy.Health != AccountHealth.Healthy)
+        if (change.Healed is { } healed)
         {
-            PersistPolicy([new AccountHealthChanged(nameof(AccountHealth.Healthy), "", null, _env.Clock.GetUtcNow())], "configuration changed");
+            PersistPolicy([healed], "configuration changed");
         }
 
         WarnAboutExpire();
 
-        DeferAsync(applied, _ =>
+        DeferAsync(command, _ =>
         {
             ScheduleNext();
             if (!sender.IsNobody())
@@ -145,74 +141,55 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             _waiting.Add(replyTo);
         }
 
-        if (_settings is null)
+        var now = _env.Clock.GetUtcNow();
+        var decision = CollectGate.Decide(_accountId, _settings, busy: _stop is not null || _stopping, _state, now);
+        switch (decision.Verdict)
         {
-            ReplyToWaiting(new CollectionResult(_accountId, "", false, 0, 0, 0, 0, TimeSpan.Zero, "account is not configured on this node"));
-            return;
+            case CollectVerdict.Start when _settings is { } settings:
+                // The fence: the session starts only once this incarnation's write succeeded. A stale incarnation elsewhere
+                // fails its next write on the shared journal's unique (persistence_id, sequence_nr) and stops (default
+                // OnPersistFailure), and stopping cancels its session (PostStop), so a mailbox never has two sessions.
+                // Persist stashes other commands until it is written, so nothing starts a second session meanwhile.
+                Persist(new SessionStarted(now), _ => StartSession(settings));
+                break;
+            case CollectVerdict.Refuse:
+                ReplyToWaiting(Refused(decision.Reason));
+                break;
+            case CollectVerdict.WaitForLoginDelay:
+                ReplyToWaiting(Refused(decision.Reason));
+                ScheduleNext();
+                break;
+            case CollectVerdict.Join:
+                break; // the running session's end answers the requester; a stopping account starts nothing new
         }
-
-        if (_stop is not null || _stopping)
-        {
-            return; // joins the running session; stopping accounts start nothing new
-        }
-
-        if (!_settings.Enabled)
-        {
-            ReplyToWaiting(new CollectionResult(_accountId, _settings.Address, false, 0, 0, 0, 0, TimeSpan.Zero, "account is disabled"));
-            return;
-        }
-
-        if (_state.Paused)
-        {
-            ReplyToWaiting(new CollectionResult(_accountId, _settings.Address, false, 0, 0, 0, 0, TimeSpan.Zero, "account is paused (collector resume " + _accountId + ")"));
-            return;
-        }
-
-        if (_state.Policy.Health == AccountHealth.NeedsOperator)
-        {
-            // Never retried by itself, and not by a plain "collect" either: a refused password stays refused.
-            ReplyToWaiting(new CollectionResult(_accountId, _settings.Address, false, 0, 0, 0, 0, TimeSpan.Zero, $"needs operator: {_state.Policy.Reason}"));
-            return;
-        }
-
-        if (ServerPolicy.LoginGate(_state.Policy.LastLoginAt, _state.Policy.LoginDelay) is { } gate && gate > _env.Clock.GetUtcNow())
-        {
-            ReplyToWaiting(new CollectionResult(_accountId, _settings.Address, false, 0, 0, 0, 0, TimeSpan.Zero, $"the server's LOGIN-DELAY allows the next login at {gate:u}"));
-            ScheduleNext();
-            return;
-        }
-
-        // The fence: the session starts only once this incarnation's write succeeded. A stale incarnation elsewhere
-        // fails its next write on the shared journal's unique (persistence_id, sequence_nr) and stops (default
-        // OnPersistFailure), and stopping cancels its session (PostStop), so a mailbox never has two sessions.
-        // Persist stashes other commands until it is written, so nothing starts a second session meanwhile.
-        var settings = _settings;
-        Persist(new SessionStarted(_env.Clock.GetUtcNow()), _ => StartSession(settings));
     }
+
+    private CollectionResult Refused(string reason) => new(_accountId, _settings?.Address ?? "", false, 0, 0, 0, 0, TimeSpan.Zero, reason);
 
     // A session that collected everything it listed may have seen only a window (Gmail): open another, LOGIN-DELAY permitting.
     private bool ContinueRound(SessionOutcome outcome, string address)
     {
-        if (!_round.ShouldContinue(outcome, _env.Tuning.MaxSessionsPerRound, _env.Tuning.RoundMinListed) || _settings is not { Enabled: true } || _state.Policy.Health != AccountHealth.Healthy)
+        var now = _env.Clock.GetUtcNow();
+        var next = RoundContinuation.Decide(_round.Progress(outcome), _env.Tuning.MaxSessionsPerRound, _env.Tuning.RoundMinListed, _settings, _state.Policy, now);
+        if (next.Step == RoundStep.End)
         {
             return false;
         }
 
-        var now = _env.Clock.GetUtcNow();
-        var gate = ServerPolicy.LoginGate(_state.Policy.LastLoginAt, _state.Policy.LoginDelay);
-        if (gate > now)
+        var afterLoginDelay = next.Step == RoundStep.ContinueAfterLoginDelay;
+        if (afterLoginDelay)
         {
             // Nobody waits out a LOGIN-DELAY (Gmail: 5 minutes): the waiters hear now, the round goes on later.
-            ReplyToWaiting(_round.Flush(_accountId, address, outcome, $"the server listed only a window; the round continues at {gate:u} (LOGIN-DELAY)"));
+            ReplyToWaiting(_round.Flush(_accountId, address, outcome, $"the server listed only a window; the round continues at {next.At:u} (LOGIN-DELAY)"));
         }
         else
         {
             _round.Add(outcome);
         }
 
-        _log.Info("Account {0}: the session collected all {1} listed message(s); another session of this round{2}", _accountId, outcome.Listed, gate > now ? $" at {gate:u} (LOGIN-DELAY)" : "");
-        _nextDue = gate > now ? gate : now;
-        Timers.StartSingleTimer(DueTimer, CollectionDue.Instance, gate is { } g && g > now ? g - now : TimeSpan.Zero);
+        _log.Info("Account {0}: the session collected all {1} listed message(s); another session of this round{2}", _accountId, outcome.Listed, afterLoginDelay ? $" at {next.At:u} (LOGIN-DELAY)" : "");
+        _nextDue = next.At;
+        Timers.StartSingleTimer(DueTimer, CollectionDue.Instance, next.At - now);
         return true;
     }
 
@@ -222,7 +199,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         var previous = _state.Policy.Health;
         if (previous == AccountHealth.Healthy)
         {
-            sender.Tell(new ResumeResult(_accountId, previous.ToString(), "was healthy; nothing to resume"));
+            sender.Tell(new ResumeResult(_accountId, previous, "was healthy; nothing to resume"));
             return;
         }
 
@@ -230,7 +207,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         DeferAsync(command, _ =>
         {
             ScheduleNext();
-            sender.Tell(new ResumeResult(_accountId, previous.ToString(), "resumed: the schedule runs again (LOGIN-DELAY still applies)"));
+            sender.Tell(new ResumeResult(_accountId, previous, "resumed: the schedule runs again (LOGIN-DELAY still applies)"));
         });
     }
 
@@ -290,45 +267,25 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private void Mark(MarkMessage command)
     {
         var sender = Sender;
-        var uidl = command.Uidl;
-        if (string.IsNullOrWhiteSpace(uidl))
+        var now = _env.Clock.GetUtcNow();
+        var decision = command.Action switch
         {
-            sender.Tell(new MarkResult(_accountId, uidl ?? "", false, "refused: a mark needs a UIDL"));
+            MarkAction.Download => MessageMarking.Decide(_state, command.Uidl, MessageMark.Download, now),
+            MarkAction.Delete => MessageMarking.Decide(_state, command.Uidl, MessageMark.Delete, now),
+            MarkAction.Clear => MessageMarking.Decide(_state, command.Uidl, null, now),
+            _ => MessageMarking.Unknown(command.Uidl, command.Action.ToString()),
+        };
+        var result = new MarkResult(_accountId, command.Uidl ?? "", decision.Applied, decision.Detail);
+        if (decision.Event is null)
+        {
+            sender.Tell(result);
             return;
         }
 
-        var now = _env.Clock.GetUtcNow();
-        IAccountEvent e;
-        string done;
-        switch (command.Action)
-        {
-            case MarkAction.Download when !_state.HasCollected(uidl) && !_state.Oversize.ContainsKey(uidl): // oversize: the operator overrides the skip
-                sender.Tell(new MarkResult(_accountId, uidl, false, $"refused: {uidl} has not been collected (or the server no longer lists it), so there is nothing to download again"));
-                return;
-            case MarkAction.Download:
-                e = new MessageMarked(uidl, nameof(MessageMark.Download), now);
-                done = "marked for download: the next session collects it again";
-                break;
-            case MarkAction.Delete:
-                e = new MessageMarked(uidl, nameof(MessageMark.Delete), now);
-                done = "marked for deletion: the next session deletes it on the server if it is still listed";
-                break;
-            case MarkAction.Clear when !_state.Marks.ContainsKey(uidl):
-                sender.Tell(new MarkResult(_accountId, uidl, true, "had no mark"));
-                return;
-            case MarkAction.Clear:
-                e = new MarkCleared(uidl, now);
-                done = "mark cleared";
-                break;
-            default:
-                sender.Tell(new MarkResult(_accountId, uidl, false, $"refused: unknown action {command.Action}"));
-                return;
-        }
-
-        Persist(e, persisted =>
+        Persist(decision.Event, persisted =>
         {
             _state = _state.Apply(persisted);
-            sender.Tell(new MarkResult(_accountId, uidl, true, done));
+            sender.Tell(result);
             SnapshotIfDue();
         });
     }
@@ -461,7 +418,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         var now = _env.Clock.GetUtcNow();
         var started = _sessionStartedAt ?? now;
         var message = error?.GetBaseException().Message ?? "session ended without an outcome";
-        return new SessionOutcome(new CollectionFailed(started, now, "internal", message, 0, 0), false, 0, 0, 0, 0, now - started, "internal: " + message);
+        var stage = CollectionStage.Internal.ToText();
+        return new SessionOutcome(new CollectionFailed(started, now, stage, message, 0, 0), false, 0, 0, 0, 0, now - started, $"{stage}: {message}");
     }
 
     private void StopGracefully()
@@ -479,54 +437,31 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
     private void ScheduleNext()
     {
-        if (_settings is null || !_settings.Enabled || !_scheduled || _stop is not null || _state.Paused)
-        {
-            return;
-        }
-
-        if (_state.Policy.Health == AccountHealth.NeedsOperator)
-        {
-            Timers.Cancel(DueTimer);
-            _nextDue = null;
-            _log.Info("Account {0}: not scheduled, needs operator: {1}", _accountId, _state.Policy.Reason);
-            return;
-        }
-
         var now = _env.Clock.GetUtcNow();
-        var due = CollectionSchedule.NextDue(_accountId, _settings.CheckEvery, now, _state.LastCollection?.StartedAt, _env.Tuning.JitterFraction, _jitter.NextDouble());
-        if (_state.LastCollection is { Succeeded: false } last && _state.ConsecutiveFailures > 0 && _state.Policy.NotBefore is null)
+        var next = NextCollection.Decide(_accountId, _settings, _scheduled, busy: _stop is not null, _state, _env.Tuning.Schedule, now, _jitter.NextDouble());
+        switch (next.Step)
         {
-            var retryAt = last.FinishedAt + CollectionSchedule.BackoffDelay(_state.ConsecutiveFailures, _env.Tuning.RetryBase, _env.Tuning.RetryMax);
-            if (retryAt > due)
-            {
-                due = retryAt;
-            }
-        }
+            case ScheduleStep.Hold:
+                Timers.Cancel(DueTimer);
+                _nextDue = null;
+                _log.Info("Account {0}: {1}", _accountId, next.Note);
+                break;
+            case ScheduleStep.Due when next.Due is { } due:
+                // The first slot of a fresh start is worth a line: staggering can put it most of an interval away.
+                if (_nextDue is null && _sessionStartedAt is null)
+                {
+                    _log.Info("Account {0}: {1}", _accountId, next.Note);
+                }
+                else
+                {
+                    _log.Debug("Account {0}: {1}", _accountId, next.Note);
+                }
 
-        // The server policy's retry time (shorter for IN-USE, longer for repeated faults), then LOGIN-DELAY over all.
-        if (_state.Policy.Health != AccountHealth.Healthy && _state.Policy.NotBefore is { } notBefore
-            && (notBefore > due || _state.Policy.Health == AccountHealth.RetryingTransient))
-        {
-            due = notBefore;
+                _nextDue = due;
+                var delay = due - now;
+                Timers.StartSingleTimer(DueTimer, CollectionDue.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+                break;
         }
-
-        due = ServerPolicy.Honour(due, _state.Policy.LastLoginAt, _state.Policy.LoginDelay);
-
-        // The first slot of a fresh start is worth a line: staggering can put it most of an interval away.
-        var backoff = _state.ConsecutiveFailures > 0 ? $", backing off after {_state.ConsecutiveFailures} failure(s)" : "";
-        var line = $"Account {_accountId}: next collection at {due:u} (every {_settings.CheckEvery}{backoff})";
-        if (_nextDue is null && _sessionStartedAt is null)
-        {
-            _log.Info("{0}", line);
-        }
-        else
-        {
-            _log.Debug("{0}", line);
-        }
-
-        _nextDue = due;
-        var delay = due - now;
-        Timers.StartSingleTimer(DueTimer, CollectionDue.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
     }
 
     private void SnapshotIfDue()
@@ -561,7 +496,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _state.TotalCollected,
         _state.TotalBytes,
         _state.ConsecutiveFailures,
-        _state.Policy.Health.ToString(),
+        _state.Policy.Health,
         _state.Policy.Reason,
         _state.Policy.LastLoginAt,
         _state.Policy.LoginDelaySeconds,

@@ -1,11 +1,12 @@
 using CollectorCluster.Actors.Collection;
+using CollectorCluster.Core.Scheduling;
 
 namespace CollectorCluster.Actors.Accounts;
 
 /// <summary>
 /// The sessions of one collection round, when a server lists only a window of its messages per session: the round
-/// goes on while each session collects everything it listed, up to a bound, and its figures are summed for the reply.
-/// Owned by one <see cref="AccountActor"/>; not thread-safe.
+/// goes on while each session collects everything it listed, up to a bound (<see cref="RoundContinuation"/> decides),
+/// and its figures are summed for the reply. Owned by one <see cref="AccountActor"/>; not thread-safe.
 /// </summary>
 internal sealed class CollectionRound
 {
@@ -15,12 +16,8 @@ internal sealed class CollectionRound
     private long _bytes;
     private TimeSpan _duration;
 
-    /// <summary>
-    /// True when another session should follow <paramref name="outcome"/>: it succeeded, collected everything it listed,
-    /// listed at least <paramref name="minListed"/> (else it was no window), and the bound allows one more.
-    /// </summary>
-    public bool ShouldContinue(SessionOutcome outcome, int maxSessions, int minListed) =>
-        outcome.Succeeded && outcome.Collected > 0 && outcome.Collected == outcome.Listed && outcome.Listed >= minListed && _sessions + 1 < maxSessions;
+    /// <summary>The round so far, ending with <paramref name="last"/>, for <see cref="RoundContinuation"/> to decide on.</summary>
+    public RoundProgress Progress(SessionOutcome last) => new(_sessions, last.Succeeded, last.Listed, last.Collected);
 
     /// <summary>Counts a session that the round continues after.</summary>
     public void Add(SessionOutcome outcome)

@@ -21,7 +21,7 @@ public sealed class CollectionRun
     private readonly ICollectionRecorder _recorder;
     private readonly List<string> _warnings = [];
     private readonly List<(string Key, DeletionReason Reason)> _pendingDeletes = [];
-    private string _stage = "connect";
+    private CollectionStage _stage = CollectionStage.Connect;
     private int _listed;
     private int _collected;
     private long _bytes;
@@ -52,19 +52,9 @@ public sealed class CollectionRun
         IConnectionLease? lease = null;
         try
         {
-            if (!_account.LocalAreaNetwork && !_env.Online.IsOnline)
+            if (!await WaitOnlineAsync(stopRequested, abort).ConfigureAwait(false))
             {
-                // Not a LAN account and the node is offline: wait (without polling) until it goes online.
-                _stage = "wait for online";
-                using var either = CancellationTokenSource.CreateLinkedTokenSource(stopRequested, abort);
-                try
-                {
-                    await _env.Online.WaitOnlineAsync(either.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stopRequested.IsCancellationRequested && !abort.IsCancellationRequested)
-                {
-                    return Failed(started, "the node was offline (local-area-network = off) until the account stopped; nothing collected");
-                }
+                return Failed(started, "the node was offline (local-area-network = off) until the account stopped; nothing collected");
             }
 
             lease = await _env.Leases.AcquireAsync(_account.Id, _account.Pop3Server, _account.Priority, abort).ConfigureAwait(false);
@@ -87,7 +77,7 @@ public sealed class CollectionRun
                 var progress = _collected + _committed;
                 var chunk = await RunChunkAsync(session, started, stopRequested, abort).ConfigureAwait(false);
                 session = null;
-                if (chunk.Deleted < 0)
+                if (!chunk.QuitConfirmed)
                 {
                     return Failed(started, $"the server did not confirm QUIT; {_pendingDeletes.Count} deletion(s) not committed, they are retried next session");
                 }
@@ -98,40 +88,21 @@ public sealed class CollectionRun
                     break;
                 }
 
-                _stage = "connect";
+                _stage = CollectionStage.Connect;
                 _chunks++;
                 session = await AccountConnector.ConnectAsync(_account, _env, abort).ConfigureAwait(false);
                 _loggedInAt = _env.Clock.GetUtcNow();
             }
 
-            var deleted = _committed;
-
             var finished = _env.Clock.GetUtcNow();
-            var completed = new CollectionCompleted(started, finished, _listed, _collected, deleted, _bytes, _warnings.ToList());
+            var completed = new CollectionCompleted(started, finished, _listed, _collected, _committed, _bytes, _warnings.ToList());
             _cause = FailureCause.None;
-            return Observed(new SessionOutcome(completed, true, _listed, _collected, deleted, _bytes, finished - started, string.Join("; ", _warnings)));
-        }
-        catch (Pop3Exception e)
-        {
-            _cause = Pop3FailureClassifier.Classify(e);
-            return await FailAfterAsync(session, started, e.Message, sessionUsable: e.Kind is Pop3ErrorKind.ServerRefused && e.Stage is Pop3Stage.Retrieve or Pop3Stage.Delete, abort).ConfigureAwait(false);
-        }
-        catch (OAuth2.OAuth2Exception e)
-        {
-            _cause = e.GrantRefused ? FailureCause.OAuthGrantRefused : FailureCause.Network;
-            return await FailAfterAsync(session, started, e.Message, sessionUsable: false, abort).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (abort.IsCancellationRequested)
-        {
-            return await FailAfterAsync(session, started, "aborted (node stopping)", sessionUsable: false, abort).ConfigureAwait(false);
-        }
-        catch (IOException e) when (_stage == "deliver")
-        {
-            return await FailAfterAsync(session, started, $"delivery to {_account.Mailbox} failed: {e.Message}", sessionUsable: false, abort).ConfigureAwait(false);
+            return Observed(new SessionOutcome(completed, true, _listed, _collected, _committed, _bytes, finished - started, string.Join("; ", _warnings)));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return await FailAfterAsync(session, started, $"{e.GetType().Name}: {e.Message}", sessionUsable: false, abort).ConfigureAwait(false);
+            var (error, sessionUsable) = Describe(e, abort);
+            return await FailAfterAsync(session, started, error, sessionUsable, abort).ConfigureAwait(false);
         }
         finally
         {
@@ -140,10 +111,57 @@ public sealed class CollectionRun
         }
     }
 
-    /// <summary>One connection's share of the run: LIST, plan, fetch, DELE, QUIT. Deleted is -1 when QUIT was not confirmed.</summary>
-    private async Task<(int Deleted, bool More)> RunChunkAsync(IPop3Session session, DateTimeOffset started, CancellationToken stopRequested, CancellationToken abort)
+    /// <summary>
+    /// Not a LAN account and the node is offline: waits (without polling) until it goes online. False when the account
+    /// was asked to stop first.
+    /// </summary>
+    private async Task<bool> WaitOnlineAsync(CancellationToken stopRequested, CancellationToken abort)
     {
-        _stage = "list";
+        if (_account.LocalAreaNetwork || _env.Online.IsOnline)
+        {
+            return true;
+        }
+
+        _stage = CollectionStage.WaitForOnline;
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stopRequested, abort);
+        try
+        {
+            await _env.Online.WaitOnlineAsync(either.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (stopRequested.IsCancellationRequested && !abort.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// What a failure tells the operator, the cause the server policy acts on (set on the run), and whether the POP3
+    /// link still works, so QUIT can commit the deletions of messages already recorded.
+    /// </summary>
+    private (string Error, bool SessionUsable) Describe(Exception e, CancellationToken abort)
+    {
+        switch (e)
+        {
+            case Pop3Exception pop3:
+                _cause = Pop3FailureClassifier.Classify(pop3);
+                return (pop3.Message, pop3.Kind is Pop3ErrorKind.ServerRefused && pop3.Stage is Pop3Stage.Retrieve or Pop3Stage.Delete);
+            case OAuth2.OAuth2Exception oauth:
+                _cause = oauth.GrantRefused ? FailureCause.OAuthGrantRefused : FailureCause.Network;
+                return (oauth.Message, false);
+            case OperationCanceledException when abort.IsCancellationRequested:
+                return ("aborted (node stopping)", false);
+            case IOException when _stage == CollectionStage.Deliver:
+                return ($"delivery to {_account.Mailbox} failed: {e.Message}", false);
+            default:
+                return ($"{e.GetType().Name}: {e.Message}", false);
+        }
+    }
+
+    /// <summary>One connection's share of the run: LIST, plan, fetch, DELE, QUIT.</summary>
+    private async Task<ChunkResult> RunChunkAsync(IPop3Session session, DateTimeOffset started, CancellationToken stopRequested, CancellationToken abort)
+    {
+        _stage = CollectionStage.List;
         var listing = await session.ListAsync(abort).ConfigureAwait(false);
         if (_chunks == 0)
         {
@@ -179,24 +197,28 @@ public sealed class CollectionRun
 
         if (plan.Delete.Count > 0 && !stopRequested.IsCancellationRequested)
         {
-            _stage = "delete";
+            _stage = CollectionStage.Delete;
             await session.DeleteAsync(plan.Delete.Select(d => d.Message).ToList(), abort).ConfigureAwait(false);
             _pendingDeletes.AddRange(plan.Delete.Select(d => (d.Message.Uidl!, d.Reason)));
         }
 
-        var deleted = await QuitAsync(session, abort).ConfigureAwait(false);
-        if (deleted >= 0 && mirror is not null)
+        if (await QuitAsync(session, abort).ConfigureAwait(false) is not { } deleted)
+        {
+            return new ChunkResult(QuitConfirmed: false, 0, chunk.More);
+        }
+
+        if (mirror is not null)
         {
             await FinishMirrorAsync(mirror).ConfigureAwait(false);
         }
 
-        return (deleted, chunk.More);
+        return new ChunkResult(QuitConfirmed: true, deleted, chunk.More);
     }
 
     /// <summary>Mirror Mailbox, before fetching: compare the listing and the local mailbox with what was collected.</summary>
     private async Task<MirrorPlan> MirrorAsync(CollectionPlan plan, IReadOnlyList<ListedMessage> listing, DateTimeOffset at)
     {
-        _stage = "mirror";
+        _stage = CollectionStage.Mirror;
         var destination = _env.Destination(_account.Mailbox) as IMirrorableDestination
             ?? throw new InvalidOperationException($"mirror-mailbox: the mailbox {_account.Mailbox} cannot be mirrored (only maildir: can)");
         var held = destination.Holding(_account.Id, _state.Collected.Keys.ToList());
@@ -216,7 +238,7 @@ public sealed class CollectionRun
     /// </summary>
     private async Task FinishMirrorAsync(MirrorPlan mirror)
     {
-        _stage = "mirror";
+        _stage = CollectionStage.Mirror;
         var at = _env.Clock.GetUtcNow();
         if (mirror.LocalRemovals.Count > 0)
         {
@@ -291,22 +313,22 @@ public sealed class CollectionRun
                 }
             }
 
-            _stage = "retrieve";
+            _stage = CollectionStage.Retrieve;
             await session.RetrieveAsync(
                 retrieve,
                 async (message, content, ct) =>
                 {
-                    _stage = "deliver";
+                    _stage = CollectionStage.Deliver;
                     var captured = new HeaderCapturingStream(content);
                     var receipt = await delivery.DeliverAsync(message.Uidl, captured, ct).ConfigureAwait(false);
                     events.Add(new MessageCollected(receipt.Key, receipt.Bytes, firstSeen, _env.Clock.GetUtcNow(), receipt.AlreadyPresent, captured.Fingerprint));
-                    _stage = "retrieve";
+                    _stage = CollectionStage.Retrieve;
                 },
                 abort).ConfigureAwait(false);
 
-            _stage = "deliver";
+            _stage = CollectionStage.Deliver;
             await delivery.FlushAsync(abort).ConfigureAwait(false);
-            _stage = "record";
+            _stage = CollectionStage.Record;
             await _recorder.RecordCollectedAsync(events).ConfigureAwait(false);
             events.ForEach(e => _state = _state.Apply(e));
             _collected += events.Count;
@@ -314,7 +336,7 @@ public sealed class CollectionRun
 
             if (plan.DeleteAfterFetch)
             {
-                _stage = "delete";
+                _stage = CollectionStage.Delete;
                 await session.DeleteAsync(batch, abort).ConfigureAwait(false);
                 var keys = events.Select(e => e.Uidl);
                 _pendingDeletes.AddRange(keys.Select(k => (k, DeletionReason.NotLeftOnServer)));
@@ -322,10 +344,10 @@ public sealed class CollectionRun
         }
     }
 
-    /// <summary>QUIT, then record what it committed. Returns the number deleted, or -1 when QUIT was not confirmed.</summary>
-    private async Task<int> QuitAsync(IPop3Session session, CancellationToken abort)
+    /// <summary>QUIT, then record what it committed. Returns the number deleted, or null when QUIT was not confirmed.</summary>
+    private async Task<int?> QuitAsync(IPop3Session session, CancellationToken abort)
     {
-        _stage = "quit";
+        _stage = CollectionStage.Quit;
         bool committed;
         try
         {
@@ -338,12 +360,12 @@ public sealed class CollectionRun
 
         if (!committed)
         {
-            return -1;
+            return null;
         }
 
         if (_pendingDeletes.Count > 0)
         {
-            _stage = "record";
+            _stage = CollectionStage.Record;
             var at = _env.Clock.GetUtcNow();
             foreach (var group in _pendingDeletes.GroupBy(d => d.Reason))
             {
@@ -397,8 +419,9 @@ public sealed class CollectionRun
             error += $" ({_committed} deletion(s) committed by earlier commit-every chunks are kept)";
         }
 
-        var failed = new CollectionFailed(started, at, _stage, error, _collected, _bytes);
-        return Observed(new SessionOutcome(failed, false, _listed, _collected, _committed, _bytes, at - started, $"{_stage}: {error}"));
+        var stage = _stage.ToText();
+        var failed = new CollectionFailed(started, at, stage, error, _collected, _bytes);
+        return Observed(new SessionOutcome(failed, false, _listed, _collected, _committed, _bytes, at - started, $"{stage}: {error}"));
     }
 
     /// <summary>
@@ -413,7 +436,7 @@ public sealed class CollectionRun
             return _state;
         }
 
-        _stage = "top";
+        _stage = CollectionStage.Top;
         var fingerprinted = new List<(ListedMessage, string?)>(suspects.Count);
         foreach (var message in suspects)
         {
@@ -428,7 +451,7 @@ public sealed class CollectionRun
         }
 
         var rekeyed = new UidlsRekeyed(rekeys, _env.Clock.GetUtcNow());
-        _stage = "record";
+        _stage = CollectionStage.Record;
         await _recorder.RecordRekeyedAsync(rekeyed).ConfigureAwait(false);
         _warnings.Add($"the server changed the UIDLs of {rekeys.Count} collected message(s) (provider migration?); re-keyed by header fingerprint, not collected again");
         return _state.Apply(rekeyed);

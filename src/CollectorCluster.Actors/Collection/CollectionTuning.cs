@@ -1,3 +1,5 @@
+using CollectorCluster.Core.Scheduling;
+
 namespace CollectorCluster.Actors.Collection;
 
 /// <summary>Node-wide knobs of the collection loop (from <c>collector.*</c> in HOCON).</summary>
@@ -26,6 +28,9 @@ public sealed record CollectionTuning(
     /// below it the round ends, so an ordinary server costs one login per round, not two.
     /// </summary>
     public int RoundMinListed { get; init; } = 100;
+
+    /// <summary>The knobs the account's schedule is computed with.</summary>
+    public ScheduleTuning Schedule => new(JitterFraction, RetryBase, RetryMax);
 
     /// <summary>Defaults matching <c>hocon/collector.defaults.hocon</c>.</summary>
     public static readonly CollectionTuning Default = new(64, 16L * 1024 * 1024, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), 0.1, 1000);

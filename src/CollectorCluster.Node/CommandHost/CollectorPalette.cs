@@ -67,7 +67,7 @@ public sealed class CollectorPalette : ICommandPalette
     private static string Outcome(AccountStatus s) =>
         s.LastCollection is not { } last ? "never" : last.Succeeded ? $"ok, {last.Collected} collected" : $"failed: {last.Detail}";
 
-    private const string NeedsOperator = "NeedsOperator";
+    private const Core.Policy.AccountHealth NeedsOperator = Core.Policy.AccountHealth.NeedsOperator;
 
     private static JsonObject StatusJson(AccountStatus s) => new()
     {
@@ -78,7 +78,7 @@ public sealed class CollectorPalette : ICommandPalette
         ["enabled"] = s.Enabled,
         ["paused"] = s.Paused,
         ["status"] = StatusWord(s),
-        ["health"] = s.Health,
+        ["health"] = s.Health.ToString(),
         ["healthReason"] = s.HealthReason,
         ["lastLoginAt"] = s.LastLoginAt,
         ["loginDelaySeconds"] = s.LoginDelaySeconds,
@@ -265,13 +265,13 @@ public sealed class CollectorPalette : ICommandPalette
         var unpaused = await PauseAsync(account, paused: false, context).ConfigureAwait(false);
         var r = await context.Accounts.Ask<ResumeResult>(new ResumeAccount(context.RequireAccount(account)), CommandContext.AskTimeout).ConfigureAwait(false);
         var lines = unpaused.Lines.ToList();
-        if (r.PreviousHealth != "Healthy")
+        if (r.PreviousHealth != Core.Policy.AccountHealth.Healthy)
         {
             lines.Add($"{r.AccountId}: was {r.PreviousHealth}; {r.Detail}");
         }
 
         var data = unpaused.Data?.DeepClone() as JsonObject ?? new JsonObject { ["id"] = r.AccountId };
-        data["previousHealth"] = r.PreviousHealth;
+        data["previousHealth"] = r.PreviousHealth.ToString();
         return CommandResponse.Success(lines, data);
     }
 

@@ -1,4 +1,0 @@
-namespace CollectorCluster.Actors.Accounts;
-
-/// <summary>A command was accepted.</summary>
-public sealed record AccountAck(string AccountId);

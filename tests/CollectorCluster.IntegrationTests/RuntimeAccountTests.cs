@@ -105,7 +105,7 @@ public sealed class RuntimeAccountTests(DovecotFixture fixture) : IDisposable
         }
 
         Assert.DoesNotContain(added.Password, stopped.Error + stopped.Output + last.Error + last.Output);
-        Assert.Contains("RuntimeAccountAdded.v1", Encoding.UTF8.GetString(File.ReadAllBytes(node.JournalFile)) + ReadWal());
+        Assert.Contains("RuntimeAccountAdded.v2", Encoding.UTF8.GetString(File.ReadAllBytes(node.JournalFile)) + ReadWal());
 
         // A different key file cannot open the sealed password... of a runtime account that still exists: add one, swap the key.
         daemon = Start();

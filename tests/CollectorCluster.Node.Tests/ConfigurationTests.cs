@@ -188,8 +188,12 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal("sqlite", options.Journal.Provider);
         Assert.Equal("/home/op/.local/state/collector-cluster/journal.db", options.Journal.SqliteFile);
         Assert.Equal("SQLite.MS", options.Journal.ProviderName);
-        Assert.Equal("akka.persistence.journal.sql", options.Hocon.GetString("akka.persistence.journal.plugin"));
-        Assert.Equal("SQLite.MS", options.Hocon.GetString("akka.persistence.journal.sql.provider-name"));
+        var persistence = PersistenceConfig(options);
+        Assert.Equal("akka.persistence.journal.sql", persistence.GetString("akka.persistence.journal.plugin"));
+        Assert.Equal("SQLite.MS", persistence.GetString("akka.persistence.journal.sql.provider-name"));
+        Assert.Equal("sqlite", persistence.GetString("akka.persistence.journal.sql.table-mapping"));
+        Assert.Equal(1, persistence.GetInt("akka.persistence.journal.sql.parallelism"));
+        Assert.Equal("SQLite.MS", persistence.GetString("akka.persistence.snapshot-store.sql.provider-name"));
 
         _env["XDG_STATE_HOME"] = "/var/state";
         Assert.Equal("/var/state/collector-cluster/journal.db", Load(Account()).Journal.SqliteFile);
@@ -202,8 +206,14 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains("collector.journal.provider: 'mysql' is not one of sqlite, postgresql", Invalid(Account() + "\ncollector.journal.provider = mysql").Message);
         Assert.Contains("connection-string is required with provider = postgresql", Invalid(Account() + "\ncollector.journal.provider = postgresql").Message);
         var pg = Load(Account() + "\ncollector.journal { provider = postgresql, connection-string = \"Host=127.0.0.1;Database=cc\" }");
-        Assert.Equal("PostgreSQL.15", pg.Hocon.GetString("akka.persistence.journal.sql.provider-name"));
+        Assert.Equal("PostgreSQL.15", PersistenceConfig(pg).GetString("akka.persistence.journal.sql.provider-name"));
+        Assert.Equal("postgresql", PersistenceConfig(pg).GetString("akka.persistence.snapshot-store.sql.table-mapping"));
+        Assert.Equal(3, PersistenceConfig(pg).GetInt("akka.persistence.journal.sql.parallelism"));
     }
+
+    /// <summary>The journal settings the node's actor system gets (the Sql.Hosting options as HOCON).</summary>
+    private static Akka.Configuration.Config PersistenceConfig(CollectorOptions options) =>
+        Hosting.CollectorAkkaExtensions.StandaloneSetup(options, Akka.Configuration.Config.Empty).Get<Akka.Actor.BootstrapSetup>().Value.Config.Value;
 
     [Fact]
     public void Multiples_of_intervals_are_warned_about()
@@ -245,6 +255,6 @@ public sealed class ConfigurationTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, true);
 
     // The source file's own path: test outputs may live outside the tree (CC_ARTIFACTS).
-    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
+    internal static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", ".."));
 }

@@ -29,7 +29,7 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(CollectorReset)] = ("CollectorReset.v1", AccountJsonContext.Default.CollectorReset),
         [typeof(AccountPaused)] = ("AccountPaused.v1", AccountJsonContext.Default.AccountPaused),
         [typeof(AccountResumed)] = ("AccountResumed.v1", AccountJsonContext.Default.AccountResumed),
-        [typeof(RuntimeAccountAdded)] = ("RuntimeAccountAdded.v1", AccountJsonContext.Default.RuntimeAccountAdded),
+        [typeof(RuntimeAccountAdded)] = ("RuntimeAccountAdded.v2", AccountJsonContext.Default.RuntimeAccountAdded),
         [typeof(RuntimeAccountRemoved)] = ("RuntimeAccountRemoved.v1", AccountJsonContext.Default.RuntimeAccountRemoved),
         [typeof(AccountHealthChanged)] = ("AccountHealthChanged.v1", AccountJsonContext.Default.AccountHealthChanged),
         [typeof(ServerPolicyObserved)] = ("ServerPolicyObserved.v1", AccountJsonContext.Default.ServerPolicyObserved),
@@ -42,8 +42,14 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(LocalCopiesRemoved)] = ("LocalCopiesRemoved.v1", AccountJsonContext.Default.LocalCopiesRemoved),
     };
 
+    /// <summary>Shapes only read: journals hold them, nothing writes them any more.</summary>
+    private static readonly Dictionary<string, JsonTypeInfo> ReadOnly = new(StringComparer.Ordinal)
+    {
+        ["RuntimeAccountAdded.v1"] = AccountJsonContext.Default.RuntimeAccountAddedV1,
+    };
+
     private static readonly Dictionary<string, JsonTypeInfo> ByManifest =
-        ByType.Values.ToDictionary(v => v.Manifest, v => v.Info, StringComparer.Ordinal);
+        new(ByType.Values.Select(v => KeyValuePair.Create(v.Manifest, v.Info)).Concat(ReadOnly), StringComparer.Ordinal);
 
     /// <summary>Created by Akka from configuration.</summary>
     public AccountEventSerializer(ExtendedActorSystem system)

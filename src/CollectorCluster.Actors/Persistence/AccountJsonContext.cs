@@ -4,7 +4,8 @@ using CollectorCluster.Core.Events;
 namespace CollectorCluster.Actors.Persistence;
 
 /// <summary>Source-generated JSON metadata: no reflection at run time, and the shapes are fixed at compile time.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+// Enums by name (RuntimeAccountAdded.v2's settings), so renumbering one never changes what a journal entry means.
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(AccountConfigured))]
 [JsonSerializable(typeof(MessageCollected))]
 [JsonSerializable(typeof(MessagesVanished))]
@@ -17,6 +18,7 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(AccountPaused))]
 [JsonSerializable(typeof(AccountResumed))]
 [JsonSerializable(typeof(RuntimeAccountAdded))]
+[JsonSerializable(typeof(RuntimeAccountAddedV1))]
 [JsonSerializable(typeof(RuntimeAccountRemoved))]
 [JsonSerializable(typeof(AccountHealthChanged))]
 [JsonSerializable(typeof(ServerPolicyObserved))]

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Persistence;
+using CollectorCluster.Actors.Persistence;
 using CollectorCluster.Core.Events;
 using CollectorCluster.Core.State;
 
@@ -18,6 +19,9 @@ public sealed class AccountRegistry : ReceivePersistentActor
     public AccountRegistry()
     {
         Recover<IRegistryEvent>(e => _state = _state.Apply(e));
+        // Upcast by the journal's read adapter before it gets here; seen here, the adapter is missing: stop, rather than lose the account.
+        Recover<RuntimeAccountAddedV1>(e => throw new InvalidOperationException(
+            $"Runtime account '{e.Id}' is journaled as RuntimeAccountAdded.v1 and the journal has no read adapter to upcast it."));
         Command<RegisterRuntimeAccount>(r => Persist(r.Account, e =>
         {
             _state = _state.Apply(e);

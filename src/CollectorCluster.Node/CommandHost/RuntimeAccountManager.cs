@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Akka.Actor;
-using Akka.Configuration;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.Registry;
 using CollectorCluster.Core.Accounts;
@@ -14,10 +11,10 @@ using CollectorCluster.Node.Secrets;
 namespace CollectorCluster.Node.CommandHost;
 
 /// <summary>
-/// Accounts added and removed while the node runs: turns <c>collector add</c>'s options into the account's HOCON
-/// object (read back by <see cref="AccountConfigParser"/>, the one parser of accounts), seals the password with the
-/// node key, journals both in the <see cref="AccountRegistry"/>, and configures the account's entity. On start,
-/// <see cref="RestoreAsync"/> configures every journaled one again.
+/// Accounts added and removed while the node runs: reads <c>collector add</c>'s options by the accounts file's rules
+/// (<see cref="AccountConfigParser"/>) into typed <see cref="AccountOptions"/>, seals the password with the node key,
+/// journals both in the <see cref="AccountRegistry"/>, and configures the account's entity. On start,
+/// <see cref="RestoreAsync"/> configures every journaled one again, from the typed options (no text parsed).
 /// </summary>
 public sealed class RuntimeAccountManager
 {
@@ -55,7 +52,7 @@ public sealed class RuntimeAccountManager
     public async Task<int> RestoreAsync(TimeSpan timeout)
     {
         var known = await _registry.Ask<Actors.Registry.RuntimeAccounts>(GetRuntimeAccounts.Instance, timeout).ConfigureAwait(false);
-        var settings = known.Accounts.Select(a => Parse(a.Settings, _key.Open(a.Id, a.Password))).ToList();
+        var settings = known.Accounts.Select(a => Resolve(a.Id, a.Settings, _key.Open(a.Id, a.Password))).ToList();
         await Task.WhenAll(settings.Select(s => _accounts.Ask<AccountAck>(new ConfigureAccount(s), timeout))).ConfigureAwait(false);
         foreach (var s in settings)
         {
@@ -93,11 +90,9 @@ public sealed class RuntimeAccountManager
             throw new CommandException("collector add: no password: give --password-stdin or --password-file F to collectorctl (a password is never a command argument)");
         }
 
-        var keys = new List<(string Key, string Value)> { ("id", id) };
-        keys.AddRange(Options(args, usage));
-        var text = Hocon(keys);
-        var settings = Parse(text, password);
-        var added = new RuntimeAccountAdded(id, text, _key.Seal(id, password), DateTimeOffset.UtcNow);
+        var given = Checked(() => AccountConfigParser.ReadOptions(id, Options(args, usage), partial: false), password);
+        var settings = Resolve(id, given, password);
+        var added = new RuntimeAccountAdded(id, given, _key.Seal(id, password), DateTimeOffset.UtcNow);
         await _registry.Ask<Actors.Registry.RuntimeAccounts>(new RegisterRuntimeAccount(added), timeout).ConfigureAwait(false);
         _ids[id] = 0;
         await _accounts.Ask<AccountAck>(new ConfigureAccount(settings), timeout).ConfigureAwait(false);
@@ -124,12 +119,10 @@ public sealed class RuntimeAccountManager
             throw new CommandException(usage);
         }
 
-        var root = ConfigurationFactory.ParseString(current.Settings).Root.GetObject();
-        var keys = root.Items.Select(kv => (kv.Key, kv.Value.GetString())).Where(kv => changes.All(c => c.Key != kv.Key)).Concat(changes).ToList();
-        var text = Hocon(keys);
         var secret = password is { } p && p.Reveal().Length > 0 ? p : _key.Open(id, current.Password);
-        var settings = Parse(text, secret);
-        var edited = new RuntimeAccountAdded(id, text, _key.Seal(id, secret), DateTimeOffset.UtcNow);
+        var given = Checked(() => AccountConfigParser.ReadOptions(id, changes, partial: true), secret).Over(current.Settings);
+        var settings = Resolve(id, given, secret);
+        var edited = new RuntimeAccountAdded(id, given, _key.Seal(id, secret), DateTimeOffset.UtcNow);
         await _registry.Ask<Actors.Registry.RuntimeAccounts>(new RegisterRuntimeAccount(edited), timeout).ConfigureAwait(false);
         await _accounts.Ask<AccountAck>(new ConfigureAccount(settings), timeout).ConfigureAwait(false);
         return settings;
@@ -191,47 +184,24 @@ public sealed class RuntimeAccountManager
     public async Task<AccountSettings?> SettingsAsync(string id, TimeSpan timeout)
     {
         var known = await _registry.Ask<Actors.Registry.RuntimeAccounts>(GetRuntimeAccounts.Instance, timeout).ConfigureAwait(false);
-        return known.Accounts.FirstOrDefault(a => a.Id == id) is { } a ? Parse(a.Settings, _key.Open(a.Id, a.Password)) : null;
+        return known.Accounts.FirstOrDefault(a => a.Id == id) is { } a ? Resolve(a.Id, a.Settings, _key.Open(a.Id, a.Password)) : null;
     }
 
-    /// <summary>The account's HOCON object: every value a JSON string (valid HOCON), numbers and switches bare.</summary>
-    private static string Hocon(IEnumerable<(string Key, string Value)> keys)
+    /// <summary>The account as applied: its options over the defaults, with the password.</summary>
+    private AccountSettings Resolve(string id, AccountOptions options, Secret password) =>
+        Checked(() => AccountConfigParser.Resolve(id, options, password, _configDirectory), password);
+
+    /// <summary>Runs a read of the account, turning its configuration errors into the command's error, the password redacted.</summary>
+    private static T Checked<T>(Func<T> read, Secret password)
     {
-        var text = new StringBuilder("{ ");
-        foreach (var (key, value) in keys)
-        {
-            if (key.Length == 0 || !key.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
-            {
-                throw new CommandException($"collector add: '--{key}' is not an account key");
-            }
-
-            var bare = value.Length > 0 && (value.All(char.IsAsciiDigit) || value is "on" or "off" or "true" or "false");
-            text.Append(key).Append(" = ").Append(bare ? value : JsonSerializer.Serialize(value)).Append(", ");
-        }
-
-        return text.Append('}').ToString();
-    }
-
-    // The password reaches the parser as a password-env source answered in memory, so it is never part of HOCON text.
-    private const string PasswordVariable = "COLLECTOR_RUNTIME_ACCOUNT_PASSWORD";
-
-    /// <summary>Reads the account with <see cref="AccountConfigParser"/>, the password supplied for the parse only.</summary>
-    private AccountSettings Parse(string settings, Secret password)
-    {
-        var withPassword = settings[..settings.LastIndexOf('}')] + $"password-env = {PasswordVariable} }}";
         try
         {
-            var config = ConfigurationFactory.ParseString("accounts = [ " + withPassword + " ]");
-            return AccountConfigParser.Parse(config.GetValue("accounts"), _configDirectory, name => name == PasswordVariable ? password.Reveal() : null).Single();
+            return read();
         }
         catch (Configuration.ConfigurationException e)
         {
+            // The reader's messages never quote a password (it is not among the options), but be sure one cannot travel in one.
             throw new CommandException("collector add: " + e.Message.Replace(password.Reveal(), Secret.Redacted, StringComparison.Ordinal));
-        }
-        catch (Exception e) when (e is not OutOfMemoryException and not CommandException)
-        {
-            // The parser's own messages never quote values, but be sure a password cannot travel in one.
-            throw new CommandException("collector add: the account's settings are not valid: " + e.Message.Replace(password.Reveal(), Secret.Redacted, StringComparison.Ordinal));
         }
     }
 }

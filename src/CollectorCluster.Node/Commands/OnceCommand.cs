@@ -1,5 +1,7 @@
 using Akka.Actor;
+using Akka.Hosting;
 using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Actors.Collection;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Node.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,10 +15,18 @@ namespace CollectorCluster.Node.Commands;
 /// </summary>
 public static class OnceCommand
 {
+    /// <summary>A one-shot run's node: the daemon's features without remoting, the cluster and the registry; accounts hosted locally.</summary>
+    public static AkkaConfigurationBuilder Node(AkkaConfigurationBuilder akka, CollectorOptions options, CollectionEnvironment env) => akka
+        .WithNodeFile(options)
+        .WithCollectorSerialization()
+        .WithCollectorPersistence(options.Journal)
+        .WithConnectionTokens(options.Tokens, env)
+        .WithLocalAccounts(env);
+
     /// <summary>Runs the command.</summary>
     public static async Task<int> RunAsync(CollectorOptions options, TextWriter output, CancellationToken cancellationToken)
     {
-        await using var node = await CollectorNode.StartAsync(options, AccountHosting.Local, cancellationToken).ConfigureAwait(false);
+        await using var node = await CollectorNode.StartAsync(options, Node, cancellationToken).ConfigureAwait(false);
         var region = node.Accounts;
         var interrupted = false;
         using var onStop = node.Host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>

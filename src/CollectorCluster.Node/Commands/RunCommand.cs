@@ -1,9 +1,12 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Hosting;
+using Akka.Remote.Hosting;
 using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Actors.Collection;
 using CollectorCluster.Actors.Registry;
 using CollectorCluster.Actors.Tokens;
 using CollectorCluster.Node.CommandHost;
@@ -17,12 +20,22 @@ namespace CollectorCluster.Node.Commands;
 /// <summary><c>collector run --config FILE</c>: the daemon. Collects on schedule until Ctrl+C or SIGTERM, which let the message in flight finish.</summary>
 public static class RunCommand
 {
+    /// <summary>The daemon's node, feature by feature: its actor system as the host builds it.</summary>
+    public static AkkaConfigurationBuilder Node(AkkaConfigurationBuilder akka, CollectorOptions options, CollectionEnvironment env) => akka
+        .WithNodeFile(options)
+        .WithCollectorSerialization()
+        .WithCollectorPersistence(options.Journal)
+        .WithRemoting(options.Remote)
+        .WithClustering(options.Cluster)
+        .JoinItselfWithoutSeedNodes()
+        .WithConnectionTokens(options.Tokens, env)
+        .WithAccountShardRegion(options, env)
+        .WithAccountRegistry();
+
     /// <summary>Runs until stopped.</summary>
     public static async Task<int> RunAsync(CollectorOptions options, CancellationToken cancellationToken)
     {
-        // Checked before the node starts, so a bad command-host section is a configuration error (exit 2), not a half-started node.
-        var commandHost = CommandHostOptions.FromConfig(options.Hocon);
-        await using var node = await CollectorNode.StartAsync(options, AccountHosting.Sharded, cancellationToken).ConfigureAwait(false);
+        await using var node = await CollectorNode.StartAsync(options, Node, cancellationToken).ConfigureAwait(false);
         var system = node.System;
         var log = Logging.GetLogger(system, "collector");
         foreach (var warning in options.Warnings)
@@ -46,7 +59,7 @@ public static class RunCommand
             signal.Cancel = true;
             _ = file.ReloadAsync(TimeSpan.FromSeconds(60));
         });
-        await using (var server = await StartCommandHostAsync(node, options, commandHost, runtime, file, log, cancellationToken).ConfigureAwait(false))
+        await using (var server = await StartCommandHostAsync(node, options, runtime, file, log, cancellationToken).ConfigureAwait(false))
         {
             await node.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -55,15 +68,16 @@ public static class RunCommand
     }
 
     /// <summary>Starts the operator command host (collectorctl's endpoint) once the accounts are configured; null when disabled.</summary>
-    private static async Task<CommandServer?> StartCommandHostAsync(CollectorNode node, CollectorOptions options, CommandHostOptions commandHost, RuntimeAccountManager runtime, AccountsFile file, ILoggingAdapter log, CancellationToken cancellationToken)
+    private static async Task<CommandServer?> StartCommandHostAsync(CollectorNode node, CollectorOptions options, RuntimeAccountManager runtime, AccountsFile file, ILoggingAdapter log, CancellationToken cancellationToken)
     {
+        var commandHost = options.CommandHost;
         if (!commandHost.Enabled)
         {
             return null;
         }
 
         var tokens = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<ConnectionTokens>(cancellationToken).ConfigureAwait(false);
-        var context = new CommandContext(node.System, node.Accounts, tokens, options) { Log = CollectorHost.Ring, Runtime = runtime, File = file };
+        var context = new CommandContext(node.System, node.Accounts, tokens, options) { Log = node.Log, Runtime = runtime, File = file };
         var dispatcher = new CommandDispatcher(
             [new CollectorPalette(), new TokensPalette(), new ClusterPalette(), new ShardPalette(), new ActorPalette(), new LogPalette(), new NodePalette(node.Environment.Online)],
             context,
@@ -86,13 +100,9 @@ public static class RunCommand
     /// </summary>
     private static async Task<RuntimeAccountManager> RestoreRuntimeAccountsAsync(CollectorNode node, CollectorOptions options, CancellationToken cancellationToken)
     {
-        var directory = Path.GetDirectoryName(options.ConfigFile)!;
-        var keyFile = options.Hocon.GetString("collector.secrets.key-file", "");
-        var key = NodeKey.LoadOrCreate(string.IsNullOrWhiteSpace(keyFile)
-            ? Path.Combine(CollectorConfigLoader.StateDirectory(options.Hocon, directory, Environment.GetEnvironmentVariable), "node.key")
-            : Path.GetFullPath(keyFile, directory));
+        var key = NodeKey.LoadOrCreate(options.KeyFile);
         var registry = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegistry>(cancellationToken).ConfigureAwait(false);
-        var runtime = new RuntimeAccountManager(registry, node.Accounts, key, directory);
+        var runtime = new RuntimeAccountManager(registry, node.Accounts, key, Path.GetDirectoryName(options.ConfigFile)!);
         await runtime.RestoreAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         return runtime;
     }

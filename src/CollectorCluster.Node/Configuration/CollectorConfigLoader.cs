@@ -6,9 +6,9 @@ using CollectorCluster.Core.Tokens;
 namespace CollectorCluster.Node.Configuration;
 
 /// <summary>
-/// Loads a node's HOCON file over the shipped defaults and validates it into <see cref="CollectorOptions"/>.
-/// The journal settings become Akka.Persistence.Sql settings here, so a node file only says
-/// <c>collector.journal { provider, connection-string }</c>.
+/// Loads a node's HOCON file over the shipped defaults and validates it, once, into <see cref="CollectorOptions"/>:
+/// the accounts, the journal, and every section's typed options. A node file only says
+/// <c>collector.journal { provider, connection-string }</c>; the hosting turns that into the SQL plugin's settings.
 /// </summary>
 public static class CollectorConfigLoader
 {
@@ -67,14 +67,16 @@ public static class CollectorConfigLoader
                 throw new ConfigurationException($"collector.jitter: {tuning.JitterFraction} is out of range (0 to 0.5)");
             }
 
-            // Validated here too, so `collector check` reports a bad command-host section before `run` would.
-            _ = CommandHost.CommandHostOptions.FromConfig(config);
-            _ = OnlineOptions.FromConfig(config);
             var warnings = IntervalAdvisor.Warnings(accounts.Select(a => (a.Id, a.CheckEvery))).ToList();
-            // The SQL plugin's own reference settings (class names, table mappings) are not loaded until the
-            // plugin starts, but sharding's remember-entities store asks for the journal first: supply them here.
-            var hocon = PersistenceConfig(journal).WithFallback(config).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
-            return new CollectorOptions(path, accounts, journal, Tokens(config), Positive(config, "collector.shards"), tuning, warnings, hocon);
+            return new CollectorOptions(path, accounts, journal, Tokens(config), Positive(config, "collector.shards"), tuning, warnings, config)
+            {
+                // Every section is read here, so `collector check` reports what `run` would refuse.
+                Online = OnlineOptions.FromConfig(config),
+                CommandHost = CommandHost.CommandHostOptions.FromConfig(config),
+                KeyFile = KeyFile(config, directory, environment),
+                Remote = ClusterConfigReader.Remote(config),
+                Cluster = ClusterConfigReader.Cluster(config),
+            };
         }
         catch (ConfigurationException e)
         {
@@ -120,8 +122,17 @@ public static class CollectorConfigLoader
         }
     }
 
+    /// <summary>The node key's file: <c>collector.secrets.key-file</c> (relative to the node file), else <c>node.key</c> in the state directory.</summary>
+    private static string KeyFile(Config config, string directory, Func<string, string?> environment)
+    {
+        var configured = config.GetString("collector.secrets.key-file", "");
+        return string.IsNullOrWhiteSpace(configured)
+            ? Path.Combine(StateDirectory(config, directory, environment), "node.key")
+            : Path.GetFullPath(configured, directory);
+    }
+
     /// <summary>The node's state directory (journal, node key): <c>collector.state-directory</c>, else the XDG state home.</summary>
-    internal static string StateDirectory(Config config, string directory, Func<string, string?> environment)
+    private static string StateDirectory(Config config, string directory, Func<string, string?> environment)
     {
         var configured = config.GetString("collector.state-directory", "");
         if (!string.IsNullOrWhiteSpace(configured))
@@ -135,39 +146,6 @@ public static class CollectorConfigLoader
             ? Path.Combine(home, ".local", "state", "collector-cluster")
             : Path.Combine(xdg, "collector-cluster");
     }
-
-    private static Config PersistenceConfig(JournalOptions journal)
-    {
-        var mapping = journal.Provider == "postgresql" ? "postgresql" : "sqlite";
-        // One writer for SQLite (a single file); a few for PostgreSQL.
-        var parallelism = journal.Provider == "sqlite" ? 1 : 3;
-        var quoted = Quote(journal.ConnectionString);
-        return ConfigurationFactory.ParseString($$"""
-            akka.persistence {
-              journal {
-                plugin = "akka.persistence.journal.sql"
-                sql {
-                  connection-string = {{quoted}}
-                  provider-name = "{{journal.ProviderName}}"
-                  table-mapping = {{mapping}}
-                  auto-initialize = on
-                  parallelism = {{parallelism}}
-                }
-              }
-              snapshot-store {
-                plugin = "akka.persistence.snapshot-store.sql"
-                sql {
-                  connection-string = {{quoted}}
-                  provider-name = "{{journal.ProviderName}}"
-                  table-mapping = {{mapping}}
-                  auto-initialize = on
-                }
-              }
-            }
-            """);
-    }
-
-    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     private static TokenPoolSettings Tokens(Config config)
     {

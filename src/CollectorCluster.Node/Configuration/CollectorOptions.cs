@@ -1,11 +1,17 @@
+using Akka.Cluster.Hosting;
 using Akka.Configuration;
+using Akka.Remote.Hosting;
 using CollectorCluster.Actors.Collection;
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Tokens;
+using CollectorCluster.Node.CommandHost;
 
 namespace CollectorCluster.Node.Configuration;
 
-/// <summary>Everything a node needs, validated: the accounts, the journal, the caps, and the raw HOCON for Akka.</summary>
+/// <summary>
+/// Everything a node needs, parsed once and validated: the accounts, the journal, the caps, each section's typed
+/// options, and the node file's HOCON over the defaults for what stays Akka's own (<see cref="Hocon"/>).
+/// </summary>
 public sealed record CollectorOptions(
     string ConfigFile,
     IReadOnlyList<AccountSettings> Accounts,
@@ -18,4 +24,19 @@ public sealed record CollectorOptions(
 {
     /// <summary>Live POP3 sessions on this node at once (<c>collector.max-pop3-clients</c>).</summary>
     public int MaxPop3Clients => Tokens.MaxSessions;
+
+    /// <summary><c>collector.online</c>: the start condition and the optional probe.</summary>
+    public required OnlineOptions Online { get; init; }
+
+    /// <summary><c>collector.command-host</c>: where collectorctl's endpoint listens.</summary>
+    public required CommandHostOptions CommandHost { get; init; }
+
+    /// <summary><c>collector.secrets.key-file</c>, resolved (default <c>&lt;state-directory&gt;/node.key</c>).</summary>
+    public required string KeyFile { get; init; }
+
+    /// <summary>Where this node listens for the other members (<c>akka.remote.dot-netty.tcp</c>).</summary>
+    public required RemoteOptions Remote { get; init; }
+
+    /// <summary>The cluster this node joins (<c>akka.cluster.seed-nodes</c>, roles, min-nr-of-members).</summary>
+    public required ClusterOptions Cluster { get; init; }
 }

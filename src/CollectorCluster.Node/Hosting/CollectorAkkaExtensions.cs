@@ -1,97 +1,169 @@
+using System.Collections.Immutable;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Cluster;
+using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.Hosting;
+using Akka.Persistence.Sql.Hosting;
+using Akka.Serialization;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.Collection;
 using CollectorCluster.Actors.Persistence;
+using CollectorCluster.Actors.Registry;
 using CollectorCluster.Actors.Sharding;
 using CollectorCluster.Actors.Tokens;
+using CollectorCluster.Core.Events;
+using CollectorCluster.Core.Tokens;
 using CollectorCluster.Node.Configuration;
+using JournalOptions = CollectorCluster.Node.Configuration.JournalOptions;
 
 namespace CollectorCluster.Node.Hosting;
 
-/// <summary>One <c>AddXxx</c> per feature, so the host reads as a list.</summary>
+/// <summary>One extension per feature of a node, so a command's host reads as a list (see <c>RunCommand.Node</c>).</summary>
 public static class CollectorAkkaExtensions
 {
-    /// <summary>The journal's serializer binding: every account event and snapshot goes through our own serializer.</summary>
-    public static readonly Config SerializationConfig = ConfigurationFactory.ParseString($$"""
-        akka.actor {
-          serializers.collector-events = "{{typeof(AccountEventSerializer).AssemblyQualifiedName}}"
-          serialization-bindings {
-            "{{typeof(CollectorCluster.Core.Events.IAccountEvent).AssemblyQualifiedName}}" = collector-events
-            "{{typeof(AccountSnapshot).AssemblyQualifiedName}}" = collector-events
-            "{{typeof(CollectorCluster.Core.Events.IRegistryEvent).AssemblyQualifiedName}}" = collector-events
-          }
-          serialization-identifiers {
-            "{{typeof(AccountEventSerializer).AssemblyQualifiedName}}" = {{AccountEventSerializer.SerializerId}}
-          }
-        }
-        """);
+    private const string SerializerName = "collector-events";
 
-    /// <summary>A one-shot node: no remoting, no cluster.</summary>
-    private static readonly Config LocalConfig = ConfigurationFactory.ParseString("akka.actor.provider = local");
+    /// <summary>What the journal's own serializer writes: every account event, snapshot and registry event.</summary>
+    private static readonly ImmutableHashSet<Type> Journaled = [typeof(IAccountEvent), typeof(AccountSnapshot), typeof(IRegistryEvent)];
 
     /// <summary>
-    /// Configuration (HOCON + persistence), the node's connection tokens and the accounts: sharded over the cluster (joining itself when no seed
-    /// nodes are given), or, for one-shot runs, hosted locally by an <see cref="AccountDirectory"/>.
+    /// The node file over the defaults (<see cref="CollectorOptions.Hocon"/>): Akka's own keys, among them the tuned
+    /// failure detector, split-brain resolver and sharding settings; and Akka's log events into Microsoft.Extensions.Logging,
+    /// one console format for the whole node.
     /// </summary>
-    public static AkkaConfigurationBuilder AddCollector(this AkkaConfigurationBuilder builder, CollectorOptions options, CollectionEnvironment env, AccountHosting hosting)
+    public static AkkaConfigurationBuilder WithNodeFile(this AkkaConfigurationBuilder builder, CollectorOptions options) => builder
+        .AddHocon(options.Hocon, HoconAddMode.Prepend)
+        .ConfigureLoggers(loggers =>
+        {
+            loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
+            loggers.ClearLoggers();
+            loggers.AddLoggerFactory();
+        });
+
+    /// <summary>The journal's serializer: versioned JSON for everything persisted, never Akka's default reflection one.</summary>
+    public static AkkaConfigurationBuilder WithCollectorSerialization(this AkkaConfigurationBuilder builder) =>
+        builder.WithCustomSerializer(SerializerName, Journaled, system => new AccountEventSerializer(system));
+
+    /// <summary>
+    /// The SQL journal and snapshot store (Akka.Persistence.Sql) on SQLite or PostgreSQL, tables created on first use,
+    /// with the read adapter that upcasts <c>RuntimeAccountAdded.v1</c>. One writer for SQLite (a single file), a few
+    /// for PostgreSQL.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithCollectorPersistence(this AkkaConfigurationBuilder builder, JournalOptions journal)
     {
-        builder
-            .AddHocon(SerializationConfig, HoconAddMode.Prepend)
-            .AddHocon(options.Hocon, HoconAddMode.Prepend)
-            .ConfigureLoggers(loggers =>
-            {
-                // Akka's log events go to Microsoft.Extensions.Logging, one console format for the whole node.
-                loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
-                loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
-            });
-        // The connection tokens start before any account, so the first session's lease request finds them.
+        var (journalOptions, snapshotOptions) = SqlOptions(journal);
+        return builder
+            .WithSqlPersistence(journalOptions, snapshotOptions, j => j.AddReadEventAdapter<RuntimeAccountV1Adapter>("runtime-account-v1", [typeof(RuntimeAccountAddedV1)]))
+            .AddHocon(Parallelism(journal), HoconAddMode.Prepend);
+    }
+
+    /// <summary>
+    /// A cluster of one when no seed nodes are configured: the node joins itself, as a single <c>collector run</c> does.
+    /// With seed nodes Akka joins them on its own.
+    /// </summary>
+    public static AkkaConfigurationBuilder JoinItselfWithoutSeedNodes(this AkkaConfigurationBuilder builder) => builder.WithActors((system, _) =>
+    {
+        var cluster = Cluster.Get(system);
+        if (cluster.Settings.SeedNodes.Count == 0)
+        {
+            cluster.Join(cluster.SelfAddress);
+        }
+    });
+
+    /// <summary>
+    /// The node's connection tokens (registered as <see cref="ConnectionTokens"/>), started before any account so the
+    /// first session's lease request finds them, with the "CollectorCluster" meter's token instruments.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithConnectionTokens(this AkkaConfigurationBuilder builder, TokenPoolSettings settings, CollectionEnvironment env) =>
         builder.WithActors((system, registry) =>
         {
-            var metrics = new TokenMetrics(); // the "CollectorCluster" meter's token instruments, for any listener or exporter
+            var metrics = new TokenMetrics();
             system.RegisterOnTermination(metrics.Dispose);
-            var tokens = system.ActorOf(ConnectionTokens.Props(options.Tokens, env.Clock, metrics: metrics), "connection-tokens");
+            var tokens = system.ActorOf(ConnectionTokens.Props(settings, env.Clock, metrics: metrics), "connection-tokens");
             registry.Register<ConnectionTokens>(tokens);
             if (env.Leases is ActorConnectionLeases leases)
             {
                 leases.Attach(system, tokens);
             }
         });
-        if (hosting == AccountHosting.Local)
-        {
-            return builder
-                .AddHocon(LocalConfig, HoconAddMode.Prepend)
-                .WithActors((system, registry) => registry.Register<AccountRegion>(system.ActorOf(AccountDirectory.Props(env), "accounts")));
-        }
 
-        return builder.WithActors((system, registry) =>
-        {
-            var cluster = Cluster.Get(system);
-            if (cluster.Settings.SeedNodes.Count == 0)
+    /// <summary>
+    /// The accounts sharded over the cluster (registered as <see cref="AccountRegion"/>): a fixed shard count,
+    /// remembered entities (event-sourced store: the DData store fails here), and <see cref="StopAccount"/> on hand-off
+    /// so an account finishes the message in flight. Every node knows every account of the file: an entity started here
+    /// by hand-over or fail-over gets its settings at once.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithAccountShardRegion(this AkkaConfigurationBuilder builder, CollectorOptions options, CollectionEnvironment env)
+    {
+        var known = options.Accounts.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        return builder.WithShardRegion<AccountRegion>(
+            "account",
+            id => AccountActor.Props(id, env, known.TryGetValue(id, out var account) ? new ConfigureAccount(account) : null),
+            new AccountMessageExtractor(options.Shards),
+            new ShardOptions
             {
-                cluster.Join(cluster.SelfAddress);
-            }
-
-            // Every node knows every account (one config file for the cluster): an entity started here by hand-over
-            // or fail-over gets its settings at once.
-            var known = options.Accounts.ToDictionary(a => a.Id, StringComparer.Ordinal);
-            var sharding = ClusterSharding.Get(system);
-            var settings = ClusterShardingSettings.Create(system);
-            var region = sharding.Start(
-                "account",
-                id => AccountActor.Props(id, env, known.TryGetValue(id, out var account) ? new ConfigureAccount(account) : null),
-                settings,
-                new AccountMessageExtractor(options.Shards),
-                sharding.DefaultShardAllocationStrategy(settings),
-                StopAccount.Instance);
-            registry.Register<AccountRegion>(region);
-            // Accounts added at run time (collector add): per node over its journal. A cluster singleton is the
-            // cluster's next step; tried, and the 3-node ClusterFailoverTests' nodes then timed out asking it at start.
-            registry.Register<CollectorCluster.Actors.Registry.AccountRegistry>(system.ActorOf(CollectorCluster.Actors.Registry.AccountRegistry.Props(), "account-registry"));
-        });
+                RememberEntities = true,
+                RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+                StateStoreMode = StateStoreMode.DData,
+                HandOffStopMessage = StopAccount.Instance,
+            });
     }
+
+    /// <summary>The accounts hosted in this process only, by an <see cref="AccountDirectory"/> (registered as <see cref="AccountRegion"/>): one-shot runs.</summary>
+    public static AkkaConfigurationBuilder WithLocalAccounts(this AkkaConfigurationBuilder builder, CollectionEnvironment env) => builder
+        .WithActorRefProvider(ProviderSelection.Local.Instance)
+        .WithActors((system, registry) => registry.Register<AccountRegion>(system.ActorOf(AccountDirectory.Props(env), "accounts")));
+
+    /// <summary>
+    /// The journal of accounts added at run time (registered as <see cref="AccountRegistry"/>), one per node over its
+    /// journal. A cluster singleton is the cluster's next step; tried, and the 3-node ClusterFailoverTests' nodes then
+    /// timed out asking it at start.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithAccountRegistry(this AkkaConfigurationBuilder builder) =>
+        builder.WithActors((system, registry) => registry.Register<AccountRegistry>(system.ActorOf(AccountRegistry.Props(), "account-registry")));
+
+    /// <summary>
+    /// The node file, serializer and journal of <paramref name="options"/> for an actor system built without the host
+    /// (tests that run two incarnations of one account side by side); <paramref name="overrides"/> come first.
+    /// </summary>
+    public static ActorSystemSetup StandaloneSetup(CollectorOptions options, Config overrides)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var (journalOptions, snapshotOptions) = SqlOptions(options.Journal);
+        var config = overrides
+            .WithFallback(Parallelism(options.Journal))
+            .WithFallback(journalOptions.ToConfig())
+            .WithFallback(snapshotOptions.ToConfig())
+            .WithFallback(options.Hocon)
+            .WithFallback(journalOptions.DefaultConfig)
+            .WithFallback(snapshotOptions.DefaultConfig);
+        var serialization = SerializationSetup.Create(system => [SerializerDetails.Create(SerializerName, new AccountEventSerializer(system), Journaled)]);
+        return BootstrapSetup.Create().WithConfig(config).And(serialization);
+    }
+
+    private static (SqlJournalOptions Journal, SqlSnapshotOptions Snapshot) SqlOptions(JournalOptions journal)
+    {
+        var postgres = journal.Provider == "postgresql";
+        return (
+            new SqlJournalOptions(isDefaultPlugin: true)
+            {
+                ConnectionString = journal.ConnectionString,
+                ProviderName = journal.ProviderName,
+                DatabaseOptions = postgres ? JournalDatabaseOptions.PostgreSql : JournalDatabaseOptions.Sqlite,
+                AutoInitialize = true,
+            },
+            new SqlSnapshotOptions(isDefaultPlugin: true)
+            {
+                ConnectionString = journal.ConnectionString,
+                ProviderName = journal.ProviderName,
+                DatabaseOptions = postgres ? SnapshotDatabaseOptions.PostgreSql : SnapshotDatabaseOptions.Sqlite,
+                AutoInitialize = true,
+            });
+    }
+
+    private static Config Parallelism(JournalOptions journal) =>
+        ConfigurationFactory.ParseString($"akka.persistence.journal.sql.parallelism = {(journal.Provider == "postgresql" ? 3 : 1)}");
 }

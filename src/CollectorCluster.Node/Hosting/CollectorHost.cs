@@ -2,6 +2,7 @@ using Akka.Hosting;
 using CollectorCluster.Actors.Collection;
 using CollectorCluster.Actors.Tokens;
 using CollectorCluster.Delivery;
+using CollectorCluster.Node.CommandHost;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Pop3;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,14 +25,14 @@ public static class CollectorHost
         TimeProvider.System,
         options.Tuning)
     {
-        Online = new NodeOnline(OnlineOptions.FromConfig(options.Hocon).InitiallyOnline),
+        Online = new NodeOnline(options.Online.InitiallyOnline),
     };
 
-    /// <summary>The recent log lines of this process, for the command host's <c>log tail</c>.</summary>
-    public static CommandHost.LogRing Ring { get; } = new();
-
-    /// <summary>Builds (does not start) the host.</summary>
-    public static IHost Build(CollectorOptions options, CollectionEnvironment env, AccountHosting hosting) =>
+    /// <summary>
+    /// Builds (does not start) the host: logs on stderr and into the node's <paramref name="log"/> ring, the actor
+    /// system as <paramref name="akka"/> composes it, and the online probe.
+    /// </summary>
+    public static IHost Build(CollectorOptions options, CollectionEnvironment env, LogRing log, Action<AkkaConfigurationBuilder> akka) =>
         new HostBuilder()
             .ConfigureLogging(logging => logging
                 .ClearProviders()
@@ -44,10 +45,12 @@ public static class CollectorHost
                 })
                 .SetMinimumLevel(LogLevel.Information)
                 .AddFilter("Microsoft", LogLevel.Warning)
-                .AddProvider(new CommandHost.LogRingLoggerProvider(Ring)))
-            .ConfigureServices(services => services.AddAkka("collector", (builder, _) => builder.AddCollector(options, env, hosting)))
+                .AddProvider(new LogRingLoggerProvider(log)))
+            .ConfigureServices(services => services
+                .AddAkka("collector", (builder, _) => akka(builder))
+                .AddHostedService(_ => new OnlineProbe(options.Online, env.Online, env.Clock))
+                // Room for every session to finish the message in flight and commit (see coordinated-shutdown in the defaults).
+                .Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90)))
             .UseConsoleLifetime(o => o.SuppressStatusMessages = true)
-            // Room for every session to finish the message in flight and commit (see coordinated-shutdown in the defaults).
-            .ConfigureServices(services => services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90)))
             .Build();
 }

@@ -1,25 +1,17 @@
 using System.Net.Sockets;
 using CollectorCluster.Actors.Collection;
 using CollectorCluster.Node.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace CollectorCluster.Node.Hosting;
 
 /// <summary>
 /// Sets the node's online condition from a TCP connect to a configured host and port, once per interval (a
-/// <see cref="PeriodicTimer"/>, not a loop that spins). Started with the node, stopped when it is disposed.
+/// <see cref="PeriodicTimer"/>, not a loop that spins). A service of the node's host: it runs while the host does,
+/// and does nothing when no probe is configured.
 /// </summary>
-public sealed class OnlineProbe : IAsyncDisposable
+public sealed class OnlineProbe(OnlineOptions options, NodeOnline online, TimeProvider clock) : BackgroundService
 {
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
-
-    private OnlineProbe(OnlineOptions options, NodeOnline online, TimeProvider clock) =>
-        _loop = Task.Run(() => LoopAsync(options, online, clock, _stop.Token));
-
-    /// <summary>Starts the probe when one is configured; null otherwise.</summary>
-    public static OnlineProbe? Start(OnlineOptions options, NodeOnline online, TimeProvider clock) =>
-        options.HasProbe ? new OnlineProbe(options, online, clock) : null;
-
     /// <summary>One probe: true when a TCP connection to <paramref name="host"/>:<paramref name="port"/> opens within <paramref name="timeout"/>.</summary>
     public static async Task<bool> ProbeOnceAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -38,29 +30,27 @@ public sealed class OnlineProbe : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try
+        if (!options.HasProbe)
         {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            return;
         }
 
-        _stop.Dispose();
-    }
-
-    private static async Task LoopAsync(OnlineOptions options, NodeOnline online, TimeProvider clock, CancellationToken stop)
-    {
         var timeout = options.ProbeInterval < TimeSpan.FromSeconds(10) ? options.ProbeInterval : TimeSpan.FromSeconds(10);
         using var timer = new PeriodicTimer(options.ProbeInterval, clock);
-        do
+        try
         {
-            var up = await ProbeOnceAsync(options.ProbeHost!, options.ProbePort, timeout, stop).ConfigureAwait(false);
-            online.Set(up, clock.GetUtcNow());
+            do
+            {
+                var up = await ProbeOnceAsync(options.ProbeHost!, options.ProbePort, timeout, stoppingToken).ConfigureAwait(false);
+                online.Set(up, clock.GetUtcNow());
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
-        while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping.
+        }
     }
 }

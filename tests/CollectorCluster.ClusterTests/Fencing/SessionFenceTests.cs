@@ -36,12 +36,10 @@ public sealed class SessionFenceTests : IDisposable
             }
             """);
         var options = CollectorConfigLoader.Load(file);
-        var config = ConfigurationFactory.ParseString("akka.actor.provider = local\nakka.loglevel = WARNING")
-            .WithFallback(CollectorAkkaExtensions.SerializationConfig)
-            .WithFallback(options.Hocon);
+        var setup = CollectorAkkaExtensions.StandaloneSetup(options, ConfigurationFactory.ParseString("akka.actor.provider = local\nakka.loglevel = WARNING"));
         var settings = options.Accounts.Single();
-        using var systemA = ActorSystem.Create("fence-a", config);
-        using var systemB = ActorSystem.Create("fence-b", config);
+        using var systemA = ActorSystem.Create("fence-a", setup);
+        using var systemB = ActorSystem.Create("fence-b", setup);
 
         // Incarnation A starts and configures (writes AccountConfigured); then B recovers the same history.
         var a = systemA.ActorOf(AccountActor.Props("fenced", Environment(() => Interlocked.Increment(ref dialsA)), new ConfigureAccount(settings, Scheduled: false)));

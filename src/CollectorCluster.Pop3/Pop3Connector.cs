@@ -17,22 +17,52 @@ public static class Pop3Connector
     /// <exception cref="Pop3Exception">Connection, TLS, greeting or login failed.</exception>
     public static async Task<IPop3Session> ConnectAsync(Pop3ConnectOptions options, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        Validate(options);
-        string? pin = null;
-        if (options.CertificateSha256 is { Length: > 0 } configuredPin)
-        {
-            pin = CertificatePolicy.NormalizePin(configuredPin)
-                ?? throw new Pop3Exception(Pop3Stage.Tls, Pop3ErrorKind.Certificate, $"The pinned certificate SHA-256 for {options.Endpoint} is not 64 hex digits.");
-        }
-
+        var pin = Prepare(options);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        Pop3Wire? wire = null;
         try
         {
             await ConnectSocketAsync(socket, options, cancellationToken).ConfigureAwait(false);
-            wire = new Pop3Wire(socket, options.Endpoint, options.Password.Reveal(), options.ConnectTimeout);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
 
+        return await StartSessionAsync(new NetworkStream(socket, ownsSocket: true), options, pin, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs the session start (TLS, greeting, CAPA, login) over a transport that is already connected, and takes
+    /// it over: the protocol is the same whether the bytes come from a socket or from a transcript replayed in memory.
+    /// </summary>
+    /// <exception cref="Pop3Exception">TLS, greeting or login failed.</exception>
+    internal static Task<IPop3Session> ConnectAsync(Stream transport, Pop3ConnectOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        var pin = Prepare(options);
+        return StartSessionAsync(transport, options, pin, cancellationToken);
+    }
+
+    /// <summary>Checks the options and normalises the certificate pin (null when none is configured).</summary>
+    private static string? Prepare(Pop3ConnectOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        if (options.CertificateSha256 is not { Length: > 0 } configuredPin)
+        {
+            return null;
+        }
+
+        return CertificatePolicy.NormalizePin(configuredPin)
+            ?? throw new Pop3Exception(Pop3Stage.Tls, Pop3ErrorKind.Certificate, $"The pinned certificate SHA-256 for {options.Endpoint} is not 64 hex digits.");
+    }
+
+    private static async Task<IPop3Session> StartSessionAsync(Stream transport, Pop3ConnectOptions options, string? pin, CancellationToken cancellationToken)
+    {
+        Pop3Wire? wire = new Pop3Wire(transport, options.Endpoint, options.Password.Reveal(), options.ConnectTimeout);
+        try
+        {
             if (options.Tls == TlsMode.Implicit)
             {
                 await HandshakeAsync(wire, options, pin, cancellationToken).ConfigureAwait(false);
@@ -92,10 +122,6 @@ public static class Pop3Connector
             if (wire is not null)
             {
                 await wire.DisposeAsync().ConfigureAwait(false);
-            }
-            else if (!socket.Connected)
-            {
-                socket.Dispose();
             }
         }
     }

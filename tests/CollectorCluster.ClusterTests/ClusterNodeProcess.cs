@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text;
+using CollectorCluster.Testing.Processes;
 
 namespace CollectorCluster.ClusterTests;
 
@@ -10,7 +9,7 @@ namespace CollectorCluster.ClusterTests;
 /// </summary>
 internal sealed class ClusterNodeProcess : IDisposable
 {
-    private readonly Process process;
+    private readonly RunningProcess process;
     private readonly StringBuilder log = new();
     private readonly AccountLocator locator;
     private readonly StreamWriter file;
@@ -22,26 +21,8 @@ internal sealed class ClusterNodeProcess : IDisposable
         // The whole log also goes to a file that outlives the test (the last run's logs, for a failure's post-mortem).
         var logs = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "cc-cluster-last-run")).FullName;
         file = new StreamWriter(Path.Combine(logs, name + ".log"), append: false) { AutoFlush = true };
-        var info = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = workingDirectory,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "collector.dll"));
-        info.ArgumentList.Add("run");
-        info.ArgumentList.Add("--config");
-        info.ArgumentList.Add(nodeFile);
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var collector = Path.Combine(AppContext.BaseDirectory, "collector.dll");
+        process = ProcessRunner.Start(ProcessRunner.Dotnet(collector, ["run", "--config", nodeFile], workingDirectory), Append);
     }
 
     public string Name { get; }
@@ -84,41 +65,20 @@ internal sealed class ClusterNodeProcess : IDisposable
     /// <summary>SIGKILL: no coordinated shutdown, no hand-off, sessions cut mid-protocol.</summary>
     public void KillHard()
     {
-        using var kill = Process.Start("kill", ["-KILL", process.Id.ToString(CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
+        process.Signal("KILL");
         process.WaitForExit();
     }
 
     /// <summary>SIGTERM: a graceful leave (shards handed off after the message in flight).</summary>
-    public void Terminate()
-    {
-        if (process.HasExited)
-        {
-            return;
-        }
+    public void Terminate() => process.Signal("TERM");
 
-        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
-
-    public async Task<int> WaitForExitAsync(TimeSpan limit)
-    {
-        using var cts = new CancellationTokenSource(limit);
-        await process.WaitForExitAsync(cts.Token);
-        return process.ExitCode;
-    }
+    public Task<int> WaitForExitAsync(TimeSpan limit) => process.WaitForExitAsync(limit);
 
     /// <summary>The last lines of the log, for failure messages.</summary>
     public string Tail(int lines = 40) => string.Join('\n', Log.Split('\n').TakeLast(lines));
 
     public void Dispose()
     {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-
         process.Dispose();
         lock (log)
         {
@@ -126,13 +86,8 @@ internal sealed class ClusterNodeProcess : IDisposable
         }
     }
 
-    private void Append(string? line)
+    private void Append(string line)
     {
-        if (line is null)
-        {
-            return;
-        }
-
         lock (log)
         {
             log.AppendLine(line);

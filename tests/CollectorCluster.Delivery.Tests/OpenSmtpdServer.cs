@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using CollectorCluster.Testing;
+using CollectorCluster.Testing.Processes;
 
 namespace CollectorCluster.Delivery.Tests;
 
@@ -48,26 +49,13 @@ internal sealed class OpenSmtpdServer : IAsyncDisposable
             cancellationToken);
         File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite); // smtpd refuses a world-readable config
 
-        var checkInfo = new ProcessStartInfo(Binary, ["-n", "-f", config]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using (var check = Process.Start(checkInfo) ?? throw new InvalidOperationException("could not start smtpd -n"))
+        var check = await ProcessRunner.RunAsync(Binary, ["-n", "-f", config], TimeSpan.FromMinutes(1), cancellationToken);
+        if (check.ExitCode != 0)
         {
-            var errors = check.StandardError.ReadToEndAsync(cancellationToken);
-            var output = await check.StandardOutput.ReadToEndAsync(cancellationToken);
-            await check.WaitForExitAsync(cancellationToken);
-            if (check.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"smtpd rejected {config}: {output} {await errors}");
-            }
+            throw new InvalidOperationException($"smtpd rejected {config}: {check.StandardOutput} {check.StandardError}");
         }
 
-        // Output to a file, not a pipe: smtpd's children would keep a pipe open after it exits.
-        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add("exec \"$0\" -d -f \"$1\" </dev/null >\"$2\" 2>&1");
-        info.ArgumentList.Add(Binary);
-        info.ArgumentList.Add(config);
-        info.ArgumentList.Add(OutputPath(directory));
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start smtpd");
+        var process = ProcessRunner.StartDaemon(Binary, ["-d", "-f", config], OutputPath(directory));
         var server = new OpenSmtpdServer(process, directory, port);
         try
         {
@@ -86,10 +74,7 @@ internal sealed class OpenSmtpdServer : IAsyncDisposable
         if (!_process.HasExited)
         {
             // SIGTERM: smtpd shuts its children down cleanly.
-            using (var kill = Process.Start("/bin/kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
+            ProcessRunner.Signal(_process.Id, "TERM");
 
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             try

@@ -20,9 +20,7 @@ public sealed class SmtpProtocolTests
         var payloads = new List<string?>();
         await using var server = ScriptedSmtpServer.Start(async (s, _) =>
         {
-            await s.SendAsync("220 lmtp ready");
-            await s.ExpectAsync("LHLO ");
-            await s.SendAsync("250-lmtp\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 ENHANCEDSTATUSCODES");
+            await s.GreetAsync("220 lmtp ready", "LHLO", "250-lmtp\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 ENHANCEDSTATUSCODES");
 
             // Pipelined: all three commands arrive before any reply is sent.
             await s.ExpectAsync("MAIL FROM:<> BODY=8BITMIME");
@@ -63,9 +61,7 @@ public sealed class SmtpProtocolTests
         string? payload = null;
         await using var server = ScriptedSmtpServer.Start(async (s, _) =>
         {
-            await s.SendAsync("220 old smtp");
-            await s.ExpectAsync("EHLO ");
-            await s.SendAsync("502 5.5.1 unrecognised");
+            await s.GreetAsync("220 old smtp", "EHLO", "502 5.5.1 unrecognised");
             await s.ExpectAsync("HELO ");
             await s.SendAsync("250 hello");
             await s.ExpectAsync("MAIL FROM:<collector@example.org>");
@@ -95,9 +91,7 @@ public sealed class SmtpProtocolTests
     {
         await using var server = ScriptedSmtpServer.Start(async (s, _) =>
         {
-            await s.SendAsync("220 ready");
-            await s.ExpectAsync("EHLO ");
-            await s.SendAsync("250 smtp");
+            await s.GreetAsync("220 ready", "EHLO", "250 smtp");
             await s.ExpectAsync("MAIL FROM:<>");
             await s.SendAsync("250 ok");
             await s.ExpectAsync("RCPT TO:<fred@example.org>");
@@ -135,9 +129,7 @@ public sealed class SmtpProtocolTests
     {
         await using var server = ScriptedSmtpServer.Start(async (s, _) =>
         {
-            await s.SendAsync("220 ready");
-            await s.ExpectAsync("EHLO ");
-            await s.SendAsync("250-smtp\r\n250 PIPELINING");
+            await s.GreetAsync("220 ready", "EHLO", "250-smtp\r\n250 PIPELINING");
             await s.ExpectAsync("MAIL");
             await s.ExpectAsync("RCPT");
             await s.ExpectAsync("DATA");
@@ -148,13 +140,10 @@ public sealed class SmtpProtocolTests
             await s.SendAsync("221 bye");
         });
 
-        await using (var session = await Destination(server, "smtp", "rcpt=fred@example.org").OpenAsync("acct", TestContext.Current.CancellationToken))
-        {
-            var e = await Assert.ThrowsAsync<DeliveryRefusedException>(() => session.DeliverAsync("U1", new MemoryStream(Message), TestContext.Current.CancellationToken));
-            Assert.False(e.Transient);
-            Assert.Equal("554 5.7.1 message rejected / 5.7.1 spam score too high", e.Reply);
-            Assert.Contains("permanent", e.Message, StringComparison.Ordinal);
-        }
+        var e = await RefusedAsync(server, "smtp", "rcpt=fred@example.org", TestContext.Current.CancellationToken);
+        Assert.False(e.Transient);
+        Assert.Equal("554 5.7.1 message rejected / 5.7.1 spam score too high", e.Reply);
+        Assert.Contains("permanent", e.Message, StringComparison.Ordinal);
 
         await server.Completion;
     }
@@ -164,9 +153,7 @@ public sealed class SmtpProtocolTests
     {
         await using var server = ScriptedSmtpServer.Start(async (s, _) =>
         {
-            await s.SendAsync("220 ready");
-            await s.ExpectAsync("LHLO ");
-            await s.SendAsync("250-lmtp\r\n250 PIPELINING");
+            await s.GreetAsync("220 ready", "LHLO", "250-lmtp\r\n250 PIPELINING");
             await s.ExpectAsync("MAIL");
             await s.ExpectAsync("RCPT TO:<a@example.org>");
             await s.ExpectAsync("RCPT TO:<b@example.org>");
@@ -178,13 +165,10 @@ public sealed class SmtpProtocolTests
             await s.SendAsync("221 bye");
         });
 
-        await using (var session = await Destination(server, "lmtp", "rcpt=a@example.org,b@example.org").OpenAsync("acct", TestContext.Current.CancellationToken))
-        {
-            var e = await Assert.ThrowsAsync<DeliveryRefusedException>(() => session.DeliverAsync("U1", new MemoryStream(Message), TestContext.Current.CancellationToken));
-            Assert.True(e.Transient);
-            Assert.Contains("accepted for 1 of 2 recipient(s)", e.Reply, StringComparison.Ordinal);
-            Assert.Contains("452 4.2.2 <b@example.org> Quota exceeded", e.Reply, StringComparison.Ordinal);
-        }
+        var e = await RefusedAsync(server, "lmtp", "rcpt=a@example.org,b@example.org", TestContext.Current.CancellationToken);
+        Assert.True(e.Transient);
+        Assert.Contains("accepted for 1 of 2 recipient(s)", e.Reply, StringComparison.Ordinal);
+        Assert.Contains("452 4.2.2 <b@example.org> Quota exceeded", e.Reply, StringComparison.Ordinal);
 
         await server.Completion;
     }
@@ -194,9 +178,7 @@ public sealed class SmtpProtocolTests
     {
         await using var server = ScriptedSmtpServer.Start(async (s, _) =>
         {
-            await s.SendAsync("220 ready");
-            await s.ExpectAsync("LHLO ");
-            await s.SendAsync("250-lmtp\r\n250 PIPELINING");
+            await s.GreetAsync("220 ready", "LHLO", "250-lmtp\r\n250 PIPELINING");
             await s.ExpectAsync("MAIL");
             await s.ExpectAsync("RCPT");
             await s.ExpectAsync("RCPT");
@@ -205,12 +187,9 @@ public sealed class SmtpProtocolTests
             Assert.True(await s.ClosedAsync());
         });
 
-        await using (var session = await Destination(server, "lmtp", "rcpt=a@example.org,b@example.org").OpenAsync("acct", TestContext.Current.CancellationToken))
-        {
-            var e = await Assert.ThrowsAsync<DeliveryRefusedException>(() => session.DeliverAsync("U1", new MemoryStream(Message), TestContext.Current.CancellationToken));
-            Assert.False(e.Transient);
-            Assert.Contains("550 5.1.1 no such user", e.Reply, StringComparison.Ordinal);
-        }
+        var e = await RefusedAsync(server, "lmtp", "rcpt=a@example.org,b@example.org", TestContext.Current.CancellationToken);
+        Assert.False(e.Transient);
+        Assert.Contains("550 5.1.1 no such user", e.Reply, StringComparison.Ordinal);
 
         await server.Completion;
     }
@@ -224,8 +203,7 @@ public sealed class SmtpProtocolTests
             Assert.True(await s.ClosedAsync());
         });
 
-        await using var session = await Destination(server, "lmtp", "rcpt=fred@example.org").OpenAsync("acct", TestContext.Current.CancellationToken);
-        var e = await Assert.ThrowsAsync<DeliveryRefusedException>(() => session.DeliverAsync("U1", new MemoryStream(Message), TestContext.Current.CancellationToken));
+        var e = await RefusedAsync(server, "lmtp", "rcpt=fred@example.org", TestContext.Current.CancellationToken);
 
         Assert.True(e.Transient);
         Assert.Contains("421 4.3.2 too busy, try later", e.Message, StringComparison.Ordinal);
@@ -237,14 +215,11 @@ public sealed class SmtpProtocolTests
     {
         await using var server = ScriptedSmtpServer.Start(async (s, _) =>
         {
-            await s.SendAsync("220 ready");
-            await s.ExpectAsync("EHLO ");
-            await s.SendAsync("250-smtp\r\n250 PIPELINING");
+            await s.GreetAsync("220 ready", "EHLO", "250-smtp\r\n250 PIPELINING");
             Assert.True(await s.ClosedAsync());
         });
 
-        await using var session = await Destination(server, "smtp", "rcpt=fred@example.org&tls=starttls").OpenAsync("acct", TestContext.Current.CancellationToken);
-        var e = await Assert.ThrowsAsync<DeliveryRefusedException>(() => session.DeliverAsync("U1", new MemoryStream(Message), TestContext.Current.CancellationToken));
+        var e = await RefusedAsync(server, "smtp", "rcpt=fred@example.org&tls=starttls", TestContext.Current.CancellationToken);
 
         Assert.False(e.Transient);
         Assert.Contains("does not advertise STARTTLS", e.Message, StringComparison.Ordinal);
@@ -256,9 +231,7 @@ public sealed class SmtpProtocolTests
     {
         await using var server = ScriptedSmtpServer.Start(async (s, _) =>
         {
-            await s.SendAsync("220 ready");
-            await s.ExpectAsync("LHLO ");
-            await s.SendAsync("250 lmtp");
+            await s.GreetAsync("220 ready", "LHLO", "250 lmtp");
             await s.ExpectAsync("MAIL");
             await s.SendAsync("250 ok");
             await s.ExpectAsync("RCPT");
@@ -282,9 +255,7 @@ public sealed class SmtpProtocolTests
     {
         await using var server = ScriptedSmtpServer.Start(async (s, _) =>
         {
-            await s.SendAsync("220 ready");
-            await s.ExpectAsync("LHLO ");
-            await s.SendAsync("250-lmtp\r\n250 PIPELINING");
+            await s.GreetAsync("220 ready", "LHLO", "250-lmtp\r\n250 PIPELINING");
             await s.ExpectAsync("MAIL");
             await s.ExpectAsync("RCPT");
             await s.ExpectAsync("DATA");
@@ -310,6 +281,13 @@ public sealed class SmtpProtocolTests
 
         Assert.Contains($"lmtp:127.0.0.1:{port}", e.Message, StringComparison.Ordinal);
         Assert.Contains("refused", e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Delivers one message through a session to the scripted server and returns the refusal it ends in; the session is closed before returning.</summary>
+    private static async Task<DeliveryRefusedException> RefusedAsync(ScriptedSmtpServer server, string scheme, string query, CancellationToken cancellationToken)
+    {
+        await using var session = await Destination(server, scheme, query).OpenAsync("acct", cancellationToken);
+        return await Assert.ThrowsAsync<DeliveryRefusedException>(() => session.DeliverAsync("U1", new MemoryStream(Message), cancellationToken));
     }
 
     private static SmtpDestination Destination(ScriptedSmtpServer server, string scheme, string query) =>

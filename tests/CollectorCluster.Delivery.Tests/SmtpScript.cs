@@ -1,21 +1,22 @@
 using System.Net.Sockets;
 using System.Text;
+using CollectorCluster.Testing.Network;
 
 namespace CollectorCluster.Delivery.Tests;
 
-/// <summary>The server side of one scripted connection: read what the client sends, answer as the test says.</summary>
-internal sealed class SmtpScript(TcpClient client) : IAsyncDisposable
+/// <summary>The server side of one scripted SMTP connection: read what the client sends, answer as the test says.</summary>
+internal sealed class SmtpScript(TcpClient client) : ServerConnection(client, client.GetStream())
 {
-    private readonly NetworkStream _stream = client.GetStream();
-    private readonly List<byte> _pending = [];
-
     /// <summary>Every command line received, in order (DATA payload excluded).</summary>
     public List<string> Commands { get; } = [];
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    /// <summary>Sends one reply line (CRLF added).</summary>
-    public async Task SendAsync(string line) => await _stream.WriteAsync(Encoding.UTF8.GetBytes(line + "\r\n"), Ct);
+    /// <summary>Greets with <paramref name="banner"/>, expects the client's <paramref name="hello"/> (EHLO or LHLO) and answers with <paramref name="capabilities"/>.</summary>
+    public async Task GreetAsync(string banner, string hello, string capabilities)
+    {
+        await SendAsync(banner);
+        await ExpectAsync(hello + " ");
+        await SendAsync(capabilities);
+    }
 
     /// <summary>Reads a command line and checks it starts with <paramref name="prefix"/>.</summary>
     public async Task<string> ExpectAsync(string prefix)
@@ -49,41 +50,4 @@ internal sealed class SmtpScript(TcpClient client) : IAsyncDisposable
 
     /// <summary>True when the client closed the connection without sending anything more.</summary>
     public async Task<bool> ClosedAsync() => await ReadLineAsync() is null;
-
-    /// <summary>Closes the connection abruptly.</summary>
-    public void Drop() => client.Client.Close(0);
-
-    public async ValueTask DisposeAsync() => await _stream.DisposeAsync();
-
-    private async Task<string?> ReadLineAsync()
-    {
-        var buffer = new byte[4096];
-        while (true)
-        {
-            var lf = _pending.IndexOf((byte)'\n');
-            if (lf >= 0)
-            {
-                var line = Encoding.Latin1.GetString(_pending.GetRange(0, lf).ToArray()).TrimEnd('\r');
-                _pending.RemoveRange(0, lf + 1);
-                return line;
-            }
-
-            int read;
-            try
-            {
-                read = await _stream.ReadAsync(buffer, Ct);
-            }
-            catch (IOException)
-            {
-                return null;
-            }
-
-            if (read == 0)
-            {
-                return null;
-            }
-
-            _pending.AddRange(buffer.AsSpan(0, read).ToArray());
-        }
-    }
 }

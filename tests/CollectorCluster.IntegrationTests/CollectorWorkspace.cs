@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using CollectorCluster.Node.Commands;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Testing;
+using CollectorCluster.Testing.Processes;
 
 namespace CollectorCluster.IntegrationTests;
 
@@ -202,117 +202,28 @@ internal sealed class CollectorWorkspace : IDisposable
 }
 
 /// <summary>The built collector running as a child process (<c>dotnet collector.dll ...</c>).</summary>
-internal sealed class CollectorProcess : IDisposable
+internal sealed class CollectorProcess(IReadOnlyList<string> arguments, string workingDirectory) : IDisposable
 {
-    private readonly Process process;
-    private readonly StringBuilder stdout = new();
-    private readonly StringBuilder stderr = new();
-
-    public CollectorProcess(IReadOnlyList<string> arguments, string workingDirectory)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = workingDirectory,
-        };
-        info.ArgumentList.Add(CollectorWorkspace.CollectorDll);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append(stdout, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(stderr, e.Data);
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-    }
+    private readonly RunningProcess process = ProcessRunner.Start(ProcessRunner.Dotnet(CollectorWorkspace.CollectorDll, arguments, workingDirectory));
 
     public bool HasExited => process.HasExited;
 
-    public string Output
-    {
-        get
-        {
-            lock (stdout)
-            {
-                return stdout.ToString();
-            }
-        }
-    }
+    public string Output => process.Output;
 
     /// <summary>SIGTERM, as systemd or Kubernetes stop a node: sessions finish the message in flight and commit.</summary>
-    public void Terminate()
-    {
-        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
+    public void Terminate() => process.Signal("TERM");
 
     /// <summary>SIGHUP, as an operator asks a daemon to reload its configuration.</summary>
-    public void Hangup()
-    {
-        using var kill = Process.Start("kill", ["-HUP", process.Id.ToString(CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
+    public void Hangup() => process.Signal("HUP");
 
     /// <summary>kill -9 of the whole tree (dotnet host and the app are one process; children too if any).</summary>
-    public async Task KillHardAsync()
-    {
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
-    }
+    public Task KillHardAsync() => process.KillTreeAsync();
 
     public async Task<OnceResult> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"collector did not exit within {timeout}:\n{Output}\n{Error()}");
-        }
-
-        return new OnceResult(process.ExitCode, Output, Error());
+        var exit = await process.WaitForExitAsync(timeout, cancellationToken);
+        return new OnceResult(exit, process.Output, process.Error);
     }
 
-    public void Dispose()
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        process.Dispose();
-    }
-
-    private string Error()
-    {
-        lock (stderr)
-        {
-            return stderr.ToString();
-        }
-    }
-
-    private static void Append(StringBuilder target, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (target)
-        {
-            target.AppendLine(line);
-        }
-    }
+    public void Dispose() => process.Dispose();
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using CollectorCluster.Testing;
+using CollectorCluster.Testing.Processes;
 
 namespace CollectorCluster.IntegrationTests;
 
@@ -19,29 +20,8 @@ internal static class CtlClient
     }
 
     /// <summary>Starts collectorctl with stdout readable line by line (for <c>--follow</c>); the caller kills it.</summary>
-    public static Process Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        info.ArgumentList.Add(CtlDll);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[key] = value;
-        }
-
-        return Process.Start(info)!;
-    }
+    public static Process Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment) =>
+        Process.Start(ProcessRunner.Dotnet(CtlDll, arguments, environment: environment))!;
 
     /// <summary>
     /// Runs collectorctl's interactive prompt on a pseudo-terminal (util-linux <c>script</c>), typing
@@ -49,20 +29,7 @@ internal static class CtlClient
     /// </summary>
     public static async Task<OnceResult> OnTerminalAsync(string at, string keys, string stateHome)
     {
-        var info = new ProcessStartInfo("script")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var argument in new[] { "-q", "-e", "-c", $"dotnet {CtlDll} {at}", "/dev/null" })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        info.Environment["XDG_STATE_HOME"] = stateHome;
+        var info = ProcessRunner.StartInfo("script", ["-q", "-e", "-c", $"dotnet {CtlDll} {at}", "/dev/null"], environment: new Dictionary<string, string> { ["XDG_STATE_HOME"] = stateHome });
         using var process = Process.Start(info)!;
         await process.StandardInput.WriteAsync(keys.AsMemory(), Ct);
         await process.StandardInput.FlushAsync(Ct);

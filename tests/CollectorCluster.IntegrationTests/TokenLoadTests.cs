@@ -7,8 +7,8 @@ using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.Tokens;
 using CollectorCluster.Core.Tokens;
 using CollectorCluster.Node.Configuration;
-using CollectorCluster.Node.Hosting;
 using CollectorCluster.Testing;
+using CollectorCluster.Testing.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CollectorCluster.IntegrationTests;
@@ -88,7 +88,7 @@ public sealed class TokenLoadTests(DovecotFixture fixture) : IDisposable
         File.AppendAllText(node.NodeFile, "collector { max-pop3-clients = 3, max-per-server = 3 }\n");
         var options = CollectorConfigLoader.Load(node.NodeFile);
 
-        await using (var collector = await CollectorNode.StartAsync(options, AccountHosting.Local, Ct))
+        await using (var collector = await NodeScenario.StartAsync(options, Ct))
         {
             var tokens = await collector.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<ConnectionTokens>(Ct);
             foreach (var account in options.Accounts)
@@ -173,7 +173,7 @@ public sealed class TokenLoadTests(DovecotFixture fixture) : IDisposable
     {
         var options = CollectorConfigLoader.Load(node.NodeFile);
         Assert.Equal(specs.Count, options.Accounts.Count);
-        await using var collector = await CollectorNode.StartAsync(options, AccountHosting.Local, Ct);
+        await using var collector = await NodeScenario.StartAsync(options, Ct);
         var tokens = await collector.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<ConnectionTokens>(Ct);
         var results = await Task.WhenAll(options.Accounts.Select(async account =>
         {

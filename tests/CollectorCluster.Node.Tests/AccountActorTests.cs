@@ -2,41 +2,26 @@ using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Core.Policy;
 using CollectorCluster.Testing;
-using Microsoft.Data.Sqlite;
+using CollectorCluster.Testing.Nodes;
 
 namespace CollectorCluster.Node.Tests;
 
 /// <summary>The account actor on a real node and a real Dovecot: back-off, recovery from journal and snapshots.</summary>
 public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
-    private readonly string _dir = Directory.CreateTempSubdirectory("cc-actor-").FullName;
+    private static readonly TimeSpan AskTimeout = NodeScenario.AskTimeout;
+    private readonly NodeScenario _scenario = new("cc-actor-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private string NodeFile(TestMailUser user, string password, string extra = "", string nodeExtra = "")
-    {
-        var file = Path.Combine(_dir, "node.hocon");
-        File.WriteAllText(file, $$"""
-            collector {
-              journal.connection-string = "Data Source={{_dir}}/journal.db"
-              {{nodeExtra}}
-              accounts = [ {
-                id = {{user.Name}}, pop3-server = "{{fixture.Server.Host}}", port = {{fixture.Server.PlainPort}}
-                pop3-account = "{{user.Name}}", password = "{{password}}", check-every = 10s
-                mailbox = "maildir:{{_dir}}/maildir"
-                {{extra}}
-              } ]
-            }
-            """);
-        return file;
-    }
+    private string NodeFile(TestMailUser user, string password, string extra = "", string nodeExtra = "") =>
+        _scenario.WriteNodeFile(_scenario.Account(fixture.Server, user, extra, password: password), nodeExtra);
 
     [Fact]
     public async Task Wrong_password_fails_once_with_the_servers_words_and_then_needs_an_operator()
     {
         var user = await fixture.Server.CreateUserAsync("wrongpw", Ct);
-        var (node, options) = await LocalNode.StartAsync(NodeFile(user, "not-the-password"), Ct);
+        var (node, options) = await NodeScenario.StartAsync(NodeFile(user, "not-the-password"), Ct);
         await using var running = node;
         var account = options.Accounts[0];
 
@@ -81,7 +66,7 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
         var user = await fixture.Server.CreateUserAsync("resume", Ct);
         var file = NodeFile(user, "not-the-password");
         string accountId;
-        var (first, firstOptions) = await LocalNode.StartAsync(file, Ct);
+        var (first, firstOptions) = await NodeScenario.StartAsync(file, Ct);
         await using (first)
         {
             var account = firstOptions.Accounts[0];
@@ -91,7 +76,7 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
             Assert.False(result.Succeeded);
         }
 
-        var (second, secondOptions) = await LocalNode.StartAsync(file, Ct);
+        var (second, secondOptions) = await NodeScenario.StartAsync(file, Ct);
         await using (second)
         {
             await second.Accounts.Ask<AccountAck>(new ConfigureAccount(secondOptions.Accounts[0]), AskTimeout, Ct);
@@ -122,7 +107,7 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
 
         var file = NodeFile(user, user.Password, "leave-mail-on-server = on", "snapshot-every = 5");
         string accountId;
-        var (first, firstOptions) = await LocalNode.StartAsync(file, Ct);
+        var (first, firstOptions) = await NodeScenario.StartAsync(file, Ct);
         await using (first)
         {
             var account = firstOptions.Accounts[0];
@@ -133,7 +118,7 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
             Assert.Equal(12, result.Collected);
         }
 
-        var (second, secondOptions) = await LocalNode.StartAsync(file, Ct);
+        var (second, secondOptions) = await NodeScenario.StartAsync(file, Ct);
         await using (second)
         {
             var recovered = await second.Accounts.Ask<AccountStatus>(new GetAccountStatus(accountId), AskTimeout, Ct);
@@ -150,16 +135,11 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
         }
 
         // Snapshots were taken, and older ones deleted once a newer one was stored.
-        await using var db = new SqliteConnection($"Data Source={_dir}/journal.db");
-        await db.OpenAsync(Ct);
-        await using var count = db.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM snapshot WHERE persistence_id = $id";
-        count.Parameters.AddWithValue("$id", "account-" + accountId);
-        Assert.Equal(1L, (long)(await count.ExecuteScalarAsync(Ct))!);
-        Assert.Equal(12, Directory.GetFiles(Path.Combine(_dir, "maildir", "new")).Length);
+        Assert.Equal(1L, await _scenario.CountSnapshotsAsync(accountId, Ct));
+        Assert.Equal(12, _scenario.NewFiles().Length);
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _scenario.Dispose();
 
     private async Task<int> CountAuthFailuresAsync(string userName)
     {

@@ -1,8 +1,7 @@
-using System.Text;
 using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Testing;
-using Microsoft.Data.Sqlite;
+using CollectorCluster.Testing.Nodes;
 
 namespace CollectorCluster.Node.Tests;
 
@@ -12,8 +11,8 @@ namespace CollectorCluster.Node.Tests;
 /// </summary>
 public sealed class CollectorTaskTests(DovecotFixture fixture) : IDisposable
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
-    private readonly string _dir = Directory.CreateTempSubdirectory("cc-tasks-").FullName;
+    private static readonly TimeSpan AskTimeout = NodeScenario.AskTimeout;
+    private readonly NodeScenario _scenario = new("cc-tasks-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -26,7 +25,7 @@ public sealed class CollectorTaskTests(DovecotFixture fixture) : IDisposable
             fixture.Server.DropMessage(user.Name, MessageFactory.Create(1200 + (i * 250), 900 + i));
         }
 
-        var (node, options) = await LocalNode.StartAsync(NodeFile(user), Ct);
+        var (node, options) = await NodeScenario.StartAsync(_scenario.WriteNodeFile(_scenario.Account(fixture.Server, user, "leave-mail-on-server = on")), Ct);
         await using var running = node;
         var account = options.Accounts[0];
         var id = account.Id;
@@ -90,7 +89,7 @@ public sealed class CollectorTaskTests(DovecotFixture fixture) : IDisposable
         Assert.All(final, l => Assert.Equal("downloaded", l.State));
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _scenario.Dispose();
 
     private static async Task<CollectionResult> CollectAsync(IActorRef accounts, string id)
     {
@@ -102,33 +101,7 @@ public sealed class CollectorTaskTests(DovecotFixture fixture) : IDisposable
     private static async Task<IReadOnlyList<MessageLine>> LinesAsync(IActorRef accounts, string id) =>
         (await accounts.Ask<MessageLines>(new GetMessageLines(id), AskTimeout, Ct)).Lines;
 
-    private int LocalFiles() =>
-        new[] { "new", "cur" }.Select(d => Path.Combine(_dir, "maildir", d)).Where(Directory.Exists).Sum(d => Directory.GetFiles(d).Length);
+    private int LocalFiles() => _scenario.DeliveredCount();
 
-    private async Task<string> LastCollectedEntryAsync(string id)
-    {
-        await using var db = new SqliteConnection($"Data Source={_dir}/journal.db");
-        await db.OpenAsync(Ct);
-        await using var query = db.CreateCommand();
-        query.CommandText = "SELECT payload FROM event_journal WHERE persistence_id = $id AND manifest = 'MessageCollected.v1' ORDER BY sequence_nr DESC LIMIT 1";
-        query.Parameters.AddWithValue("$id", "account-" + id);
-        return Encoding.UTF8.GetString((byte[])(await query.ExecuteScalarAsync(Ct))!);
-    }
-
-    private string NodeFile(TestMailUser user)
-    {
-        var file = Path.Combine(_dir, "node.hocon");
-        File.WriteAllText(file, $$"""
-            collector {
-              journal.connection-string = "Data Source={{_dir}}/journal.db"
-              accounts = [ {
-                id = {{user.Name}}, pop3-server = "{{fixture.Server.Host}}", port = {{fixture.Server.PlainPort}}
-                pop3-account = "{{user.Name}}", password = "{{user.Password}}", check-every = 10s
-                mailbox = "maildir:{{_dir}}/maildir"
-                leave-mail-on-server = on
-              } ]
-            }
-            """);
-        return file;
-    }
+    private async Task<string> LastCollectedEntryAsync(string id) => (await _scenario.JournalAsync(id, "MessageCollected.v1", Ct))[^1];
 }

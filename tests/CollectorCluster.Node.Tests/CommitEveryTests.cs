@@ -1,17 +1,15 @@
-using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Node.Hosting;
 using CollectorCluster.Testing;
-using Microsoft.Data.Sqlite;
+using CollectorCluster.Testing.Nodes;
 
 namespace CollectorCluster.Node.Tests;
 
 /// <summary>commit-every on a real node and a real Dovecot: QUIT and reconnect every N messages in delete mode.</summary>
 public sealed class CommitEveryTests(DovecotFixture fixture) : IDisposable
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
-    private readonly string _dir = Directory.CreateTempSubdirectory("cc-commit-").FullName;
+    private readonly NodeScenario _scenario = new("cc-commit-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -23,12 +21,12 @@ public sealed class CommitEveryTests(DovecotFixture fixture) : IDisposable
         messages.ForEach(m => fixture.Server.DropMessage(user.Name, m));
         var options = Options(user, fixture.Server.PlainPort);
 
-        await using var node = await CollectorNode.StartAsync(options, AccountHosting.Local, Ct);
+        await using var node = await NodeScenario.StartAsync(options, Ct);
         var result = await CollectAsync(node, options);
         Assert.True(result.Succeeded, result.Detail);
         Assert.Equal((30, 30), (result.Collected, result.Deleted));
         Assert.Equal(0, fixture.Server.CountMessages(user.Name));
-        Assert.Equal(30, Directory.GetFiles(Path.Combine(_dir, "maildir", "new")).Length);
+        Assert.Equal(30, _scenario.NewFiles().Length);
 
         // Dovecot saw three sessions, each committing ten deletions (del=deleted/listed at logout).
         Assert.Equal(3, await fixture.Server.CountLoginsAsync(user.Name, Ct));
@@ -50,7 +48,7 @@ public sealed class CommitEveryTests(DovecotFixture fixture) : IDisposable
         await using (var proxy = new LinkDropProxy(fixture.Server.PlainPort, dropConnection: 3))
         {
             var options = Options(user, proxy.Port);
-            await using var node = await CollectorNode.StartAsync(options, AccountHosting.Local, Ct);
+            await using var node = await NodeScenario.StartAsync(options, Ct);
             var result = await CollectAsync(node, options);
             Assert.False(result.Succeeded);
             Assert.Equal(20, result.Collected);
@@ -63,7 +61,7 @@ public sealed class CommitEveryTests(DovecotFixture fixture) : IDisposable
 
         // The next run collects the rest; every message is in the Maildir once and deleted on the server once.
         var direct = Options(user, fixture.Server.PlainPort);
-        await using (var node = await CollectorNode.StartAsync(direct, AccountHosting.Local, Ct))
+        await using (var node = await NodeScenario.StartAsync(direct, Ct))
         {
             var again = await CollectAsync(node, direct);
             Assert.True(again.Succeeded, again.Detail);
@@ -71,38 +69,21 @@ public sealed class CommitEveryTests(DovecotFixture fixture) : IDisposable
         }
 
         Assert.Equal(0, fixture.Server.CountMessages(user.Name));
-        Assert.Equal(30, Directory.GetFiles(Path.Combine(_dir, "maildir", "new")).Length);
+        Assert.Equal(30, _scenario.NewFiles().Length);
         var deleted = await DeletedUidlsAsync(user.Name);
         Assert.Equal(30, deleted.Count);
         Assert.Equal(30, deleted.Distinct(StringComparer.Ordinal).Count());
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _scenario.Dispose();
 
     private CollectorOptions Options(TestMailUser user, int port)
     {
-        var file = Path.Combine(_dir, "node.hocon");
-        File.WriteAllText(file, $$"""
-            collector {
-              journal.connection-string = "Data Source={{_dir}}/journal.db"
-              accounts = [ {
-                id = {{user.Name}}, pop3-server = "{{fixture.Server.Host}}", port = {{port}}
-                pop3-account = "{{user.Name}}", password = "{{user.Password}}", check-every = 10s
-                mailbox = "maildir:{{_dir}}/maildir"
-                download-smallest-first = off
-                commit-every { messages = 10 }
-              } ]
-            }
-            """);
-        return CollectorConfigLoader.Load(file);
+        _scenario.WriteNodeFile(_scenario.Account(fixture.Server, user, "download-smallest-first = off\n    commit-every { messages = 10 }", port: port));
+        return _scenario.Load();
     }
 
-    private static async Task<CollectionResult> CollectAsync(CollectorNode node, CollectorOptions options)
-    {
-        var account = options.Accounts[0];
-        await node.Accounts.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), AskTimeout, Ct);
-        return await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
-    }
+    private static Task<CollectionResult> CollectAsync(CollectorNode node, CollectorOptions options) => NodeScenario.CollectAsync(node, options.Accounts[0], Ct);
 
     private async Task<List<string>> LogoutsAsync(string userName, int expected)
     {
@@ -117,16 +98,10 @@ public sealed class CommitEveryTests(DovecotFixture fixture) : IDisposable
     /// <summary>Every UIDL in the journal's MessagesDeletedOnServer events, in order.</summary>
     private async Task<List<string>> DeletedUidlsAsync(string accountId)
     {
-        await using var db = new SqliteConnection($"Data Source={_dir}/journal.db");
-        await db.OpenAsync(Ct);
-        await using var query = db.CreateCommand();
-        query.CommandText = "SELECT payload FROM event_journal WHERE persistence_id = $id AND manifest = 'MessagesDeletedOnServer.v1' ORDER BY sequence_nr";
-        query.Parameters.AddWithValue("$id", "account-" + accountId);
         var found = new List<string>();
-        await using var reader = await query.ExecuteReaderAsync(Ct);
-        while (await reader.ReadAsync(Ct))
+        foreach (var payload in await _scenario.JournalAsync(accountId, "MessagesDeletedOnServer.v1", Ct))
         {
-            using var json = System.Text.Json.JsonDocument.Parse((byte[])reader[0]);
+            using var json = System.Text.Json.JsonDocument.Parse(payload);
             found.AddRange(json.RootElement.GetProperty("uidls").EnumerateArray().Select(u => u.GetString()!));
         }
 

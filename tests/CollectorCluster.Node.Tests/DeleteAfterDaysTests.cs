@@ -1,9 +1,8 @@
-using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Node.Hosting;
 using CollectorCluster.Testing;
-using Microsoft.Data.Sqlite;
+using CollectorCluster.Testing.Nodes;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CollectorCluster.Node.Tests;
@@ -15,9 +14,8 @@ namespace CollectorCluster.Node.Tests;
 /// </summary>
 public sealed class DeleteAfterDaysTests(DovecotFixture fixture) : IDisposable
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
     private static readonly DateTimeOffset Day0 = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
-    private readonly string _dir = Directory.CreateTempSubdirectory("cc-expire-").FullName;
+    private readonly NodeScenario _scenario = new("cc-expire-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -27,19 +25,8 @@ public sealed class DeleteAfterDaysTests(DovecotFixture fixture) : IDisposable
         var user = await fixture.Server.CreateUserAsync("expire", Ct);
         var messages = Enumerable.Range(0, 3).Select(i => MessageFactory.Create(1200 + (i * 100), 900 + i)).ToList();
         messages.ForEach(m => fixture.Server.DropMessage(user.Name, m));
-        var file = Path.Combine(_dir, "node.hocon");
-        File.WriteAllText(file, $$"""
-            collector {
-              journal.connection-string = "Data Source={{_dir}}/journal.db"
-              accounts = [ {
-                id = {{user.Name}}, pop3-server = "{{fixture.Server.Host}}", port = {{fixture.Server.PlainPort}}
-                pop3-account = "{{user.Name}}", password = "{{user.Password}}", check-every = 10s
-                mailbox = "maildir:{{_dir}}/maildir"
-                leave-mail-on-server = on, delete-after-days = 3
-              } ]
-            }
-            """);
-        var options = CollectorConfigLoader.Load(file);
+        _scenario.WriteNodeFile(_scenario.Account(fixture.Server, user, "leave-mail-on-server = on, delete-after-days = 3"));
+        var options = _scenario.Load();
         var clock = new FakeTimeProvider(Day0);
 
         // Day 0: collected and left on the server. Day 2 (23 h short of 3 days): still nothing deleted.
@@ -84,36 +71,16 @@ public sealed class DeleteAfterDaysTests(DovecotFixture fixture) : IDisposable
         var deletions = Assert.Single(await DeletionEventsAsync(user.Name));
         Assert.Contains("\"Expired\"", deletions, StringComparison.Ordinal);
         Assert.Contains("2026-03-04T09:00:00", deletions, StringComparison.Ordinal);
-        Assert.Equal(3, Directory.GetFiles(Path.Combine(_dir, "maildir", "new")).Length);
+        Assert.Equal(3, _scenario.NewFiles().Length);
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _scenario.Dispose();
 
     private static Task<CollectorNode> StartAsync(CollectorOptions options, TimeProvider clock) =>
-        CollectorNode.StartAsync(options, AccountHosting.Local, Ct, CollectorHost.Environment(options) with { Clock = clock });
+        NodeScenario.StartAsync(options, Ct, environment => environment with { Clock = clock });
 
-    private static async Task<CollectionResult> CollectAsync(CollectorNode node, CollectorOptions options)
-    {
-        var account = options.Accounts[0];
-        await node.Accounts.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), AskTimeout, Ct);
-        return await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
-    }
+    private static Task<CollectionResult> CollectAsync(CollectorNode node, CollectorOptions options) => NodeScenario.CollectAsync(node, options.Accounts[0], Ct);
 
     /// <summary>The journal's MessagesDeletedOnServer payloads for the account, as JSON text, in order.</summary>
-    private async Task<List<string>> DeletionEventsAsync(string accountId)
-    {
-        await using var db = new SqliteConnection($"Data Source={_dir}/journal.db");
-        await db.OpenAsync(Ct);
-        await using var query = db.CreateCommand();
-        query.CommandText = "SELECT payload FROM event_journal WHERE persistence_id = $id AND manifest = 'MessagesDeletedOnServer.v1' ORDER BY sequence_nr";
-        query.Parameters.AddWithValue("$id", "account-" + accountId);
-        var found = new List<string>();
-        await using var reader = await query.ExecuteReaderAsync(Ct);
-        while (await reader.ReadAsync(Ct))
-        {
-            found.Add(System.Text.Encoding.UTF8.GetString((byte[])reader[0]));
-        }
-
-        return found;
-    }
+    private Task<List<string>> DeletionEventsAsync(string accountId) => _scenario.JournalAsync(accountId, "MessagesDeletedOnServer.v1", Ct);
 }

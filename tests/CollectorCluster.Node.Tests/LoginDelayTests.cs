@@ -1,5 +1,6 @@
 using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Testing.Nodes;
 
 namespace CollectorCluster.Node.Tests;
 
@@ -10,8 +11,8 @@ namespace CollectorCluster.Node.Tests;
 /// </summary>
 public sealed class LoginDelayTests : IDisposable
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
-    private readonly string _dir = Directory.CreateTempSubdirectory("cc-logindelay-").FullName;
+    private static readonly TimeSpan AskTimeout = NodeScenario.AskTimeout;
+    private readonly NodeScenario _scenario = new("cc-logindelay-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -19,20 +20,8 @@ public sealed class LoginDelayTests : IDisposable
     public async Task No_login_before_last_login_plus_login_delay_even_across_a_restart()
     {
         await using var server = new WindowedPop3Server(count: 15, window: 10) { LoginDelaySeconds = 3600 };
-        var file = Path.Combine(_dir, "node.hocon");
-        File.WriteAllText(file, $$"""
-            collector {
-              journal.connection-string = "Data Source={{_dir}}/journal.db"
-              round-min-listed = 10
-              accounts = [ {
-                id = delayed, pop3-server = "127.0.0.1", port = {{server.Port}}
-                pop3-account = "fred", password = "pw", check-every = 10s
-                leave-mail-on-server = on
-                mailbox = "maildir:{{_dir}}/maildir"
-              } ]
-            }
-            """);
-        var (first, options) = await LocalNode.StartAsync(file, Ct);
+        var file = _scenario.WriteNodeFile(_scenario.Account("delayed", "127.0.0.1", server.Port, "fred", "pw", "leave-mail-on-server = on"), "round-min-listed = 10");
+        var (first, options) = await NodeScenario.StartAsync(file, Ct);
         await using (first)
         {
             var account = options.Accounts[0];
@@ -57,7 +46,7 @@ public sealed class LoginDelayTests : IDisposable
             Assert.Equal(1, server.Sessions);
         }
 
-        var (second, secondOptions) = await LocalNode.StartAsync(file, Ct);
+        var (second, secondOptions) = await NodeScenario.StartAsync(file, Ct);
         await using (second)
         {
             await second.Accounts.Ask<AccountAck>(new ConfigureAccount(secondOptions.Accounts[0]), AskTimeout, Ct);
@@ -70,5 +59,5 @@ public sealed class LoginDelayTests : IDisposable
         }
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _scenario.Dispose();
 }

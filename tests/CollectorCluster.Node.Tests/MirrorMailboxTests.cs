@@ -1,21 +1,19 @@
-using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Node.Hosting;
 using CollectorCluster.Testing;
-using Microsoft.Data.Sqlite;
+using CollectorCluster.Testing.Nodes;
 
 namespace CollectorCluster.Node.Tests;
 
 /// <summary>Mirror Mailbox on a real node, a real Maildir and a real Dovecot: deletions both ways, two-listing rule, guard.</summary>
 public sealed class MirrorMailboxTests(DovecotFixture fixture) : IDisposable
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
-    private readonly string _dir = Directory.CreateTempSubdirectory("cc-mirror-").FullName;
+    private readonly NodeScenario _scenario = new("cc-mirror-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private string LocalNew => Path.Combine(_dir, "maildir", "new");
+    private string LocalNew => Path.Combine(_scenario.Maildir, "new");
 
     [Fact]
     public async Task Deletions_propagate_both_ways_after_two_listings_and_an_empty_server_never_wipes_the_mailbox()
@@ -24,7 +22,7 @@ public sealed class MirrorMailboxTests(DovecotFixture fixture) : IDisposable
         var messages = Enumerable.Range(0, 4).Select(i => MessageFactory.Create(1500 + (i * 50), 1500 + i)).ToList();
         var serverFiles = messages.Select(m => fixture.Server.DropMessage(user.Name, m)).ToList();
         var options = Options(user);
-        await using var node = await CollectorNode.StartAsync(options, AccountHosting.Local, Ct);
+        await using var node = await NodeScenario.StartAsync(options, Ct);
 
         var first = await CollectAsync(node, options);
         Assert.True(first.Succeeded, first.Detail);
@@ -76,7 +74,7 @@ public sealed class MirrorMailboxTests(DovecotFixture fixture) : IDisposable
         var messages = Enumerable.Range(0, 4).Select(i => MessageFactory.Create(1500 + (i * 50), 1600 + i)).ToList();
         messages.ForEach(m => fixture.Server.DropMessage(user.Name, m));
         var options = Options(user);
-        await using var node = await CollectorNode.StartAsync(options, AccountHosting.Local, Ct);
+        await using var node = await NodeScenario.StartAsync(options, Ct);
         Assert.Equal(4, (await CollectAsync(node, options)).Collected);
 
         messages.Take(3).ToList().ForEach(m => File.Delete(LocalFileOf(m))); // 3 of 4 > mirror-max-share 0.5
@@ -87,7 +85,7 @@ public sealed class MirrorMailboxTests(DovecotFixture fixture) : IDisposable
         Assert.Equal(4, fixture.Server.CountMessages(user.Name));
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _scenario.Dispose();
 
     private void DeleteOnServer(TestMailUser user, string droppedPath)
     {
@@ -106,43 +104,11 @@ public sealed class MirrorMailboxTests(DovecotFixture fixture) : IDisposable
 
     private CollectorOptions Options(TestMailUser user)
     {
-        var file = Path.Combine(_dir, "node.hocon");
-        File.WriteAllText(file, $$"""
-            collector {
-              journal.connection-string = "Data Source={{_dir}}/journal.db"
-              accounts = [ {
-                id = {{user.Name}}, pop3-server = "{{fixture.Server.Host}}", port = {{fixture.Server.PlainPort}}
-                pop3-account = "{{user.Name}}", password = "{{user.Password}}", check-every = 10s
-                mailbox = "maildir:{{_dir}}/maildir"
-                leave-mail-on-server = on, mirror-mailbox = on, mirror-max-share = 0.5
-              } ]
-            }
-            """);
-        return CollectorConfigLoader.Load(file);
+        _scenario.WriteNodeFile(_scenario.Account(fixture.Server, user, "leave-mail-on-server = on, mirror-mailbox = on, mirror-max-share = 0.5"));
+        return _scenario.Load();
     }
 
-    private static async Task<CollectionResult> CollectAsync(CollectorNode node, CollectorOptions options)
-    {
-        var account = options.Accounts[0];
-        await node.Accounts.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), AskTimeout, Ct);
-        return await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
-    }
+    private static Task<CollectionResult> CollectAsync(CollectorNode node, CollectorOptions options) => NodeScenario.CollectAsync(node, options.Accounts[0], Ct);
 
-    private async Task<List<string>> JournalAsync(string accountId, string manifest)
-    {
-        await using var db = new SqliteConnection($"Data Source={_dir}/journal.db");
-        await db.OpenAsync(Ct);
-        await using var query = db.CreateCommand();
-        query.CommandText = "SELECT payload FROM event_journal WHERE persistence_id = $id AND manifest = $m ORDER BY sequence_nr";
-        query.Parameters.AddWithValue("$id", "account-" + accountId);
-        query.Parameters.AddWithValue("$m", manifest);
-        var found = new List<string>();
-        await using var reader = await query.ExecuteReaderAsync(Ct);
-        while (await reader.ReadAsync(Ct))
-        {
-            found.Add(System.Text.Encoding.UTF8.GetString((byte[])reader[0]));
-        }
-
-        return found;
-    }
+    private Task<List<string>> JournalAsync(string accountId, string manifest) => _scenario.JournalAsync(accountId, manifest, Ct);
 }

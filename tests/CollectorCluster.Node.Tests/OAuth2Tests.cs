@@ -3,6 +3,7 @@ using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.OAuth2;
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Policy;
+using CollectorCluster.Testing.Nodes;
 
 namespace CollectorCluster.Node.Tests;
 
@@ -15,8 +16,8 @@ public sealed class OAuth2Tests : IDisposable
 {
     private const string RefreshToken = "1//refresh-SECRET-4f7a";
     private const string ClientSecret = "client-SECRET-9b2c";
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
-    private readonly string _dir = Directory.CreateTempSubdirectory("cc-oauth2-").FullName;
+    private static readonly TimeSpan AskTimeout = NodeScenario.AskTimeout;
+    private readonly NodeScenario _scenario = new("cc-oauth2-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -81,13 +82,8 @@ public sealed class OAuth2Tests : IDisposable
         endpoint.AnswerToken("tok-2");
         endpoint.Answer(400, "{\"error\":\"invalid_grant\"}");
         await using var server = new WindowedPop3Server(count: 3, window: 10) { ExpectedBearer = "tok-1" };
-        var file = Path.Combine(_dir, "node.hocon");
-        File.WriteAllText(file, $$"""
-            collector {
-              journal.connection-string = "Data Source={{_dir}}/journal.db"
-              accounts = [ {
-                id = oauth, pop3-server = "127.0.0.1", port = {{server.Port}}
-                pop3-account = "fred", auth = xoauth2, check-every = 1h
+        var file = _scenario.WriteNodeFile(_scenario.Account("oauth", "127.0.0.1", server.Port, "fred", password: null, checkEvery: "1h", extra: $$"""
+            auth = xoauth2
                 oauth2 {
                   token-endpoint = "{{endpoint.Url}}"
                   client-id = client-1
@@ -95,11 +91,8 @@ public sealed class OAuth2Tests : IDisposable
                   refresh-token = "{{RefreshToken}}"
                   scope = "https://mail.google.com/"
                 }
-                mailbox = "maildir:{{_dir}}/maildir"
-              } ]
-            }
-            """);
-        var (node, options) = await LocalNode.StartAsync(file, Ct);
+            """));
+        var (node, options) = await NodeScenario.StartAsync(file, Ct);
         await using var running = node;
         var account = options.Accounts[0];
         Assert.Equal(AuthMethod.XOAuth2, account.Auth);
@@ -134,5 +127,5 @@ public sealed class OAuth2Tests : IDisposable
         Assert.DoesNotContain("tok-", third.Detail + status);
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _scenario.Dispose();
 }

@@ -3,16 +3,16 @@ using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.Collection;
 using CollectorCluster.Node.CommandHost;
 using CollectorCluster.Node.Configuration;
-using CollectorCluster.Node.Hosting;
 using CollectorCluster.Testing;
+using CollectorCluster.Testing.Nodes;
 
 namespace CollectorCluster.Node.Tests;
 
 /// <summary>local-area-network = off on a real node and a real Dovecot: offline holds such accounts back, LAN accounts ignore it.</summary>
 public sealed class OnlineConditionTests(DovecotFixture fixture) : IDisposable
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
-    private readonly string _dir = Directory.CreateTempSubdirectory("cc-online-").FullName;
+    private static readonly TimeSpan AskTimeout = NodeScenario.AskTimeout;
+    private readonly NodeScenario _scenario = new("cc-online-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -25,7 +25,7 @@ public sealed class OnlineConditionTests(DovecotFixture fixture) : IDisposable
         fixture.Server.DropMessage(dialup.Name, MessageFactory.Create(1600, 1701));
         var options = Options(lan, dialup);
         var online = new NodeOnline(false);
-        await using var node = await CollectorNode.StartAsync(options, AccountHosting.Local, Ct, CollectorHost.Environment(options) with { Online = online });
+        await using var node = await NodeScenario.StartAsync(options, Ct, environment => environment with { Online = online });
         foreach (var account in options.Accounts)
         {
             await node.Accounts.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), AskTimeout, Ct);
@@ -63,22 +63,13 @@ public sealed class OnlineConditionTests(DovecotFixture fixture) : IDisposable
         online.Set(true, DateTimeOffset.UtcNow); // let the node stop without a waiting session
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _scenario.Dispose();
 
     private CollectorOptions Options(TestMailUser lan, TestMailUser dialup)
     {
-        string Account(TestMailUser user, string extra) => $$"""
-            { id = {{user.Name}}, pop3-server = "{{fixture.Server.Host}}", port = {{fixture.Server.PlainPort}}
-              pop3-account = "{{user.Name}}", password = "{{user.Password}}", check-every = 10s
-              mailbox = "maildir:{{_dir}}/{{user.Name}}", leave-mail-on-server = on, {{extra}} }
-            """;
-        var file = Path.Combine(_dir, "node.hocon");
-        File.WriteAllText(file, $$"""
-            collector {
-              journal.connection-string = "Data Source={{_dir}}/journal.db"
-              accounts = [ {{Account(lan, "local-area-network = on")}}, {{Account(dialup, "local-area-network = off")}} ]
-            }
-            """);
-        return CollectorConfigLoader.Load(file);
+        string Account(TestMailUser user, string extra) =>
+            _scenario.Account(fixture.Server, user, "leave-mail-on-server = on, " + extra, mailbox: Path.Combine(_scenario.Root, user.Name));
+        _scenario.WriteNodeFile([Account(lan, "local-area-network = on"), Account(dialup, "local-area-network = off")]);
+        return _scenario.Load();
     }
 }

@@ -5,14 +5,15 @@ using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Node.Hosting;
 using CollectorCluster.Testing;
+using CollectorCluster.Testing.Nodes;
 
 namespace CollectorCluster.Node.Tests;
 
 /// <summary>collector.online: the configuration, and the TCP probe flipping a real node online so a waiting account collects.</summary>
 public sealed class OnlineProbeTests(DovecotFixture fixture) : IDisposable
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
-    private readonly string _dir = Directory.CreateTempSubdirectory("cc-probe-").FullName;
+    private static readonly TimeSpan AskTimeout = NodeScenario.AskTimeout;
+    private readonly NodeScenario _scenario = new("cc-probe-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -22,19 +23,12 @@ public sealed class OnlineProbeTests(DovecotFixture fixture) : IDisposable
         var user = await fixture.Server.CreateUserAsync("probe", Ct);
         fixture.Server.DropMessage(user.Name, MessageFactory.Create(1500, 1800));
         var probePort = PortAllocator.Reserve();
-        var options = Load($$"""
-            collector {
-              journal.connection-string = "Data Source={{_dir}}/journal.db"
-              online { initial = offline, probe { host = "127.0.0.1", port = {{probePort}}, interval = 1s } }
-              accounts = [ {
-                id = {{user.Name}}, pop3-server = "{{fixture.Server.Host}}", port = {{fixture.Server.PlainPort}}
-                pop3-account = "{{user.Name}}", password = "{{user.Password}}", check-every = 10s
-                mailbox = "maildir:{{_dir}}/maildir", leave-mail-on-server = on, local-area-network = off
-              } ]
-            }
-            """);
+        _scenario.WriteNodeFile(
+            _scenario.Account(fixture.Server, user, "leave-mail-on-server = on, local-area-network = off"),
+            $"online {{ initial = offline, probe {{ host = \"127.0.0.1\", port = {probePort}, interval = 1s }} }}");
+        var options = Load(File.ReadAllText(_scenario.NodeFile));
 
-        await using var node = await CollectorNode.StartAsync(options, AccountHosting.Local, Ct);
+        await using var node = await NodeScenario.StartAsync(options, Ct);
         Assert.False(node.Environment.Online.IsOnline);
         await node.Accounts.Ask<AccountAck>(new ConfigureAccount(options.Accounts[0], Scheduled: false), AskTimeout, Ct);
         var waiting = node.Accounts.Ask<CollectionResult>(new CollectNow(user.Name), AskTimeout, Ct);
@@ -79,11 +73,11 @@ public sealed class OnlineProbeTests(DovecotFixture fixture) : IDisposable
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _scenario.Dispose();
 
     private CollectorOptions Load(string hocon)
     {
-        var file = Path.Combine(_dir, "node.hocon");
+        var file = _scenario.NodeFile;
         // An account, because a node file without one is refused on its own account.
         File.WriteAllText(file, hocon.Contains("accounts", StringComparison.Ordinal) ? hocon : hocon + """
 

@@ -4,6 +4,7 @@ using System.Text;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Core.Policy;
 using CollectorCluster.Testing;
+using CollectorCluster.Testing.Nodes;
 
 namespace CollectorCluster.Node.Tests;
 
@@ -14,8 +15,8 @@ namespace CollectorCluster.Node.Tests;
 /// </summary>
 public sealed class ServerPolicyDovecotTests : IDisposable
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
-    private readonly string _dir = Directory.CreateTempSubdirectory("cc-policy-").FullName;
+    private static readonly TimeSpan AskTimeout = NodeScenario.AskTimeout;
+    private readonly NodeScenario _scenario = new("cc-policy-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -36,18 +37,7 @@ public sealed class ServerPolicyDovecotTests : IDisposable
         Assert.StartsWith("+OK", await reader.ReadLineAsync(Ct));
         Assert.StartsWith("+OK", await reader.ReadLineAsync(Ct));
 
-        var file = Path.Combine(_dir, "node.hocon");
-        File.WriteAllText(file, $$"""
-            collector {
-              journal.connection-string = "Data Source={{_dir}}/journal.db"
-              accounts = [ {
-                id = {{user.Name}}, pop3-server = "{{server.Host}}", port = {{server.PlainPort}}
-                pop3-account = "{{user.Name}}", password = "{{user.Password}}", check-every = 1h
-                mailbox = "maildir:{{_dir}}/maildir"
-              } ]
-            }
-            """);
-        var (node, options) = await LocalNode.StartAsync(file, Ct);
+        var (node, options) = await NodeScenario.StartAsync(_scenario.WriteNodeFile(_scenario.Account(server, user, checkEvery: "1h")), Ct);
         await using var running = node;
         var account = options.Accounts[0];
         await node.Accounts.Ask<AccountAck>(new ConfigureAccount(account), AskTimeout, Ct);
@@ -74,5 +64,5 @@ public sealed class ServerPolicyDovecotTests : IDisposable
         Assert.Equal(AccountHealth.Healthy, (await node.Accounts.Ask<AccountStatus>(new GetAccountStatus(account.Id), AskTimeout, Ct)).Health);
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _scenario.Dispose();
 }

@@ -3,15 +3,15 @@ using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Node.Hosting;
 using CollectorCluster.Testing;
-using Microsoft.Data.Sqlite;
+using CollectorCluster.Testing.Nodes;
 
 namespace CollectorCluster.Node.Tests;
 
 /// <summary>max-message-size on a real node and a real Dovecot: oversize skipped and reported, postponed, or overridden by a Download mark.</summary>
 public sealed class SizeLimitTests(DovecotFixture fixture) : IDisposable
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
-    private readonly string _dir = Directory.CreateTempSubdirectory("cc-size-").FullName;
+    private static readonly TimeSpan AskTimeout = NodeScenario.AskTimeout;
+    private readonly NodeScenario _scenario = new("cc-size-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -26,7 +26,7 @@ public sealed class SizeLimitTests(DovecotFixture fixture) : IDisposable
         small.Skip(1).ToList().ForEach(m => fixture.Server.DropMessage(user.Name, m));
         var options = Options(user, "max-message-size = 10k"); // delete mode: collected messages go, the big one stays
 
-        await using var node = await CollectorNode.StartAsync(options, AccountHosting.Local, Ct);
+        await using var node = await NodeScenario.StartAsync(options, Ct);
         var first = await CollectAsync(node, options);
         Assert.True(first.Succeeded, first.Detail);
         Assert.Equal(3, first.Collected);
@@ -53,8 +53,8 @@ public sealed class SizeLimitTests(DovecotFixture fixture) : IDisposable
         Assert.True(third.Succeeded, third.Detail);
         Assert.Equal(1, third.Collected);
         Assert.Equal(0, fixture.Server.CountMessages(user.Name));
-        Assert.Equal(4, Directory.GetFiles(Path.Combine(_dir, "maildir", "new")).Length);
-        Assert.Contains(Directory.GetFiles(Path.Combine(_dir, "maildir", "new")), f => new FileInfo(f).Length == big.Size);
+        Assert.Equal(4, _scenario.NewFiles().Length);
+        Assert.Contains(_scenario.NewFiles(), f => new FileInfo(f).Length == big.Size);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class SizeLimitTests(DovecotFixture fixture) : IDisposable
         // Server order without smallest-first: the big message is number 1, but it comes last.
         var options = Options(user, "max-message-size = 25000, oversize = postpone, download-smallest-first = off, leave-mail-on-server = on");
 
-        await using var node = await CollectorNode.StartAsync(options, AccountHosting.Local, Ct);
+        await using var node = await NodeScenario.StartAsync(options, Ct);
         var result = await CollectAsync(node, options);
         Assert.True(result.Succeeded, result.Detail);
         Assert.Equal(3, result.Collected);
@@ -79,31 +79,15 @@ public sealed class SizeLimitTests(DovecotFixture fixture) : IDisposable
         Assert.Contains($"\"size\":{big.Size}", collected[^1], StringComparison.Ordinal);
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _scenario.Dispose();
 
     private CollectorOptions Options(TestMailUser user, string extra)
     {
-        var file = Path.Combine(_dir, "node.hocon");
-        File.WriteAllText(file, $$"""
-            collector {
-              journal.connection-string = "Data Source={{_dir}}/journal.db"
-              accounts = [ {
-                id = {{user.Name}}, pop3-server = "{{fixture.Server.Host}}", port = {{fixture.Server.PlainPort}}
-                pop3-account = "{{user.Name}}", password = "{{user.Password}}", check-every = 10s
-                mailbox = "maildir:{{_dir}}/maildir"
-                {{extra}}
-              } ]
-            }
-            """);
-        return CollectorConfigLoader.Load(file);
+        _scenario.WriteNodeFile(_scenario.Account(fixture.Server, user, extra));
+        return _scenario.Load();
     }
 
-    private static async Task<CollectionResult> CollectAsync(CollectorNode node, CollectorOptions options)
-    {
-        var account = options.Accounts[0];
-        await node.Accounts.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), AskTimeout, Ct);
-        return await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
-    }
+    private static Task<CollectionResult> CollectAsync(CollectorNode node, CollectorOptions options) => NodeScenario.CollectAsync(node, options.Accounts[0], Ct);
 
     private static string UidlFrom(string detail)
     {
@@ -114,21 +98,5 @@ public sealed class SizeLimitTests(DovecotFixture fixture) : IDisposable
         return detail[start..detail.IndexOf('"', start)];
     }
 
-    private async Task<List<string>> JournalAsync(string accountId, string manifest)
-    {
-        await using var db = new SqliteConnection($"Data Source={_dir}/journal.db");
-        await db.OpenAsync(Ct);
-        await using var query = db.CreateCommand();
-        query.CommandText = "SELECT payload FROM event_journal WHERE persistence_id = $id AND manifest = $m ORDER BY sequence_nr";
-        query.Parameters.AddWithValue("$id", "account-" + accountId);
-        query.Parameters.AddWithValue("$m", manifest);
-        var found = new List<string>();
-        await using var reader = await query.ExecuteReaderAsync(Ct);
-        while (await reader.ReadAsync(Ct))
-        {
-            found.Add(System.Text.Encoding.UTF8.GetString((byte[])reader[0]));
-        }
-
-        return found;
-    }
+    private Task<List<string>> JournalAsync(string accountId, string manifest) => _scenario.JournalAsync(accountId, manifest, Ct);
 }

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Testing;
+using CollectorCluster.Testing.Nodes;
+using CollectorCluster.Testing.Processes;
 
 namespace CollectorCluster.Node.Tests;
 
@@ -10,8 +12,8 @@ namespace CollectorCluster.Node.Tests;
 /// </summary>
 public sealed class UidlMigrationDovecotTests : IDisposable
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
-    private readonly string _dir = Directory.CreateTempSubdirectory("cc-migrate-").FullName;
+    private static readonly TimeSpan AskTimeout = NodeScenario.AskTimeout;
+    private readonly NodeScenario _scenario = new("cc-migrate-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -25,19 +27,7 @@ public sealed class UidlMigrationDovecotTests : IDisposable
             server.DropMessage(user.Name, MessageFactory.Create(1500 + (i * 100), 900 + i));
         }
 
-        var file = Path.Combine(_dir, "node.hocon");
-        File.WriteAllText(file, $$"""
-            collector {
-              journal.connection-string = "Data Source={{_dir}}/journal.db"
-              accounts = [ {
-                id = {{user.Name}}, pop3-server = "{{server.Host}}", port = {{server.PlainPort}}
-                pop3-account = "{{user.Name}}", password = "{{user.Password}}", check-every = 1h
-                leave-mail-on-server = on
-                mailbox = "maildir:{{_dir}}/maildir"
-              } ]
-            }
-            """);
-        var (node, options) = await LocalNode.StartAsync(file, Ct);
+        var (node, options) = await NodeScenario.StartAsync(_scenario.WriteNodeFile(_scenario.Account(server, user, "leave-mail-on-server = on", checkEvery: "1h")), Ct);
         await using var running = node;
         var account = options.Accounts[0];
         await node.Accounts.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), AskTimeout, Ct);
@@ -50,11 +40,8 @@ public sealed class UidlMigrationDovecotTests : IDisposable
         var config = await File.ReadAllTextAsync(server.ConfigPath, Ct);
         Assert.Contains("pop3_uidl_format = %08Xu%08Xv", config);
         await File.WriteAllTextAsync(server.ConfigPath, config.Replace("pop3_uidl_format = %08Xu%08Xv", "pop3_uidl_format = moved-%u-%v", StringComparison.Ordinal), Ct);
-        using (var reload = System.Diagnostics.Process.Start("doveadm", ["-c", server.ConfigPath, "reload"]))
-        {
-            await reload.WaitForExitAsync(Ct);
-            Assert.Equal(0, reload.ExitCode);
-        }
+        var reload = await ProcessRunner.RunAsync("doveadm", ["-c", server.ConfigPath, "reload"], TimeSpan.FromMinutes(1), Ct);
+        Assert.Equal(0, reload.ExitCode);
 
         // The reload is signalled, not awaited: probe until a fresh login lists the new UIDLs.
         while (!(await FirstUidlAsync(server, user)).StartsWith("moved-", StringComparison.Ordinal))
@@ -66,7 +53,7 @@ public sealed class UidlMigrationDovecotTests : IDisposable
         Assert.True(second.Succeeded, second.Detail);
         Assert.Equal(0, second.Collected);
         Assert.Contains("re-keyed", second.Detail);
-        Assert.Equal(8, Directory.GetFiles(Path.Combine(_dir, "maildir", "new")).Length);
+        Assert.Equal(8, _scenario.NewFiles().Length);
 
         var after = await node.Accounts.Ask<MessageLines>(new GetMessageLines(account.Id), AskTimeout, Ct);
         Assert.Equal(8, after.Lines.Count);
@@ -79,7 +66,7 @@ public sealed class UidlMigrationDovecotTests : IDisposable
         Assert.Equal(0, third.Collected);
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _scenario.Dispose();
 
     private static async Task<string> FirstUidlAsync(DovecotServer server, TestMailUser user)
     {

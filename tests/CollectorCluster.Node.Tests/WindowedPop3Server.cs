@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using CollectorCluster.Testing.Network;
 
 namespace CollectorCluster.Node.Tests;
 
@@ -10,15 +10,12 @@ namespace CollectorCluster.Node.Tests;
 /// messages not yet retrieved in a session that ended with QUIT, so a mailbox larger than the window needs several
 /// sessions. Dovecot always lists everything, so this shape can only be scripted.
 /// </summary>
-internal sealed class WindowedPop3Server : IAsyncDisposable
+internal sealed class WindowedPop3Server : LoopbackServer
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly List<(string Uidl, byte[] Body)> _messages;
     private readonly HashSet<string> _hidden = [];
     private readonly int _window;
     private readonly Lock _gate = new();
-    private readonly Task _loop;
     private int _sessions;
     private int _refused;
     private string? _expectedBearer;
@@ -29,11 +26,7 @@ internal sealed class WindowedPop3Server : IAsyncDisposable
         _messages = Enumerable.Range(1, count)
             .Select(i => ($"gm{i:D5}", Encoding.ASCII.GetBytes($"Message-ID: <w{i}@test>\r\nSubject: window {i}\r\n\r\nbody {i}\r\n")))
             .ToList();
-        _listener.Start();
-        _loop = Task.Run(AcceptAsync);
     }
-
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>When set, logins must be XOAUTH2 for "fred" with this bearer token (anything else is refused with [AUTH]).</summary>
     public string? ExpectedBearer
@@ -51,36 +44,11 @@ internal sealed class WindowedPop3Server : IAsyncDisposable
     /// <summary>Sessions that logged in.</summary>
     public int Sessions => Volatile.Read(ref _sessions);
 
-    public async ValueTask DisposeAsync()
+    /// <inheritdoc />
+    protected override async Task ServeAsync(TcpClient client, int number, CancellationToken stopping)
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _loop;
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            _ = Task.Run(() => ServeAsync(client));
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
-    {
-        using var owned = client;
-        var stream = client.GetStream();
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        async Task Send(string text) => await stream.WriteAsync(Encoding.ASCII.GetBytes(text + "\r\n"), _stop.Token);
+        await using var connection = new ServerConnection(client, client.GetStream());
+        Task Send(string text) => connection.SendAsync(text);
 
         List<(string Uidl, byte[] Body)> view;
         lock (_gate)
@@ -90,7 +58,7 @@ internal sealed class WindowedPop3Server : IAsyncDisposable
 
         var retrieved = new ConcurrentBag<string>();
         await Send("+OK windowed ready");
-        while (await reader.ReadLineAsync(_stop.Token) is { } line)
+        while (await connection.ReadLineAsync() is { } line)
         {
             var parts = line.Split(' ');
             switch (parts[0].ToUpperInvariant())
@@ -101,7 +69,7 @@ internal sealed class WindowedPop3Server : IAsyncDisposable
                     break;
                 case "AUTH" when parts.Length == 2 && parts[1] == "XOAUTH2":
                     await Send("+ ");
-                    var payload = Encoding.UTF8.GetString(Convert.FromBase64String(await reader.ReadLineAsync(_stop.Token) ?? ""));
+                    var payload = Encoding.UTF8.GetString(Convert.FromBase64String(await connection.ReadLineAsync() ?? ""));
                     if (payload == $"user=fred\u0001auth=Bearer {ExpectedBearer}\u0001\u0001")
                     {
                         Interlocked.Increment(ref _sessions);
@@ -111,7 +79,7 @@ internal sealed class WindowedPop3Server : IAsyncDisposable
 
                     Interlocked.Increment(ref _refused);
                     await Send("+ " + Convert.ToBase64String("{\"status\":\"401\",\"schemes\":\"bearer\"}"u8));
-                    _ = await reader.ReadLineAsync(_stop.Token);
+                    _ = await connection.ReadLineAsync();
                     await Send("-ERR [AUTH] Invalid credentials");
                     break;
                 case "USER":

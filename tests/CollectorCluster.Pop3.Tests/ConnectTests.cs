@@ -42,11 +42,7 @@ public sealed class ConnectTests
     {
         await using var server = ScriptedPop3Server.Start(async s =>
         {
-            await s.SendAsync("+OK ready");
-            await s.ExpectAsync("CAPA", "+OK\r\nUIDL\r\nUSER\r\n.");
-            await s.ExpectAsync("USER fred", "+OK");
-            await s.ExpectAsync("PASS s3cret", "+OK welcome");
-            await s.ExpectAsync("CAPA", "+OK\r\nTOP\r\nUIDL\r\nPIPELINING\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nSASL PLAIN login\r\nLOGIN-DELAY 300\r\nEXPIRE 30 USER\r\nIMPLEMENTATION Scripted 1.0\r\n.");
+            await s.LoginAsync("UIDL\r\nUSER", capaAfterLogin: "TOP\r\nUIDL\r\nPIPELINING\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nSASL PLAIN login\r\nLOGIN-DELAY 300\r\nEXPIRE 30 USER\r\nIMPLEMENTATION Scripted 1.0");
             await s.ExpectAsync("QUIT", "+OK bye");
         });
         await using var session = await Pop3Connector.ConnectAsync(TestOptions.For(server.Port), Ct);

@@ -1,63 +1,12 @@
 using System.Net.Sockets;
 using System.Text;
+using CollectorCluster.Testing.Network;
 
 namespace CollectorCluster.Pop3.Tests;
 
-/// <summary>The server side of one scripted connection: expect a command, send a reply.</summary>
-public sealed class Pop3Script : IAsyncDisposable
+/// <summary>The server side of one scripted POP3 connection: expect a command, send a reply.</summary>
+public sealed class Pop3Script(TcpClient client, Stream stream) : ServerConnection(client, stream)
 {
-    private readonly TcpClient _client;
-    private readonly byte[] _one = new byte[1];
-
-    /// <summary>Wraps the accepted connection.</summary>
-    public Pop3Script(TcpClient client, Stream stream)
-    {
-        _client = client;
-        Stream = stream;
-    }
-
-    /// <summary>The connection's stream (TLS when the server runs implicit TLS or after <see cref="UpgradeToTlsAsync"/>).</summary>
-    public Stream Stream { get; private set; }
-
-    /// <summary>Server side of STLS: TLS handshake over the current stream.</summary>
-    public async Task UpgradeToTlsAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
-    {
-        var ssl = new System.Net.Security.SslStream(Stream, false);
-        await ssl.AuthenticateAsServerAsync(certificate).ConfigureAwait(false);
-        Stream = ssl;
-    }
-
-    /// <summary>Sends one line (CRLF added).</summary>
-    public Task SendAsync(string line) => SendRawAsync(Encoding.UTF8.GetBytes(line + "\r\n"));
-
-    /// <summary>Sends bytes as they are.</summary>
-    public async Task SendRawAsync(ReadOnlyMemory<byte> bytes)
-    {
-        await Stream.WriteAsync(bytes).ConfigureAwait(false);
-        await Stream.FlushAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>Reads one command line (without CRLF); null at end of stream.</summary>
-    public async Task<string?> ReadLineAsync()
-    {
-        var line = new StringBuilder();
-        while (true)
-        {
-            var n = await Stream.ReadAsync(_one).ConfigureAwait(false);
-            if (n == 0)
-            {
-                return null;
-            }
-
-            if (_one[0] == (byte)'\n')
-            {
-                return line.ToString().TrimEnd('\r');
-            }
-
-            line.Append((char)_one[0]);
-        }
-    }
-
     /// <summary>Reads one command and asserts it.</summary>
     public async Task ExpectAsync(string command)
     {
@@ -72,14 +21,17 @@ public sealed class Pop3Script : IAsyncDisposable
         await SendAsync(reply).ConfigureAwait(false);
     }
 
-    /// <summary>Greeting, CAPA, USER/PASS, CAPA: the common path to the TRANSACTION state.</summary>
-    public async Task LoginAsync(string capa = "UIDL\r\nTOP\r\nRESP-CODES", string user = "fred", string password = "s3cret")
+    /// <summary>
+    /// Greeting, CAPA, USER/PASS, CAPA: the common path to the TRANSACTION state. The second CAPA lists
+    /// <paramref name="capaAfterLogin"/> when given (Gmail advertises more once logged in), else <paramref name="capa"/> again.
+    /// </summary>
+    public async Task LoginAsync(string capa = "UIDL\r\nTOP\r\nRESP-CODES", string user = "fred", string password = "s3cret", string? capaAfterLogin = null)
     {
         await SendAsync("+OK POP3 ready").ConfigureAwait(false);
         await ExpectAsync("CAPA", "+OK\r\n" + capa + "\r\n.").ConfigureAwait(false);
         await ExpectAsync("USER " + user, "+OK").ConfigureAwait(false);
         await ExpectAsync("PASS " + password, "+OK logged in").ConfigureAwait(false);
-        await ExpectAsync("CAPA", "+OK\r\n" + capa + "\r\n.").ConfigureAwait(false);
+        await ExpectAsync("CAPA", "+OK\r\n" + (capaAfterLogin ?? capa) + "\r\n.").ConfigureAwait(false);
     }
 
     /// <summary>Sends a RETR reply: +OK, the body dot-stuffed, the terminator.</summary>
@@ -94,10 +46,4 @@ public sealed class Pop3Script : IAsyncDisposable
         sb.Append(".\r\n");
         return SendRawAsync(Encoding.UTF8.GetBytes(sb.ToString()));
     }
-
-    /// <summary>Closes the connection abruptly.</summary>
-    public void Drop() => _client.Client.Close(0);
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await Stream.DisposeAsync().ConfigureAwait(false);
 }

@@ -71,11 +71,7 @@ public sealed class ResponseCodePolicyTests
     {
         await using var server = ScriptedPop3Server.Start(async s =>
         {
-            await s.SendAsync("+OK ready");
-            await s.ExpectAsync("CAPA", "+OK\r\nUIDL\r\nUSER\r\n.");
-            await s.ExpectAsync("USER fred", "+OK");
-            await s.ExpectAsync("PASS s3cret", "+OK welcome");
-            await s.ExpectAsync("CAPA", "+OK\r\nUIDL\r\nRESP-CODES\r\nLOGIN-DELAY 300 USER\r\nEXPIRE 0\r\n.");
+            await s.LoginAsync("UIDL\r\nUSER", capaAfterLogin: "UIDL\r\nRESP-CODES\r\nLOGIN-DELAY 300 USER\r\nEXPIRE 0");
             await s.ExpectAsync("QUIT", "+OK bye");
         });
         await using var session = await Pop3Connector.ConnectAsync(TestOptions.For(server.Port), Ct);

@@ -1,65 +1,38 @@
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
+using CollectorCluster.Testing.Network;
 
 namespace CollectorCluster.Pop3.Tests;
 
 /// <summary>
 /// A protocol-level test double: a one-connection POP3 server on 127.0.0.1:0 that runs a script of expected
-/// commands and replies. It produces the error paths a real Dovecot cannot (garbled lines, drops, refusals).
+/// commands and replies, for what needs a real socket (TLS, timeouts, drops) and for the error paths a real Dovecot
+/// cannot produce (garbled lines, refusals). <see cref="LoopbackServer.Completion"/> surfaces the script's assertion failures.
 /// </summary>
-public sealed class ScriptedPop3Server : IAsyncDisposable
+public sealed class ScriptedPop3Server(Func<Pop3Script, Task> script, X509Certificate2? implicitTlsCertificate)
+    : LoopbackServer(maxConnections: 1)
 {
-    private readonly TcpListener _listener;
-    private readonly Task _run;
-
-    private ScriptedPop3Server(Func<Pop3Script, Task> script, X509Certificate2? implicitTlsCertificate)
-    {
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _run = RunAsync(script, implicitTlsCertificate);
-    }
-
-    /// <summary>The port the server listens on.</summary>
-    public int Port { get; }
+    private readonly Func<Pop3Script, Task> script = script;
+    private readonly X509Certificate2? implicitTlsCertificate = implicitTlsCertificate;
 
     /// <summary>Starts a server that runs <paramref name="script"/> for the first connection.</summary>
     public static ScriptedPop3Server Start(Func<Pop3Script, Task> script, X509Certificate2? implicitTlsCertificate = null) =>
         new(script, implicitTlsCertificate);
 
-    /// <summary>Waits for the script to finish and surfaces its assertion failures.</summary>
-    public Task Completion => _run;
-
-    private async Task RunAsync(Func<Pop3Script, Task> script, X509Certificate2? certificate)
+    /// <inheritdoc />
+    protected override async Task ServeAsync(TcpClient client, int number, CancellationToken stopping)
     {
-        using var client = await _listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken).ConfigureAwait(false);
         client.NoDelay = true;
         Stream stream = client.GetStream();
-        if (certificate is not null)
+        if (implicitTlsCertificate is not null)
         {
             var ssl = new SslStream(stream, false);
-            await ssl.AuthenticateAsServerAsync(certificate).ConfigureAwait(false);
+            await ssl.AuthenticateAsServerAsync(implicitTlsCertificate).ConfigureAwait(false);
             stream = ssl;
         }
 
         await using var s = new Pop3Script(client, stream);
         await script(s).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        try
-        {
-            await _run.ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // Tests that care await Completion themselves; a client hang-up is normal in error-path tests.
-        }
     }
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using CollectorCluster.Testing.Processes;
 
 namespace CollectorCluster.Testing;
 
@@ -14,27 +14,7 @@ public static class CollectorCtl
     /// <summary>Runs <c>dotnet collectorctl.dll ARGS</c>; gives up after two minutes.</summary>
     public static async Task<CtlResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        info.ArgumentList.Add(Dll);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-        return new CtlResult(process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
+        var result = await ProcessRunner.RunAsync(ProcessRunner.Dotnet(Dll, arguments), TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
+        return new CtlResult(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using CollectorCluster.Testing.Processes;
 
 namespace CollectorCluster.Testing;
 
@@ -406,24 +407,8 @@ public sealed class DovecotServer : IAsyncDisposable
             .AppendLine("}")
             .ToString();
 
-    private static Process StartMaster(string configPath, string outputPath)
-    {
-        // Output goes to a file, not to pipes: Dovecot's children would inherit pipes and keep them open
-        // after the master exits, and Process.WaitForExitAsync waits for their end.
-        var info = new ProcessStartInfo("/bin/sh")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-        };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add("exec \"$0\" -F -c \"$1\" </dev/null >\"$2\" 2>&1");
-        info.ArgumentList.Add(ProcessRunner.ResolveExecutable("dovecot"));
-        info.ArgumentList.Add(configPath);
-        info.ArgumentList.Add(outputPath);
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start dovecot.");
-        process.StandardInput.Close();
-        return process;
-    }
+    private static Process StartMaster(string configPath, string outputPath) =>
+        ProcessRunner.StartDaemon("dovecot", ["-F", "-c", configPath], outputPath);
 
     private static async Task WaitUntilReadyAsync(
         Process master, string root, int plainPort, int tlsPort, TimeSpan timeout, CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using CollectorCluster.Testing.Processes;
+
 namespace CollectorCluster.Testing;
 
 /// <summary>
@@ -125,7 +127,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private bool PortTaken() => File.Exists(LogPath) && File.ReadAllText(LogPath).Contains("Address already in use", StringComparison.Ordinal);
 
-    private void Require(ProcessRunner.Result result, string step)
+    private void Require(ProcessResult result, string step)
     {
         if (result.ExitCode == 0)
         {
@@ -136,6 +138,6 @@ public sealed class PostgresServer : IAsyncDisposable
         throw new InvalidOperationException($"PostgresServer: {step} failed ({result.ExitCode}): {result.Combined}\nlog tail:\n{log}");
     }
 
-    private Task<ProcessRunner.Result> AsOwnerAsync(string program, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken) =>
+    private Task<ProcessResult> AsOwnerAsync(string program, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken) =>
         ProcessRunner.RunAsync("runuser", ["-u", owner.Name, "--", ProcessRunner.ResolveExecutable(program), .. arguments], timeout, cancellationToken);
 }

@@ -1,3 +1,5 @@
+using CollectorCluster.Testing.Processes;
+
 namespace CollectorCluster.Testing;
 
 /// <summary>

@@ -10,6 +10,8 @@ namespace CollectorCluster.Testing;
 /// </summary>
 public sealed class TestCertificate : IDisposable
 {
+    private static readonly Lazy<TestCertificate> SharedLocalhost = new(CreateLocalhost);
+
     private TestCertificate(X509Certificate2 certificate, string certificatePem, string privateKeyPem)
     {
         Certificate = certificate;
@@ -35,6 +37,12 @@ public sealed class TestCertificate : IDisposable
 
     /// <summary>Path of the private key PEM once <see cref="WritePemFiles"/> ran.</summary>
     public string? PrivateKeyPath { get; private set; }
+
+    /// <summary>
+    /// One localhost certificate made once per test process (never disposed), for the many TLS tests that need a
+    /// certificate but not a fresh one: creating an RSA key per test would only cost time.
+    /// </summary>
+    public static TestCertificate Shared => SharedLocalhost.Value;
 
     /// <summary>
     /// Creates a certificate for <c>localhost</c> (SAN DNS:localhost, IP:127.0.0.1), valid from yesterday for 30 days.
@@ -77,7 +85,9 @@ public sealed class TestCertificate : IDisposable
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
 
         var now = DateTimeOffset.UtcNow;
-        var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+        using var ephemeral = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+        // Reloaded from PKCS#12, so SslStream can serve it with its private key on every platform.
+        var certificate = X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null);
         return new TestCertificate(certificate, certificate.ExportCertificatePem(), rsa.ExportPkcs8PrivateKeyPem());
     }
 

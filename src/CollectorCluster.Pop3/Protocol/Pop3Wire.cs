@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -11,13 +10,14 @@ namespace CollectorCluster.Pop3.Protocol;
 /// per batch. Owning the buffer is what lets a 200 MB message stream through in constant memory, which
 /// MailKit's Pop3Client cannot do. Any network, timeout or framing failure marks the connection dead,
 /// because after it the reply stream can no longer be trusted to be in step with the commands.
+/// The wire works over any <see cref="Stream"/>: the connector hands it a socket's stream, tests hand it a
+/// replayed server transcript held in memory.
 /// </summary>
 internal sealed class Pop3Wire : IAsyncDisposable
 {
     /// <summary>Receive buffer size; also the longest status or listing line accepted.</summary>
     public const int BufferSize = 64 * 1024;
 
-    private readonly Socket _socket;
     private readonly byte[] _in = new byte[BufferSize];
     private readonly string? _secret;
     private Stream _stream;
@@ -30,11 +30,13 @@ internal sealed class Pop3Wire : IAsyncDisposable
     private bool _bodyAtLineStart;
     private bool _disposed;
 
-    /// <summary>Wraps a connected socket; <paramref name="secret"/> is scrubbed from every text this wire produces.</summary>
-    public Pop3Wire(Socket socket, string endpoint, string? secret, TimeSpan readTimeout)
+    /// <summary>
+    /// Takes over a connected transport (disposing the wire disposes it); <paramref name="secret"/> is scrubbed
+    /// from every text this wire produces.
+    /// </summary>
+    public Pop3Wire(Stream transport, string endpoint, string? secret, TimeSpan readTimeout)
     {
-        _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = transport;
         Endpoint = endpoint;
         _secret = string.IsNullOrEmpty(secret) ? null : secret;
         ReadTimeout = readTimeout;
@@ -88,12 +90,19 @@ internal sealed class Pop3Wire : IAsyncDisposable
         return ex;
     }
 
-    /// <summary>Marks the connection unusable and closes the socket (the server then rolls back deletions).</summary>
+    /// <summary>Marks the connection unusable and closes the transport (the server then rolls back deletions).</summary>
     public void Kill(Pop3Exception reason)
     {
         Fault ??= reason;
         BodyActive = false;
-        _socket.Dispose();
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (IOException)
+        {
+            // Closing a broken connection: the fault above is what counts.
+        }
     }
 
     /// <summary>Replaces the password, should a server ever echo it, before any text leaves the engine.</summary>
@@ -466,7 +475,6 @@ internal sealed class Pop3Wire : IAsyncDisposable
             // Closing a broken connection: nothing left to tell anyone.
         }
 
-        _socket.Dispose();
         Array.Clear(_out);
     }
 }

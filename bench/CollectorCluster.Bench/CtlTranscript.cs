@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text;
+using CollectorCluster.Testing.Processes;
 
 namespace CollectorCluster.Bench;
 
@@ -43,41 +43,7 @@ public sealed class CtlTranscript(string collectorCtlDll, string address)
     /// <summary>Runs collectorctl without recording it (readiness probes): exit code, stdout, stderr.</summary>
     public async Task<(int Exit, string Output, string Error)> RunQuietAsync(string[] words, string? stdin = null)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        info.ArgumentList.Add(collectorCtlDll);
-        info.ArgumentList.Add(address);
-        foreach (var word in words)
-        {
-            info.ArgumentList.Add(word);
-        }
-
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet " + collectorCtlDll);
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin).ConfigureAwait(false);
-        }
-
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"collectorctl {string.Join(' ', words)} did not finish within 2 minutes");
-        }
-
-        return (process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
+        var result = await ProcessRunner.RunAsync(ProcessRunner.Dotnet(collectorCtlDll, [address, .. words]), TimeSpan.FromMinutes(2), CancellationToken.None, stdin).ConfigureAwait(false);
+        return (result.ExitCode, result.StandardOutput, result.StandardError);
     }
 }

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using CollectorCluster.Testing;
+using CollectorCluster.Testing.Processes;
 
 namespace CollectorCluster.Bench;
 
@@ -118,8 +119,8 @@ public static class ReadmeCaptures
     }
 
     /// <summary>
-    /// A `collector run` node (fred and office, every 24h with no jitter, so nothing collects until asked and the
-    /// due times are the accounts' fixed daily slots), driven by collectorctl; then stopped with SIGTERM.
+    /// A `collector run` node (fred and office, every 24h with no jitter: nothing collects until asked, since an
+    /// account's first slot is a fixed time of day), driven by collectorctl; then stopped with SIGTERM.
     /// </summary>
     private static async Task<(string Session, string Wire, string Runtime)> OperatorSessionAsync(string collector, string ctlDll, string dir, IReadOnlyDictionary<string, TestMailUser> users)
     {
@@ -151,72 +152,62 @@ public static class ReadmeCaptures
 
             """);
 
-        var log = new StringBuilder();
-        using var process = StartNode(collector, node, dir, log);
+        // Killed (whole tree) by the dispose if anything below throws.
+        using var process = ProcessRunner.Start(ProcessRunner.StartInfo(collector, ["run", "--config", node], environment: StateHome(dir)));
         var ctl = new CtlTranscript(ctlDll, $"127.0.0.1:{CommandPort}");
-        try
+        await WaitForCommandHostAsync(ctl, process).ConfigureAwait(false);
+        await ctl.RunAsync(["cluster", "status"]).ConfigureAwait(false);
+        await ctl.RunAsync(["cluster", "show"]).ConfigureAwait(false);
+        await ctl.RunAsync(["cluster", "stauts"], expectedExit: 1).ConfigureAwait(false);
+        await ctl.RunAsync(["cluster", "down", "akka.tcp://collector@10.0.0.9:4053"], expectedExit: 1).ConfigureAwait(false);
+        await ctl.RunAsync(["shard", "regions"]).ConfigureAwait(false);
+        await ctl.RunAsync(["shard", "stats"]).ConfigureAwait(false);
+        await ctl.RunAsync(["shard", "entity-location", "fred"]).ConfigureAwait(false);
+        var all = await ctl.RunAsync(["collector", "collect", "--all"]).ConfigureAwait(false);
+        if (!all.Contains($"2 account(s): 2 ok, 0 failed, {2 * MessagesPerMailbox} message(s) collected", StringComparison.Ordinal))
         {
-            await WaitForCommandHostAsync(ctl, process, log).ConfigureAwait(false);
-            await ctl.RunAsync(["cluster", "status"]).ConfigureAwait(false);
-            await ctl.RunAsync(["cluster", "show"]).ConfigureAwait(false);
-            await ctl.RunAsync(["cluster", "stauts"], expectedExit: 1).ConfigureAwait(false);
-            await ctl.RunAsync(["cluster", "down", "akka.tcp://collector@10.0.0.9:4053"], expectedExit: 1).ConfigureAwait(false);
-            await ctl.RunAsync(["shard", "regions"]).ConfigureAwait(false);
-            await ctl.RunAsync(["shard", "stats"]).ConfigureAwait(false);
-            await ctl.RunAsync(["shard", "entity-location", "fred"]).ConfigureAwait(false);
-            var all = await ctl.RunAsync(["collector", "collect", "--all"]).ConfigureAwait(false);
-            if (!all.Contains($"2 account(s): 2 ok, 0 failed, {2 * MessagesPerMailbox} message(s) collected", StringComparison.Ordinal))
-            {
-                // With jitter 0 an account's slot is a fixed time of day: a run at that minute collects by schedule first.
-                throw new InvalidOperationException("collect --all did not collect both mailboxes in full (an account's daily slot fell in this run? run again):\n" + all);
-            }
-
-            await ctl.RunAsync(["collector", "list"]).ConfigureAwait(false);
-            await ctl.RunAsync(["collector", "show", "fred"]).ConfigureAwait(false);
-            await ctl.RunAsync(["collector", "messages", "fred"]).ConfigureAwait(false);
-            await ctl.RunAsync(["tokens", "show"]).ConfigureAwait(false);
-            await ctl.RunAsync(["node", "show"]).ConfigureAwait(false);
-            await ctl.RunAsync(["collector", "list", "--node", "--status", "ok"]).ConfigureAwait(false);
-            await ctl.RunAsync(["collector", "pause", "office"]).ConfigureAwait(false);
-            await ctl.RunAsync(["collector", "collect", "office"], expectedExit: 1).ConfigureAwait(false);
-            await ctl.RunAsync(["collector", "list", "--status", "paused"]).ConfigureAwait(false);
-            await ctl.RunAsync(["actor", "hierarchy"]).ConfigureAwait(false);
-            await ctl.RunAsync(["log", "tail", "-n", "3"]).ConfigureAwait(false);
-            var session = ctl.Text;
-            var wire = await WireExchangeAsync(
-                """{"command":"cluster leader","token":null}""",
-                """{"command":"cluster","args":["status"],"token":null}""",
-                """{"command":"collector show","args":["nobody"],"token":null}""").ConfigureAwait(false);
-
-            ctl.Clear();
-            var password = users["fred"].Password;
-            var extraMaildir = Path.Combine(dir, "Maildir", "extra");
-            await ctl.RunAsync(
-                ["collector", "add", "extra", "--server", $"127.0.0.1:{Pop3Port}", "--user", "fred", "--tls", "none", "--mailbox", "maildir:" + extraMaildir, "--every", "24h", "--leave-mail-on-server", "on", "--password-stdin"],
-                stdin: password,
-                stdinName: "fred.pw").ConfigureAwait(false);
-            await ctl.RunAsync(["collector", "edit", "extra", "--every", "12h"]).ConfigureAwait(false);
-            await ctl.RunAsync(["collector", "remove", "extra"]).ConfigureAwait(false);
-            await ctl.RunAsync(["collector", "remove", "extra", "--yes"]).ConfigureAwait(false);
-            await ctl.RunAsync(["collector", "list"]).ConfigureAwait(false);
-            await ctl.RunAsync(["collector", "remove", "fred", "--yes"], expectedExit: 1).ConfigureAwait(false);
-            var runtime = ctl.Text;
-
-            if ((session + runtime + log).Contains(password, StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException("a password appeared in collectorctl's output or the node's log");
-            }
-
-            await StopAsync(process, log).ConfigureAwait(false);
-            return (session, wire, runtime);
+            // With jitter 0 an account's slot is a fixed time of day: a run at that minute collects by schedule first.
+            throw new InvalidOperationException("collect --all did not collect both mailboxes in full (an account's daily slot fell in this run? run again):\n" + all);
         }
-        finally
+
+        await ctl.RunAsync(["collector", "list"]).ConfigureAwait(false);
+        await ctl.RunAsync(["collector", "show", "fred"]).ConfigureAwait(false);
+        await ctl.RunAsync(["collector", "messages", "fred"]).ConfigureAwait(false);
+        await ctl.RunAsync(["tokens", "show"]).ConfigureAwait(false);
+        await ctl.RunAsync(["node", "show"]).ConfigureAwait(false);
+        await ctl.RunAsync(["collector", "list", "--node", "--status", "ok"]).ConfigureAwait(false);
+        await ctl.RunAsync(["collector", "pause", "office"]).ConfigureAwait(false);
+        await ctl.RunAsync(["collector", "collect", "office"], expectedExit: 1).ConfigureAwait(false);
+        await ctl.RunAsync(["collector", "list", "--status", "paused"]).ConfigureAwait(false);
+        await ctl.RunAsync(["actor", "hierarchy"]).ConfigureAwait(false);
+        await ctl.RunAsync(["log", "tail", "-n", "3"]).ConfigureAwait(false);
+        var session = ctl.Text;
+        var wire = await WireExchangeAsync(
+            """{"command":"cluster leader","token":null}""",
+            """{"command":"cluster","args":["status"],"token":null}""",
+            """{"command":"collector show","args":["nobody"],"token":null}""").ConfigureAwait(false);
+
+        ctl.Clear();
+        var password = users["fred"].Password;
+        var extraMaildir = Path.Combine(dir, "Maildir", "extra");
+        await ctl.RunAsync(
+            ["collector", "add", "extra", "--server", $"127.0.0.1:{Pop3Port}", "--user", "fred", "--tls", "none", "--mailbox", "maildir:" + extraMaildir, "--every", "24h", "--leave-mail-on-server", "on", "--password-stdin"],
+            stdin: password,
+            stdinName: "fred.pw").ConfigureAwait(false);
+        await ctl.RunAsync(["collector", "edit", "extra", "--every", "12h"]).ConfigureAwait(false);
+        await ctl.RunAsync(["collector", "remove", "extra"]).ConfigureAwait(false);
+        await ctl.RunAsync(["collector", "remove", "extra", "--yes"]).ConfigureAwait(false);
+        await ctl.RunAsync(["collector", "list"]).ConfigureAwait(false);
+        await ctl.RunAsync(["collector", "remove", "fred", "--yes"], expectedExit: 1).ConfigureAwait(false);
+        var runtime = ctl.Text;
+
+        if ((session + wire + runtime + process.Output + process.Error).Contains(password, StringComparison.Ordinal))
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
+            throw new InvalidOperationException("a password appeared in collectorctl's output or the node's log");
         }
+
+        await StopAsync(process).ConfigureAwait(false);
+        return (session, wire, runtime);
     }
 
     /// <summary>
@@ -249,53 +240,15 @@ public static class ReadmeCaptures
         return text.ToString();
     }
 
-    private static Process StartNode(string collector, string node, string dir, StringBuilder log)
-    {
-        var info = new ProcessStartInfo(collector)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var a in new[] { "run", "--config", node })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in StateHome(dir))
-        {
-            info.Environment[k] = v;
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + collector);
-        void Append(object sender, DataReceivedEventArgs e)
-        {
-            if (e.Data is not null)
-            {
-                lock (log)
-                {
-                    log.Append(e.Data).Append('\n');
-                }
-            }
-        }
-
-        process.OutputDataReceived += Append;
-        process.ErrorDataReceived += Append;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
     /// <summary>Probes with <c>cluster show</c> until the command host answers and the node is Up (exit 3 until then).</summary>
-    private static async Task WaitForCommandHostAsync(CtlTranscript ctl, Process process, StringBuilder log)
+    private static async Task WaitForCommandHostAsync(CtlTranscript ctl, RunningProcess process)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"collector run ended early (exit {process.ExitCode}):\n{log}");
+                throw new InvalidOperationException($"collector run ended early (exit {process.ExitCode}):\n{process.Output}{process.Error}");
             }
 
             var (exit, output, error) = await ctl.RunQuietAsync(["cluster", "show"]).ConfigureAwait(false);
@@ -306,7 +259,7 @@ public static class ReadmeCaptures
 
             if (exit != 3 || clock.Elapsed > TimeSpan.FromMinutes(2))
             {
-                throw new InvalidOperationException($"collectorctl cluster show: exit {exit}\n{output}{error}\nnode log:\n{log}");
+                throw new InvalidOperationException($"collectorctl cluster show: exit {exit}\n{output}{error}\nnode log:\n{process.Error}");
             }
 
             await Task.Delay(200).ConfigureAwait(false);
@@ -314,18 +267,13 @@ public static class ReadmeCaptures
     }
 
     /// <summary>SIGTERM, as systemd stops a node; it must end with exit 0.</summary>
-    private static async Task StopAsync(Process process, StringBuilder log)
+    private static async Task StopAsync(RunningProcess process)
     {
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        process.Signal("TERM");
+        var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(90)).ConfigureAwait(false);
+        if (exit != 0)
         {
-            await kill.WaitForExitAsync().ConfigureAwait(false);
-        }
-
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"collector run exited {process.ExitCode} after SIGTERM:\n{log}");
+            throw new InvalidOperationException($"collector run exited {exit} after SIGTERM:\n{process.Error}");
         }
     }
 

@@ -16,7 +16,8 @@ internal static class KnownDefects
             + "and faults-findings #3 (fewer than 5 collected: UidlMigration.MinKnown skips the re-key)",
         FaultKind.TermOnce => "known open defect, issue 11 item 3 (collector once does not end after SIGTERM)",
         FaultKind.JournalReadOnly or FaultKind.PostgresStopped =>
-            "known open defect, faults-findings #5 (a failed journal write stops the account; collector once then waits forever)",
+            "known open defects, faults-findings #5 (a failed journal write stops the account; collector once then waits forever) "
+            + "and #6 (node.key written without fsync: after a disk error soon after the first start it is empty and no start succeeds)",
         _ => null,
     };
 }

@@ -21,7 +21,7 @@ internal sealed class Pop3Session : IPop3Session
     private bool _disposed;
 
     /// <summary>Takes over an authenticated wire; <paramref name="maxMessageSize"/> (0 = none) also bounds bodies.</summary>
-    public Pop3Session(Pop3Wire wire, Pop3ServerCapabilities capabilities, long maxMessageSize = 0)
+    public Pop3Session(Pop3Wire wire, Pop3ServerCapabilities capabilities, long maxMessageSize)
     {
         _wire = wire;
         Capabilities = capabilities;
@@ -165,6 +165,19 @@ internal sealed class Pop3Session : IPop3Session
         }
     }
 
+    /// <summary>The listed sizes added up, saturating: a hostile LIST can claim sizes whose sum overflows.</summary>
+    private static long ListedBytes(IReadOnlyList<ListedMessage> messages)
+    {
+        long sum = 0;
+        foreach (var message in messages)
+        {
+            var size = Math.Max(0, message.Size);
+            sum = size > long.MaxValue - sum ? long.MaxValue : sum + size;
+        }
+
+        return sum;
+    }
+
     private void Warn(string warning)
     {
         if (!_warnings.Contains(warning))
@@ -196,7 +209,7 @@ internal sealed class Pop3Session : IPop3Session
         }
 
         // What the listing says is to fetch earns the session its allowance (the session deadline).
-        _wire.Request(messages.Count, messages.Sum(m => Math.Max(0, m.Size)));
+        _wire.Request(messages.Count, ListedBytes(messages));
         await PipelineAsync("RETR", messages, bodies: true, cancellationToken, async message =>
         {
             _wire.BeginBody(Target("RETR", message));

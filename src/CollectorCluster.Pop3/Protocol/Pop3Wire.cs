@@ -41,13 +41,13 @@ internal sealed class Pop3Wire : IAsyncDisposable
     /// Takes over a connected transport (disposing the wire disposes it); <paramref name="secret"/> is scrubbed
     /// from every text this wire produces. The session deadline starts now.
     /// </summary>
-    public Pop3Wire(Stream transport, string endpoint, string? secret, TimeSpan readTimeout, Pop3Limits? limits = null)
+    public Pop3Wire(Stream transport, string endpoint, string? secret, TimeSpan readTimeout, Pop3Limits limits)
     {
         _stream = transport;
         Endpoint = endpoint;
         _secret = string.IsNullOrEmpty(secret) ? null : secret;
         ReadTimeout = readTimeout;
-        _limits = limits ?? Pop3Limits.Default;
+        _limits = limits;
         _in = new byte[Math.Max(BufferSize, _limits.MaxLineLength + 2)];
         Budget = new SessionBudget(_limits);
     }

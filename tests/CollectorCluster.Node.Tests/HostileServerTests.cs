@@ -27,7 +27,7 @@ public sealed class HostileServerTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<(CollectionResult Result, MemoryPeak Memory)> CollectAsync(HostilePop3Server server)
+    private async Task<(CollectionResult Result, MemoryPeak Memory)> CollectAsync(HostilePop3Server server, bool deletionsExpected = false)
     {
         _scenario.WriteNodeFile(_scenario.Account("hostile", "127.0.0.1", server.Port, "fred", "pw", AccountKeys, checkEvery: "1h"), NodeKeys);
         var (node, options) = await NodeScenario.StartAsync(_scenario.NodeFile, Ct);
@@ -41,7 +41,11 @@ public sealed class HostileServerTests : IDisposable
 
         TestContext.Current.TestOutputHelper?.WriteLine($"{server.Attack}: {(result.Succeeded ? "ok" : "FAILED")} in {result.Duration.TotalSeconds:0.0} s, {memory}; server sent {server.BytesSent:N0} bytes; {result.Detail}");
         Assert.True(memory.RssGrowth < MemoryBound, $"RSS grew by {memory.RssGrowth:N0} bytes: {memory}");
-        Assert.Empty(server.CommittedDeletions); // nothing deleted on the server
+        if (!deletionsExpected)
+        {
+            Assert.Empty(server.CommittedDeletions); // nothing deleted on the server
+        }
+
         return (result, memory);
     }
 
@@ -112,6 +116,23 @@ public sealed class HostileServerTests : IDisposable
         Assert.Equal([server.UidlOf(1)], await CollectedUidlsAsync());
         Assert.Single(_scenario.NewFiles());
         Assert.Empty(Directory.GetFiles(Path.Combine(_scenario.Maildir, "tmp")));
+    }
+
+    [Fact]
+    public async Task A_uidl_longer_than_rfc_1939_allows_is_collected_under_its_digest_with_a_warning()
+    {
+        await using var server = new HostilePop3Server(Pop3Attack.LongUidl(100));
+        var (result, _) = await CollectAsync(server, deletionsExpected: true);
+
+        Assert.True(result.Succeeded, result.Detail);
+        Assert.Equal(2, result.Collected);
+        Assert.Contains($"127.0.0.1:{server.Port} sent 1 UIDL(s) that RFC 1939 does not allow (1 to 70 printable characters)", result.Detail);
+        var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.ASCII.GetBytes(new string('x', 100))));
+        Assert.Equal([server.UidlOf(1), digest], await CollectedUidlsAsync());
+        Assert.Equal(2, _scenario.NewFiles().Length);
+
+        // Deleted on the server only after both were delivered and recorded (delete mode), by message number.
+        Assert.Equal([server.UidlOf(1), server.UidlOf(2)], server.CommittedDeletions);
     }
 
     private async Task<List<string>> CollectedUidlsAsync() =>

@@ -30,7 +30,8 @@ public sealed class HostilePop3Server : LoopbackServer
             .ToList();
         if (attack.Kind == Pop3AttackKind.LongUidl)
         {
-            messages[^1] = (string.Empty, messages[^1].Body); // generated when listed
+            // Generated when listed; kept here (cut at 4 KiB for a huge one) only to name the message in CommittedDeletions.
+            messages[^1] = (new string('x', (int)Math.Min(attack.Amount, 4096)), messages[^1].Body);
         }
     }
 

@@ -162,14 +162,14 @@ public sealed class HostilePop3Server : LoopbackServer
         await SendAsync(connection, "+OK\r\n" + Encoding.ASCII.GetString(body) + ".\r\n", stopping);
     }
 
-    /// <summary>"n u00000000000000n" (a 16-character UIDL, like Dovecot's), formatted without allocating.</summary>
+    /// <summary>"n u000...0n": a 70-character UIDL, the longest RFC 1939 allows (what costs a client most), formatted without allocating.</summary>
     private static int ListingLine(long index, byte[] buffer)
     {
         var span = buffer.AsSpan();
         (index + 1).TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
         span[written++] = (byte)' ';
         span[written++] = (byte)'u';
-        (index + 1).TryFormat(span[written..], out var uidl, "D15", CultureInfo.InvariantCulture);
+        (index + 1).TryFormat(span[written..], out var uidl, "D69", CultureInfo.InvariantCulture);
         written += uidl;
         span[written++] = (byte)'\r';
         span[written++] = (byte)'\n';

@@ -191,9 +191,11 @@ internal sealed class Pop3Session : IPop3Session
     {
         var limits = _wire.Limits;
         var limit = limits.BodyLimit(message.Size, _maxMessageSize);
-        var text = _maxMessageSize > 0 && limit < limits.BodyLimit(message.Size, 0)
-            ? string.Create(CultureInfo.InvariantCulture, $"max-message-size {Math.Max(_maxMessageSize, message.Size):N0} + collector.pop3.body-slack {limits.BodySlack:N0}")
-            : string.Create(CultureInfo.InvariantCulture, $"twice the listed size + collector.pop3.body-slack {limits.BodySlack:N0}");
+        var text = _maxMessageSize <= 0 || limit == limits.BodyLimit(message.Size, 0)
+            ? string.Create(CultureInfo.InvariantCulture, $"twice the listed size + collector.pop3.body-slack {limits.BodySlack:N0}")
+            : message.Size > _maxMessageSize
+                ? string.Create(CultureInfo.InvariantCulture, $"the listed size, fetched despite max-message-size {_maxMessageSize:N0}, + collector.pop3.body-slack {limits.BodySlack:N0}")
+                : string.Create(CultureInfo.InvariantCulture, $"max-message-size {_maxMessageSize:N0} + collector.pop3.body-slack {limits.BodySlack:N0}");
         return new BodyTarget(command, message.Number, message.Uidl, message.Size, limit, text);
     }
 

@@ -25,9 +25,7 @@ public sealed class CtlTests(DovecotFixture fixture) : IDisposable
         messages.ForEach(m => Server.DropMessage(user.Name, m));
         // A long interval, so what gets collected is what collectorctl asks for.
         node.WriteNodeFile(new AccountSpec("ctl", user, Server.PlainPort) { LeaveMailOnServer = true, Extra = "      check-every = 24h" });
-        var port = PortAllocator.Reserve();
-        File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port}\n");
-        var at = $"127.0.0.1:{port}";
+        var at = node.ServeCommands();
 
         using var daemon = node.StartProcess("run", "--config", node.NodeFile);
         var cluster = await WaitForCommandHostAsync(daemon, at);
@@ -109,7 +107,7 @@ public sealed class CtlTests(DovecotFixture fixture) : IDisposable
         daemon.Terminate();
         var stopped = await daemon.WaitAsync(TimeSpan.FromSeconds(90), Ct);
         Assert.True(stopped.ExitCode == 0, stopped.ToString());
-        Assert.Contains("Command host listening on 127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture), stopped.Error);
+        Assert.Contains("Command host listening on " + at + " (collectorctl; plain TCP, loopback only; token in " + node.TokenFile + ")", stopped.Error);
         Assert.DoesNotContain(user.Password, stopped.Error + stopped.Output);
     }
 
@@ -119,9 +117,7 @@ public sealed class CtlTests(DovecotFixture fixture) : IDisposable
         var user = await Server.CreateUserAsync("ctlauth", Ct);
         Server.DropMessage(user.Name, MessageFactory.Create(1500, 31));
         node.WriteNodeFile(new AccountSpec("auth", user, Server.PlainPort) { Password = "not-the-password", Extra = "      check-every = 24h" });
-        var port = PortAllocator.Reserve();
-        File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port}\n");
-        var at = $"127.0.0.1:{port}";
+        var at = node.ServeCommands();
 
         using var daemon = node.StartProcess("run", "--config", node.NodeFile);
         await WaitForCommandHostAsync(daemon, at);

@@ -26,9 +26,7 @@ public sealed class RuntimeAccountTests(DovecotFixture fixture) : IDisposable
         var messages = Enumerable.Range(0, 3).Select(i => MessageFactory.Create(1200 + (i * 100), 600 + i)).ToList();
         messages.ForEach(m => Server.DropMessage(added.Name, m));
         node.WriteNodeFile(new AccountSpec("file", fileUser, Server.PlainPort) { Extra = "      check-every = 24h" });
-        var port = PortAllocator.Reserve();
-        File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port.ToString(CultureInfo.InvariantCulture)}\n");
-        var at = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        var at = node.ServeCommands(MaildirRoots);
         var daemon = Start();
         await CtlClient.WaitForCommandHostAsync(daemon, at);
         var keyFile = Path.Combine(node.Root, "state", "node.key");
@@ -131,10 +129,11 @@ public sealed class RuntimeAccountTests(DovecotFixture fixture) : IDisposable
 
         var port = PortAllocator.Reserve();
         var at = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        CollectorCtl.RegisterTokenFile(at, node.TokenFile);
         void Write(params AccountSpec[] accounts)
         {
             node.WriteNodeFile(accounts);
-            File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port.ToString(CultureInfo.InvariantCulture)}\n");
+            File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port.ToString(CultureInfo.InvariantCulture)}\n{MaildirRoots}\n");
         }
 
         AccountSpec Spec(string id, int user, string every = "24h") => new(id, users[user], Server.PlainPort) { Extra = $"      check-every = {every}" };
@@ -167,6 +166,9 @@ public sealed class RuntimeAccountTests(DovecotFixture fixture) : IDisposable
         Assert.Equal(0, stopped.ExitCode);
         Assert.All(users, u => Assert.DoesNotContain(u.Password, stopped.Error + stopped.Output));
     }
+
+    /// <summary>The node file's line that lets runtime accounts deliver into this test's directory (and nowhere else).</summary>
+    private string MaildirRoots => $"collector.runtime-accounts.maildir-roots = [\"{node.Root}\"]";
 
     public void Dispose()
     {

@@ -58,8 +58,21 @@ public sealed class CtlTests(DovecotFixture fixture) : IDisposable
         Assert.Contains($"{uidl} | ", text.Output);
         Assert.Contains("3 message(s)", text.Output);
 
+        // Deleting a message that was never collected loses its only copy: previewed without --yes, nothing marked.
+        var uncollected = await CtlAsync(at, "collector", "mark", "ctl", "never-collected-uidl", "delete");
+        Assert.True(uncollected.ExitCode == 0, uncollected.ToString());
+        Assert.Contains("ctl never-collected-uidl: mark delete would delete a message that was never collected", uncollected.Output);
+        Assert.Contains("add --yes", uncollected.Output);
+        Assert.DoesNotContain("never-collected-uidl", (await CtlAsync(at, "collector", "messages", "ctl")).Output);
+        var confirmed = await CtlAsync(at, "collector", "mark", "ctl", "never-collected-uidl", "delete", "--yes");
+        Assert.Contains("marked for deletion", confirmed.Output);
+        Assert.Contains("never-collected-uidl", (await CtlAsync(at, "collector", "messages", "ctl")).Output);
+        Assert.Contains("mark cleared", (await CtlAsync(at, "collector", "mark", "ctl", "never-collected-uidl", "clear")).Output);
+
+        // A collected message has its copy here: marking it needs no --yes.
         var mark = await CtlAsync(at, "collector", "mark", "ctl", uidl, "delete");
         Assert.True(mark.ExitCode == 0, mark.ToString());
+        Assert.Contains("marked for deletion", mark.Output);
         Assert.Contains("marked-delete", (await CtlAsync(at, "collector", "messages", "ctl")).Output);
         var afterMark = await CtlAsync(at, "collector", "collect", "ctl");
         Assert.True(afterMark.ExitCode == 0, afterMark.ToString());

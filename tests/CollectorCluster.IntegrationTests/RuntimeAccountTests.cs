@@ -68,6 +68,15 @@ public sealed class RuntimeAccountTests(DovecotFixture fixture) : IDisposable
         Assert.Contains("collected 1", again.Output);
         node.AssertHoldsExactly(messages);
 
+        // An edit that would delete mail on the server is only previewed without --yes.
+        var deleting = await CtlClient.RunAsync(at, "collector", "edit", "extra", "--leave-mail-on-server", "off");
+        Assert.True(deleting.ExitCode == 0, deleting.ToString());
+        Assert.Contains("extra: edit would turn leave-mail-on-server off: the next session deletes on the server every collected message still there (4); add --yes to change it", deleting.Output);
+        Assert.Contains("deleted 0", (await CtlClient.RunAsync(at, "collector", "collect", "extra")).Output);
+        Assert.Equal(4, Server.CountMessages(added.Name));
+        Assert.Contains("extra: edit would turn mirror-mailbox on", (await CtlClient.RunAsync(at, "collector", "edit", "extra", "--mirror-mailbox", "on")).Output);
+        Assert.Contains("extra: edit would delete on the server collected messages first seen more than 7 day(s) ago", (await CtlClient.RunAsync(at, "collector", "edit", "extra", "--delete-after-days", "7")).Output);
+
         // Edit keeps the other settings (and the sealed password); disable/enable are edits of "enabled".
         var edit = await CtlClient.RunAsync(at, "collector", "edit", "extra", "--every", "2h");
         Assert.True(edit.ExitCode == 0, edit.ToString());

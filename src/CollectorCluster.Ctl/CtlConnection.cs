@@ -28,6 +28,9 @@ public sealed class CtlConnection : IAsyncDisposable
         _reader = new WireLineReader(stream, CommandWire.MaxResponseBytes);
     }
 
+    /// <summary>True once a request was sent on it (a fresh connection is not checked for <see cref="Spent"/>: TLS may still have handshake messages pending).</summary>
+    public bool Used { get; private set; }
+
     /// <summary>
     /// True when the node spoke unprompted (its idle-timeout notice) or closed the connection since the last answer:
     /// the connection is spent, and an interactive session opens a new one before its next command.
@@ -106,6 +109,7 @@ public sealed class CtlConnection : IAsyncDisposable
     /// <summary>Sends one line.</summary>
     public async Task SendAsync(string line)
     {
+        Used = true;
         await _stream.WriteAsync(Utf8.GetBytes(line + "\n")).ConfigureAwait(false);
         await _stream.FlushAsync().ConfigureAwait(false);
     }

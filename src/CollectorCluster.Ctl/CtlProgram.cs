@@ -133,8 +133,9 @@ public static class CtlProgram
             return await session.SendAsync(words, json, password).ConfigureAwait(false);
         }
 
-        // Interactive: one connection (renewed when the node closed an idle one), one command per line; a line
-        // editor with history and TAB on a terminal only.
+        // Interactive: one connection per session (opened at the first command, renewed when the node closed an idle
+        // one), one command per line; a line editor with history and TAB on a terminal only.
+        await session.CloseAsync().ConfigureAwait(false);
         Func<string, string?> readLine = _ => Console.In.ReadLine();
         CtlHistory? history = null;
         if (!Console.IsInputRedirected)
@@ -209,20 +210,19 @@ public static class CtlProgram
 
         public async Task ConnectAsync()
         {
-            if (_connection is not null)
-            {
-                await _connection.DisposeAsync().ConfigureAwait(false);
-            }
-
-            _connection = null;
+            await CloseAsync().ConfigureAwait(false);
             _connection = await CtlConnection.OpenAsync(host, port, tls, pin).ConfigureAwait(false);
         }
 
-        public async ValueTask DisposeAsync()
+        public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
+
+        /// <summary>Closes the connection; the next command opens a new one.</summary>
+        public async Task CloseAsync()
         {
             if (_connection is not null)
             {
                 await _connection.DisposeAsync().ConfigureAwait(false);
+                _connection = null;
             }
         }
 
@@ -320,7 +320,7 @@ public static class CtlProgram
         /// </summary>
         private async Task<(CommandResponse? Response, string? Unreadable)> ExchangeAsync(CommandRequest request, ProgressDisplay? progress)
         {
-            if (_connection is null || _connection.Spent)
+            if (_connection is null || (_connection.Used && _connection.Spent))
             {
                 await ConnectAsync().ConfigureAwait(false);
             }

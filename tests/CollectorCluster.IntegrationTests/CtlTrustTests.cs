@@ -70,6 +70,9 @@ public sealed class CtlTrustTests : IDisposable
         Assert.Contains("bad request: no ", noCommand, StringComparison.Ordinal);
         Assert.Contains("closing the connection", noCommand, StringComparison.Ordinal);
 
+        // A connection that says nothing is closed once the first request is overdue (handshake-timeout, 10 s).
+        Assert.Contains("no request within 00:00:10 (handshake-timeout); closing the connection", await ExchangeAsync(port, []), StringComparison.Ordinal);
+
         var show = await CtlClient.RunAsync(at, "node", "show");
         Assert.True(show.ExitCode == 0, show.ToString());
         Assert.Contains("node is online", show.Output, StringComparison.Ordinal);

@@ -229,7 +229,7 @@ public sealed class CtlTrustTests : IDisposable
     [Fact]
     public async Task Escape_sequences_in_a_servers_replies_reach_no_log_line_log_tail_or_terminal_raw()
     {
-        await using var hostile = new HostilePop3Server();
+        await using var hostile = new EscapingPop3Server();
         node.WriteNodeFile(new AccountSpec("hostile", new TestMailUser("victim", TestSecrets.Password("hostile")), hostile.Port) { Extra = "      check-every = 24h" });
         var at = node.ServeCommands();
         await CtlClient.WaitForCommandHostAsync(Start(), at);

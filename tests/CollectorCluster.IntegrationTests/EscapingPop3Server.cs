@@ -8,7 +8,7 @@ namespace CollectorCluster.IntegrationTests;
 /// title, ring the bell, a carriage return that would overwrite the line): what reaches logs and terminals from it
 /// must arrive defused. It never lets anyone in.
 /// </summary>
-internal sealed class HostilePop3Server() : LoopbackServer()
+internal sealed class EscapingPop3Server() : LoopbackServer()
 {
     /// <summary>The text of the -ERR reply to PASS, escapes included.</summary>
     public const string Refusal = "-ERR [AUTH] \u001b[2J\u001b]0;owned\u0007 denied by hostile\rforged: all good";

@@ -58,6 +58,13 @@ internal sealed class MdaDeliverySession : IDeliverySession
             info.ArgumentList.Add(argument);
         }
 
+        // Not the node's environment (its password-env secrets): only what MdaEnvironment lists.
+        info.Environment.Clear();
+        foreach (var (name, value) in MdaEnvironment.For(_accountId, uidl, Environment.GetEnvironmentVariable("HOME")))
+        {
+            info.Environment[name] = value;
+        }
+
         Process process;
         try
         {

@@ -36,13 +36,12 @@ public static class CollectorHost
         new HostBuilder()
             .ConfigureLogging(logging => logging
                 .ClearProviders()
-                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace) // logs on stderr; stdout is for command output
-                .AddSimpleConsole(o =>
+                .AddConsole(o =>
                 {
-                    o.SingleLine = true;
-                    o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-                    o.UseUtcTimestamp = true;
+                    o.LogToStandardErrorThreshold = LogLevel.Trace; // logs on stderr; stdout is for command output
+                    o.FormatterName = SanitizingConsoleFormatter.FormatterName; // server text cannot drive the terminal
                 })
+                .AddConsoleFormatter<SanitizingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>()
                 .SetMinimumLevel(LogLevel.Information)
                 .AddFilter("Microsoft", LogLevel.Warning)
                 .AddProvider(new LogRingLoggerProvider(log)))

@@ -136,6 +136,10 @@ public sealed class NodeScenario : IDisposable
         return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    /// <summary>Deletes the temp directory.</summary>
-    public void Dispose() => Directory.Delete(Root, true);
+    /// <summary>Deletes the temp directory (its journal kept first for the secrets scan after the suite, when one runs).</summary>
+    public void Dispose()
+    {
+        TestArtifacts.KeepFrom(Root);
+        Directory.Delete(Root, true);
+    }
 }

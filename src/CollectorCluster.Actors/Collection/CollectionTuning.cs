@@ -29,6 +29,12 @@ public sealed record CollectionTuning(
     /// </summary>
     public int RoundMinListed { get; init; } = 100;
 
+    /// <summary>
+    /// After a stop request (SIGTERM, Ctrl+C, a hand-off), how long the message in flight may take to finish before the
+    /// session gives it up (it stays on the server) and ends, recording what it delivered.
+    /// </summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The knobs the account's schedule is computed with.</summary>
     public ScheduleTuning Schedule => new(JitterFraction, RetryBase, RetryMax);
 

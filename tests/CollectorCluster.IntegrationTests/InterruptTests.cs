@@ -58,7 +58,7 @@ public sealed class InterruptTests(DovecotFixture fixture) : IDisposable
 
         // Everything in the Maildir is in the journal, and the summary counts it.
         var delivered = node.CountNew();
-        var journalled = await NodeScenario.JournalAsync($"Data Source={node.JournalFile}", "signalled", "MessageCollected.v1", Ct);
+        var journalled = await NodeScenario.JournalAsync($"Data Source={node.JournalFile}", "signalled", "MessageCollected.v2", Ct);
         Assert.Equal(delivered, journalled.Count);
         Assert.Equal(delivered, interrupted.Collected("signalled"));
         Assert.Equal(leaveOnServer ? MessageCount : MessageCount - delivered, Server.CountMessages(user.Name));

@@ -117,6 +117,7 @@ public sealed class CollectionRun
             if (_refusal is { } refusal)
             {
                 _cause = FailureCause.Unsafe;
+                _stage = CollectionStage.List; // decided from the listing; the session itself ended cleanly
                 return Failed(started, refusal);
             }
 
@@ -220,6 +221,16 @@ public sealed class CollectionRun
             return new ChunkResult(await QuitAsync(session, io).ConfigureAwait(false) is not null, 0, false);
         }
 
+        if (plan.Confirmed.Count > 0)
+        {
+            // Our own deletions an earlier QUIT committed without their record: recorded now, never taken for absences.
+            _stage = CollectionStage.Record;
+            await RecordAsync(plan.Confirmed.GroupBy(c => c.Reason, StringComparer.Ordinal)
+                .Select(g => (IAccountEvent)new MessagesDeletedOnServer(g.Select(c => c.Uidl).ToList(), g.Key, listedAt))
+                .ToList()).ConfigureAwait(false);
+            _warnings.Add($"{plan.Confirmed.Count} deletion(s) an earlier session committed without recording them are recorded now.");
+        }
+
         plan = await LimitSizeAsync(plan, started).ConfigureAwait(false);
         var absence = first ? await AbsenceAsync(plan, listing, listedAt).ConfigureAwait(false) : null;
         plan = absence?.Plan ?? plan;
@@ -282,24 +293,14 @@ public sealed class CollectionRun
     }
 
     /// <summary>
-    /// After QUIT +OK (so the listing counts as committed): record deletions an earlier QUIT committed without their
-    /// record, remove the local copies of messages gone from the server (Mirror Mailbox), forget those the rule takes as
-    /// gone otherwise, and note the rest. A copy that cannot be removed is reported and stays noted.
+    /// After QUIT +OK (so the listing counts as committed): remove the local copies of messages gone from the server
+    /// (Mirror Mailbox), forget those the rule takes as gone otherwise, and note the rest. A copy that cannot be removed
+    /// is reported and stays noted.
     /// </summary>
     private async Task FinishAbsenceAsync(MirrorPlan absence, DateTimeOffset listedAt)
     {
         var events = new List<IAccountEvent>();
         var plan = absence.Plan;
-        foreach (var group in plan.Confirmed.GroupBy(c => c.Reason, StringComparer.Ordinal))
-        {
-            events.Add(new MessagesDeletedOnServer(group.Select(c => c.Uidl).ToList(), group.Key, listedAt));
-        }
-
-        if (plan.Confirmed.Count > 0)
-        {
-            _warnings.Add($"{plan.Confirmed.Count} deletion(s) an earlier session committed without recording them are recorded now.");
-        }
-
         var noted = absence.Noted.ToList();
         if (absence.LocalRemovals.Count > 0)
         {

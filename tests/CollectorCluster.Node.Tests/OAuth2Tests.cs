@@ -3,6 +3,7 @@ using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.OAuth2;
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Policy;
+using CollectorCluster.Testing;
 using CollectorCluster.Testing.Nodes;
 
 namespace CollectorCluster.Node.Tests;

@@ -425,8 +425,9 @@ public sealed class CollectionRun
             await CommitDeliveredAsync(delivery, events, intents is null ? [] : [intents], io).ConfigureAwait(false);
             deliveredInPlan += events.Count;
 
-            if (intents is not null && !stopRequested.IsCancellationRequested)
+            if (intents is not null)
             {
+                // Also when stopping: these are recorded, and the QUIT that ends the session commits them.
                 _stage = CollectionStage.Delete;
                 await session.DeleteAsync(delivered, io).ConfigureAwait(false);
                 _pendingDeletes.AddRange(events.Select(e => (e.Uidl, DeletionReason.NotLeftOnServer)));

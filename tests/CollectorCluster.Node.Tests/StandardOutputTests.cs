@@ -26,7 +26,6 @@ public sealed class StandardOutputTests : IDisposable
         _scenario.WriteNodeFile([]);
         var node = await NodeScenario.StartAsync(_scenario.Load(), Ct);
         var system = node.System;
-        Assert.IsType<StandardErrorLogger>(system.Settings.StdoutLogger);
         await node.DisposeAsync();
         Assert.True(system.WhenTerminated.IsCompleted);
 
@@ -35,6 +34,7 @@ public sealed class StandardOutputTests : IDisposable
 
         Assert.DoesNotContain(marker, stdout, StringComparison.Ordinal);
         Assert.Contains(marker, stderr, StringComparison.Ordinal);
+        Assert.IsType<StandardErrorLogger>(system.Settings.StdoutLogger); // also the logger of the system's first moments
     }
 
     public void Dispose() => _scenario.Dispose();

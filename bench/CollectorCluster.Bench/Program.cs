@@ -8,6 +8,7 @@ namespace CollectorCluster.Bench;
 /// <c>cc-bench collect-1000 [options]</c>: collector vs mpop on 1,000 mixed-size messages from a private Dovecot.
 /// <c>cc-bench tokens-200x5 [options]</c>: 200 accounts × 5 messages: collector (connection tokens, cap 10) vs fetchmail and mpop.
 /// <c>cc-bench quickstart [options]</c>: the README's quick start (private Dovecot, 5 messages, collector once twice).
+/// <c>cc-bench readme-captures --readme FILE</c>: reruns every output the README shows and rewrites its capture blocks.
 /// </summary>
 public static class Program
 {
@@ -15,6 +16,7 @@ public static class Program
         usage: cc-bench collect-1000 [--rounds N] [--count N] [--results DIR] [--collector PATH] [--mpop PATH] [--keep]
                cc-bench tokens-200x5 [--accounts N] [--per-account N] [--max-clients N] [--results DIR] [--collector PATH] [--mpop PATH] [--fetchmail PATH] [--keep]
                cc-bench quickstart   [--dir DIR] [--collector PATH]
+               cc-bench readme-captures --readme README.md [--dir DIR] [--collector PATH] [--collectorctl DLL]
 
           --rounds N        measured rounds per tool; the median is reported (default 3)
           --count N         messages in the mailbox (default 1000; 1 KB to 200 KB, log-uniform)
@@ -26,7 +28,10 @@ public static class Program
           --per-account N   tokens-200x5: messages per mailbox (default 5)
           --max-clients N   tokens-200x5: collector's max-pop3-clients (default 10)
           --fetchmail PATH  fetchmail binary (default /usr/bin/fetchmail)
-          --dir DIR         quickstart directory (default /tmp/collector-quickstart; recreated)
+          --dir DIR         quickstart / readme-captures directory (default /tmp/collector-quickstart,
+                            /tmp/collector-readme; recreated)
+          --readme FILE     readme-captures: the README whose <!-- capture:NAME --> blocks are rewritten
+          --collectorctl DLL  readme-captures: collectorctl.dll (default: the copy beside cc-bench)
         """;
 
     /// <summary>Entry point: 0 ok, 1 a measured run was invalid or failed, 2 usage error.</summary>
@@ -46,6 +51,7 @@ public static class Program
                 "collect-1000" => await Collect1000.RunAsync(options).ConfigureAwait(false),
                 "quickstart" => await Quickstart.RunAsync(options).ConfigureAwait(false),
                 "tokens-200x5" => await Tokens200.RunAsync(options).ConfigureAwait(false),
+                "readme-captures" => await ReadmeCaptures.RunAsync(options).ConfigureAwait(false),
                 _ => throw new ArgumentException($"unknown verb '{args[0]}'"),
             };
         }
@@ -81,7 +87,14 @@ public sealed class Options
 
     public string Fetchmail { get; private set; } = "/usr/bin/fetchmail";
 
-    public string QuickstartDirectory { get; private set; } = "/tmp/collector-quickstart";
+    /// <summary>quickstart / readme-captures: the working directory (recreated); null: the verb's default.</summary>
+    public string? Directory { get; private set; }
+
+    /// <summary>readme-captures: the README whose capture blocks are rewritten.</summary>
+    public string? Readme { get; private set; }
+
+    /// <summary>readme-captures: collectorctl.dll (default: the copy beside this tool).</summary>
+    public string? CollectorCtl { get; private set; }
 
     /// <summary>The original command line, for the report.</summary>
     public string CommandLine { get; private set; } = "";
@@ -106,7 +119,9 @@ public sealed class Options
                 case "--per-account": o.PerAccount = PositiveInt(Next(), "--per-account"); break;
                 case "--max-clients": o.MaxClients = PositiveInt(Next(), "--max-clients"); break;
                 case "--fetchmail": o.Fetchmail = Next(); break;
-                case "--dir": o.QuickstartDirectory = Path.GetFullPath(Next()); break;
+                case "--dir": o.Directory = Path.GetFullPath(Next()); break;
+                case "--readme": o.Readme = Path.GetFullPath(Next()); break;
+                case "--collectorctl": o.CollectorCtl = Path.GetFullPath(Next()); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }

@@ -236,6 +236,9 @@ internal sealed class CollectorProcess(IReadOnlyList<string> arguments, string w
     /// <summary>SIGTERM, as systemd or Kubernetes stop a node: sessions finish the message in flight and commit.</summary>
     public void Terminate() => process.Signal("TERM");
 
+    /// <summary>Any signal by name (<c>TERM</c>, <c>INT</c>, ...).</summary>
+    public void Signal(string signal) => process.Signal(signal);
+
     /// <summary>SIGHUP, as an operator asks a daemon to reload its configuration.</summary>
     public void Hangup() => process.Signal("HUP");
 

@@ -132,5 +132,48 @@ public sealed class OAuth2Tests : IDisposable
         Assert.DoesNotContain("tok-", third.Detail + status);
     }
 
+    [Fact]
+    public async Task A_rotated_refresh_token_is_journalled_sealed_and_used_by_the_next_process()
+    {
+        const string Rotated = "1//rotated-SECRET-77aa";
+        await using var endpoint = new LocalTokenEndpoint();
+        endpoint.AnswerToken("tok-1", refreshToken: Rotated);
+        endpoint.AnswerToken("tok-2");
+        await using var server = new WindowedPop3Server(count: 3, window: 10) { ExpectedBearer = "tok-1" };
+        var file = _scenario.WriteNodeFile(_scenario.Account("rotate", "127.0.0.1", server.Port, "fred", password: null, checkEvery: "1h", extra: $$"""
+            auth = xoauth2
+                oauth2 {
+                  token-endpoint = "{{endpoint.Url}}"
+                  client-id = client-1
+                  refresh-token = "{{RefreshToken}}"
+                }
+            """));
+
+        var (first, options) = await NodeScenario.StartAsync(file, Ct);
+        await using (first)
+        {
+            var collected = await NodeScenario.CollectAsync(first, options.Accounts[0], Ct);
+            Assert.True(collected.Succeeded, collected.Detail);
+        }
+
+        // The provider rotated the refresh token: the configured one no longer works.
+        endpoint.Revoke(RefreshToken);
+        var rotations = await _scenario.JournalAsync("rotate", "RefreshTokenRotated.v1", Ct);
+        Assert.DoesNotContain(Rotated, Assert.Single(rotations), StringComparison.Ordinal); // sealed, never in clear
+
+        // A new process (no access token in memory) refreshes with the rotated token from the journal.
+        server.ExpectedBearer = "tok-2";
+        var (second, again) = await NodeScenario.StartAsync(file, Ct);
+        await using (second)
+        {
+            var result = await NodeScenario.CollectAsync(second, again.Accounts[0], Ct);
+            Assert.True(result.Succeeded, result.Detail);
+            var status = await second.Accounts.Ask<AccountStatus>(new GetAccountStatus("rotate"), AskTimeout, Ct);
+            Assert.Equal(AccountHealth.Healthy, status.Health);
+        }
+
+        Assert.Equal([RefreshToken, Rotated], endpoint.Requests.Select(r => r["refresh_token"]));
+    }
+
     public void Dispose() => _scenario.Dispose();
 }

@@ -15,8 +15,9 @@ namespace CollectorCluster.Node.Hosting;
 public static class CollectorHost
 {
     /// <summary>
-    /// The environment accounts collect in: real POP3, real destinations, the system clock, and connection leases
-    /// that attach to the node's <see cref="ConnectionTokens"/> actor once the host starts it.
+    /// The environment accounts collect in: real POP3, real destinations, the system clock, connection leases
+    /// that attach to the node's <see cref="ConnectionTokens"/> actor once the host starts it, and the node key
+    /// (created on first use) for sealed refresh tokens and keyed settings digests.
     /// </summary>
     public static CollectionEnvironment Environment(CollectorOptions options) => new(
         Pop3Connector.ConnectAsync,
@@ -26,6 +27,7 @@ public static class CollectorHost
         options.Tuning)
     {
         Online = new NodeOnline(options.Online.InitiallyOnline),
+        Secrets = Secrets.NodeKey.LoadOrCreate(options.KeyFile),
     };
 
     /// <summary>

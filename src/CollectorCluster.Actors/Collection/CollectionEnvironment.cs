@@ -18,4 +18,10 @@ public sealed record CollectionEnvironment(
     public NodeOnline Online { get; init; } = new(true);
     /// <summary>Access tokens of XOAUTH2/OAUTHBEARER accounts (memory only, shared by the node's accounts).</summary>
     public OAuth2.OAuth2TokenSource OAuth2 { get; init; } = new(TimeProvider.System);
+
+    /// <summary>
+    /// The node key's services (sealing, keyed digests), or null without one: then rotated refresh tokens are kept in
+    /// memory only and NeedsOperator is healed across processes only by an operator.
+    /// </summary>
+    public Core.Accounts.INodeSecrets? Secrets { get; init; }
 }

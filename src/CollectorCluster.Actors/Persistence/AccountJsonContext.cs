@@ -29,6 +29,10 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(LocalDeletionObserved))]
 [JsonSerializable(typeof(MirrorAbsenceNoted))]
 [JsonSerializable(typeof(LocalCopiesRemoved))]
+[JsonSerializable(typeof(MailboxIdentified))]
+[JsonSerializable(typeof(DeletionsIntended))]
+[JsonSerializable(typeof(AbsenceNoted))]
+[JsonSerializable(typeof(RefreshTokenRotated))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {
 }

@@ -15,8 +15,9 @@ namespace CollectorCluster.Node.Hosting;
 public static class CollectorHost
 {
     /// <summary>
-    /// The environment accounts collect in: real POP3, real destinations, the system clock, and connection leases
-    /// that attach to the node's <see cref="ConnectionTokens"/> actor once the host starts it.
+    /// The environment accounts collect in: real POP3, real destinations, the system clock, connection leases
+    /// that attach to the node's <see cref="ConnectionTokens"/> actor once the host starts it, and the node key
+    /// (created on first use) for sealed refresh tokens and keyed settings digests.
     /// </summary>
     public static CollectionEnvironment Environment(CollectorOptions options) => new(
         Pop3Connector.ConnectAsync,
@@ -26,6 +27,7 @@ public static class CollectorHost
         options.Tuning)
     {
         Online = new NodeOnline(options.Online.InitiallyOnline),
+        Secrets = Secrets.NodeKey.LoadOrCreate(options.KeyFile),
     };
 
     /// <summary>
@@ -36,13 +38,12 @@ public static class CollectorHost
         new HostBuilder()
             .ConfigureLogging(logging => logging
                 .ClearProviders()
-                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace) // logs on stderr; stdout is for command output
-                .AddSimpleConsole(o =>
+                .AddConsole(o =>
                 {
-                    o.SingleLine = true;
-                    o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-                    o.UseUtcTimestamp = true;
+                    o.LogToStandardErrorThreshold = LogLevel.Trace; // logs on stderr; stdout is for command output
+                    o.FormatterName = SanitizingConsoleFormatter.FormatterName; // server text cannot drive the terminal
                 })
+                .AddConsoleFormatter<SanitizingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>()
                 .SetMinimumLevel(LogLevel.Information)
                 .AddFilter("Microsoft", LogLevel.Warning)
                 .AddProvider(new LogRingLoggerProvider(log)))

@@ -161,6 +161,7 @@ public sealed class FaultLab : IAsyncDisposable
         }
 
         await Dovecot.DisposeAsync().ConfigureAwait(false);
+        TestArtifacts.KeepFrom(Path.Combine(Root, "shared-node")); // its journal, for the suite's secrets scan
         inProcess.Dispose();
         processes.Dispose();
         loopDevices.Dispose();

@@ -75,6 +75,7 @@ internal static class ProcessFaults
 
             if (disk is not null)
             {
+                TestArtifacts.KeepFrom(context.StateDirectory); // the journal on the disk, for the suite's secrets scan
                 await disk.DisposeAsync().ConfigureAwait(false);
             }
 
@@ -219,30 +220,40 @@ internal static class ProcessFaults
         }
     }
 
-    /// <summary>Connects to <c>collector run</c>'s command host once it listens and sends <c>collector collect ID</c> (the answer is not awaited).</summary>
+    /// <summary>
+    /// Connects to <c>collector run</c>'s command host once it listens and sends <c>collector collect ID</c> with the
+    /// token the node generated at its start (<c>state/command-host.token</c>); the answer is not awaited.
+    /// </summary>
     private static async Task<TcpClient> AskToCollectAsync(ScenarioContext context, RunningProcess process, int port, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
+        var tokenFile = Path.Combine(context.StateDirectory, "command-host.token");
         while (true)
         {
             var client = new TcpClient();
             try
             {
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
-                var request = CommandWire.ToLine(CommandRequest.For(["collector", "collect", context.Scenario.Id], token: null)) + "\n";
-                await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(request), cancellationToken).ConfigureAwait(false);
-                return client;
+                var token = File.Exists(tokenFile) ? (await File.ReadAllTextAsync(tokenFile, cancellationToken).ConfigureAwait(false)).Trim() : "";
+                if (token.Length > 0)
+                {
+                    await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
+                    var request = CommandWire.ToLine(CommandRequest.For(["collector", "collect", context.Scenario.Id], token)) + "\n";
+                    await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(request), cancellationToken).ConfigureAwait(false);
+                    return client;
+                }
             }
             catch (SocketException)
             {
-                client.Dispose();
-                if (process.HasExited || DateTimeOffset.UtcNow - started > context.Lab.RunBound)
-                {
-                    throw new InvalidOperationException($"collector run's command host on port {port} never answered: {Tail(process)}");
-                }
-
-                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                // Not listening yet.
             }
+
+            client.Dispose();
+            if (process.HasExited || DateTimeOffset.UtcNow - started > context.Lab.RunBound)
+            {
+                throw new InvalidOperationException($"collector run's command host on port {port} never answered: {Tail(process)}");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
     }
 

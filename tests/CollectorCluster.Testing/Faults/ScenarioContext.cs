@@ -256,6 +256,7 @@ internal sealed class ScenarioContext : IAsyncDisposable
             await Tmpfs.DisposeAsync().ConfigureAwait(false);
         }
 
+        TestArtifacts.KeepFrom(Root); // the journals, for the suite's secrets scan
         if (!Lab.KeepDirectories)
         {
             TryDelete(Root);

@@ -12,9 +12,8 @@ internal static class KnownDefects
     public static string? SkipReason(FaultKind kind) => kind switch
     {
         FaultKind.UidlChange =>
-            "known open defect, issue 11 item 1 (messages delivered before a failed RETR are not journalled, so new UIDLs deliver them again) "
-            + "and faults-findings #3 (fewer than 5 collected: UidlMigration.MinKnown skips the re-key)",
-        FaultKind.TermOnce => "known open defect, issue 11 item 3 (collector once does not end after SIGTERM)",
+            "known open defect, faults-findings #3 (fewer than 5 messages collected when the UIDLs change: UidlMigration.MinKnown "
+            + "skips the re-key and every collected message is delivered again)",
         FaultKind.JournalReadOnly or FaultKind.PostgresStopped =>
             "known open defects, faults-findings #5 (a failed journal write stops the account; collector once then waits forever) "
             + "and #6 (node.key written without fsync: after a disk error soon after the first start it is empty and no start succeeds)",

@@ -8,6 +8,8 @@ namespace CollectorCluster.Bench;
 /// <c>cc-bench collect-1000 [options]</c>: collector vs mpop on 1,000 mixed-size messages from a private Dovecot.
 /// <c>cc-bench tokens-200x5 [options]</c>: 200 accounts × 5 messages: collector (connection tokens, cap 10) vs fetchmail and mpop.
 /// <c>cc-bench quickstart [options]</c>: the README's quick start (private Dovecot, 5 messages, collector once twice).
+/// <c>cc-bench readme-captures --readme FILE</c>: reruns every output the README shows and rewrites its capture blocks.
+/// <c>cc-bench faults [options]</c>: the fault campaign (issue 11): seeded faults of every kind, the invariant after each.
 /// </summary>
 public static class Program
 {
@@ -16,6 +18,8 @@ public static class Program
                cc-bench tokens-200x5 [--accounts N] [--per-account N] [--max-clients N] [--results DIR] [--collector PATH] [--mpop PATH] [--fetchmail PATH] [--keep]
                cc-bench quickstart   [--dir DIR] [--collector PATH]
                cc-bench scale-10k    [--accounts N] [--check-every 2m] [--steady 12m] [--max-clients N] [--results DIR] [--keep]
+               cc-bench readme-captures --readme README.md [--dir DIR] [--collector PATH] [--collectorctl DLL]
+               cc-bench faults       [--faults N] [--seed S] [--kinds K,K] [--only I,I] [--parallel N] [--process-parallel N] [--hang-seconds N] [--results DIR] [--keep]
 
           --rounds N        measured rounds per tool; the median is reported (default 3)
           --count N         messages in the mailbox (default 1000; 1 KB to 200 KB, log-uniform)
@@ -27,9 +31,19 @@ public static class Program
           --per-account N   tokens-200x5: messages per mailbox (default 5)
           --max-clients N   tokens-200x5: collector's max-pop3-clients (default 10)
           --fetchmail PATH  fetchmail binary (default /usr/bin/fetchmail)
-          --dir DIR         quickstart directory (default /tmp/collector-quickstart; recreated)
+          --dir DIR         quickstart / readme-captures directory (default /tmp/collector-quickstart,
+                            /tmp/collector-readme; recreated)
           --check-every D   scale-10k: the accounts' interval (default 2m)
           --steady D        scale-10k: the measured window after every account is scheduled (default 12m)
+          --readme FILE     readme-captures: the README whose <!-- capture:NAME --> blocks are rewritten
+          --collectorctl DLL  readme-captures: collectorctl.dll (default: the copy beside cc-bench)
+          --faults N        faults: scenarios in the campaign (default 1000)
+          --seed S          faults: the campaign's seed (default 1); the same N and S give the same scenarios
+          --kinds K,K       faults: run only these kinds (after-greeting, mid-retr, kill-9-run, ...); nothing is written
+          --only I,I        faults: run only these scenario indexes; nothing is written
+          --parallel N      faults: scenarios on the shared in-process node at once (default 3)
+          --process-parallel N  faults: scenarios running a collector process at once (default 6)
+          --hang-seconds N  faults: a run not ended within N s counts as hung (default 60)
         """;
 
     /// <summary>Entry point: 0 ok, 1 a measured run was invalid or failed, 2 usage error.</summary>
@@ -55,6 +69,8 @@ public static class Program
                 "quickstart" => await Quickstart.RunAsync(options).ConfigureAwait(false),
                 "tokens-200x5" => await Tokens200.RunAsync(options).ConfigureAwait(false),
                 "scale-10k" => await Scale10k.RunAsync(options).ConfigureAwait(false),
+                "readme-captures" => await ReadmeCaptures.RunAsync(options).ConfigureAwait(false),
+                "faults" => await Faults.RunAsync(options).ConfigureAwait(false),
                 _ => throw new ArgumentException($"unknown verb '{args[0]}'"),
             };
         }
@@ -100,7 +116,28 @@ public sealed class Options
 
     public string Fetchmail { get; private set; } = "/usr/bin/fetchmail";
 
-    public string QuickstartDirectory { get; private set; } = "/tmp/collector-quickstart";
+    /// <summary>quickstart / readme-captures: the working directory (recreated); null: the verb's default.</summary>
+    public string? Directory { get; private set; }
+
+    /// <summary>readme-captures: the README whose capture blocks are rewritten.</summary>
+    public string? Readme { get; private set; }
+
+    /// <summary>readme-captures: collectorctl.dll (default: the copy beside this tool).</summary>
+    public string? CollectorCtl { get; private set; }
+
+    public int Faults { get; private set; } = 1000;
+
+    public int Seed { get; private set; } = 1;
+
+    public HashSet<Testing.Faults.FaultKind> Kinds { get; } = [];
+
+    public HashSet<int> Only { get; } = [];
+
+    public int Parallel { get; private set; } = 3;
+
+    public int ProcessParallel { get; private set; } = 6;
+
+    public int HangSeconds { get; private set; } = 60;
 
     /// <summary>The original command line, for the report.</summary>
     public string CommandLine { get; private set; } = "";
@@ -131,7 +168,16 @@ public sealed class Options
                 case "--per-account": o.PerAccount = PositiveInt(Next(), "--per-account"); break;
                 case "--max-clients": o.MaxClients = PositiveInt(Next(), "--max-clients"); break;
                 case "--fetchmail": o.Fetchmail = Next(); break;
-                case "--dir": o.QuickstartDirectory = Path.GetFullPath(Next()); break;
+                case "--dir": o.Directory = Path.GetFullPath(Next()); break;
+                case "--readme": o.Readme = Path.GetFullPath(Next()); break;
+                case "--collectorctl": o.CollectorCtl = Path.GetFullPath(Next()); break;
+                case "--faults": o.Faults = PositiveInt(Next(), "--faults"); break;
+                case "--seed": o.Seed = PositiveInt(Next(), "--seed"); break;
+                case "--kinds": o.Kinds.UnionWith(Next().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Testing.Faults.FaultKinds.Parse)); break;
+                case "--only": o.Only.UnionWith(Next().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => NonNegativeInt(v, "--only"))); break;
+                case "--parallel": o.Parallel = PositiveInt(Next(), "--parallel"); break;
+                case "--process-parallel": o.ProcessParallel = PositiveInt(Next(), "--process-parallel"); break;
+                case "--hang-seconds": o.HangSeconds = PositiveInt(Next(), "--hang-seconds"); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
@@ -152,6 +198,10 @@ public sealed class Options
             _ => throw new ArgumentException($"{name}: '{value}' is not a duration (90s, 2m, 1h)"),
         };
     }
+    private static int NonNegativeInt(string value, string name) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new ArgumentException($"{name} takes non-negative integers, not '{value}'");
 
     private static int PositiveInt(string value, string name) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0

@@ -172,6 +172,14 @@ public static partial class Tools
             + string.Join(", ", candidates.Select(Path.GetFullPath)) + ")");
     }
 
+    /// <summary>
+    /// Dovecot config lines adding a second plain POP3 listener on <paramref name="port"/> (none when null): the fixture
+    /// keeps its reserved port for its own probes, and output that shows the port (README captures) stays the same.
+    /// </summary>
+    public static IList<string> FixedPop3Listener(int? port) => port is int p
+        ? ["service pop3-login {", "  inet_listener pop3-fixed {", $"    port = {p.ToString(CultureInfo.InvariantCulture)}", "  }", "}"]
+        : [];
+
     /// <summary>A node file: journal (SQLite) under <paramref name="stateDirectory"/>, one leave-on-server account.</summary>
     public static string WriteNodeFile(string path, string stateDirectory, string host, int port, string user, string password, string maildir, string accountId)
     {

@@ -51,8 +51,12 @@ public static class ClusterNodeFile
             .AppendLine(CultureInfo.InvariantCulture, $"  journal {{ provider = postgresql, connection-string = \"{node.Journal}\" }}")
             .AppendLine(CultureInfo.InvariantCulture, $"  secrets.key-file = \"{node.KeyFile}\"")
             .AppendLine(CultureInfo.InvariantCulture, $"  command-host.port = {node.CommandPort}")
+            // One token file for the whole cluster (the first node to start creates it), as an operator's collectorctl reads it.
+            .AppendLine(CultureInfo.InvariantCulture, $"  command-host.token-file = \"{Path.Combine(directory, "command-host.token")}\"")
             .AppendLine(CultureInfo.InvariantCulture, $"  max-pop3-clients = {node.MaxPop3Clients}")
-            .AppendLine(CultureInfo.InvariantCulture, $"  max-per-server = {node.MaxPerServer}");
+            .AppendLine(CultureInfo.InvariantCulture, $"  max-per-server = {node.MaxPerServer}")
+            // Runtime accounts (collector add) may deliver only under the test's directory (its shared Maildir).
+            .AppendLine(CultureInfo.InvariantCulture, $"  runtime-accounts.maildir-roots = [\"{directory}\"]");
         if (node.Tls is { } tls)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  cluster.tls {{ enabled = on, certificate = \"{tls.Certificate}\", private-key = \"{tls.PrivateKey}\", ca-certificate = \"{tls.Ca}\" }}");
@@ -80,6 +84,7 @@ public static class ClusterNodeFile
             .AppendLine("}");
         // A diagnosis aid: CC_CLUSTER_EXTRA_HOCON (e.g. "akka.loglevel = DEBUG") is appended to every node file.
         text.AppendLine(Environment.GetEnvironmentVariable("CC_CLUSTER_EXTRA_HOCON") ?? "");
+        CollectorCtl.RegisterTokenFile(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{node.CommandPort}"), Path.Combine(directory, "command-host.token"));
         var path = Path.Combine(directory, node.Name + ".hocon");
         File.WriteAllText(path, text.ToString());
         return path;

@@ -86,9 +86,9 @@ public sealed class ClusterKeyTests : IDisposable
         var other = ClusterKey.Load(Path.Combine(_dir, "other.key"), create: true);
         Assert.Equal(a.Id, b.Id);
         Assert.NotEqual(a.Id, other.Id);
-        Assert.Equal(a.Digest("accounts"u8), b.Digest("accounts"u8));
-        Assert.NotEqual(a.Digest("accounts"u8), other.Digest("accounts"u8));
-        Assert.NotEqual(a.Digest("accounts"u8), a.Digest("accounts!"u8));
+        Assert.Equal(a.Digest("accounts"), b.Digest("accounts"));
+        Assert.NotEqual(a.Digest("accounts"), other.Digest("accounts"));
+        Assert.NotEqual(a.Digest("accounts"), a.Digest("accounts!"));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -78,6 +78,12 @@ public sealed class PostgresServer : IAsyncDisposable
 
         if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
         {
+            if (TestArtifacts.Directory is not null)
+            {
+                // Every journal row, for the secrets scan after the suite (the run's output is what it keeps).
+                await AsOwnerAsync("pg_dumpall", ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "--data-only"], TimeSpan.FromMinutes(2), CancellationToken.None).ConfigureAwait(false);
+            }
+
             try
             {
                 await AsOwnerAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], TimeSpan.FromSeconds(60), CancellationToken.None).ConfigureAwait(false);
@@ -98,6 +104,13 @@ public sealed class PostgresServer : IAsyncDisposable
             // A leftover temp directory is harmless.
         }
     }
+
+    /// <summary>Stops the server as an outage would for its clients (fast shutdown: sessions ended, committed data kept); <see cref="RestartAsync"/> brings it back.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default) =>
+        Require(await AsOwnerAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false), "pg_ctl stop");
+
+    /// <summary>Starts the server again on the same port and data after <see cref="StopAsync"/>.</summary>
+    public Task RestartAsync(CancellationToken cancellationToken = default) => StartServerAsync(cancellationToken);
 
     /// <inheritdoc />
     public override string ToString() => $"PostgreSQL 127.0.0.1:{Port} root={RootDirectory}";

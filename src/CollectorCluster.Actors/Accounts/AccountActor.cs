@@ -27,6 +27,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly bool _restoreSettings;
     private AccountState _state = AccountState.Empty;
     private AccountSettings? _settings;
+    private AccountSettings? _sessionSettings; // what the running (or last) session collects with
     private CancellationTokenSource? _stop;
     private CancellationTokenSource? _abort;
     private DateTimeOffset? _nextDue;
@@ -128,16 +129,47 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     // recorded: the sealed settings to journal with the configuration, in one write.
     private void Configure(ConfigureAccount command, Action done, AccountSettingsChanged? recorded = null)
     {
-        var change = Reconfiguration.Decide(_state, _settings, command.Settings, _env.Clock.GetUtcNow());
+        var now = _env.Clock.GetUtcNow();
+        var change = Reconfiguration.Decide(_state, _settings, command.Settings, now, SettingsDigest.Of(command.Settings, _env.Secrets));
+        if (change.Identified is { Reset: true } && _stop is not null)
+        {
+            // Another mailbox: the running session's records belong to the old one. Let it stop after the message in
+            // flight and record; the reset follows once it has ended (the stashed message, ConfigureAccount or
+            // ApplyAccountSettings, is handled again then).
+            _log.Info("Account {0}: the mailbox changes to {1}; the running session stops first", _accountId, command.Settings.Address);
+            _stop.Cancel();
+            Stash.Stash();
+            return;
+        }
+
         _settings = command.Settings;
         _scheduled = command.Scheduled;
-        IAccountEvent[] events = [.. recorded is null ? [] : new IAccountEvent[] { recorded }, .. change.Configured is { } configured ? [configured] : Array.Empty<IAccountEvent>()];
-        if (events.Length > 0)
+        var events = new List<IAccountEvent>(4);
+        if (recorded is not null)
+        {
+            events.Add(recorded);
+        }
+
+        if (change.Identified is { } identified)
+        {
+            events.Add(identified);
+            if (identified.Reset)
+            {
+                _log.Info("Account {0}: the mailbox changed to {1}; {2} collected message(s) of the previous mailbox forgotten, its mail is collected as new", _accountId, command.Settings.Address, identified.Forgotten);
+            }
+        }
+
+        if (change.Configured is { } configured)
+        {
+            events.Add(configured);
+        }
+
+        if (events.Count > 0)
         {
             PersistAll(events, e => _state = _state.Apply(e));
         }
 
-        if (change.SettingsChanged)
+        if (change.SettingsChanged || change.Identified is { Reset: true })
         {
             _env.OAuth2.Forget(_accountId); // a new client or refresh token must not be served an old access token
         }
@@ -149,7 +181,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
         WarnAboutExpire();
 
-        if (events.Length == 0 && change.Healed is null)
+        if (events.Count == 0 && change.Healed is null)
         {
             // Nothing journaled: go on at once. A DeferAsync here, while an earlier command's is still in flight, would
             // send the SQL journal a write with no events, which it fails (silently) and counts against its circuit
@@ -162,6 +194,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         DeferAsync(command, _ =>
         {
             ScheduleNext();
+            SnapshotIfDue();
             done();
         });
     }
@@ -172,6 +205,13 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         base.OnReplaySuccess();
         if (_restoreSettings && _settings is null && _state.Settings is { } recorded && OpenRecorded(recorded) is { } settings)
         {
+            if (recorded.Origin == AccountOrigin.Runtime && _env.RuntimeRefusal?.Invoke(settings) is { } refusal)
+            {
+                // The node's runtime-accounts policy no longer allows its mailbox: known, not collecting.
+                _log.Error("Runtime accounts: account '{0}' (added at run time): {1}; not configured (collector remove {0} --yes, or move it to the node file)", _accountId, refusal);
+                return;
+            }
+
             _settings = settings;
             _scheduled = true;
             WarnAboutExpire();
@@ -285,7 +325,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 ReplyToWaiting(Refused(decision.Reason));
                 break;
             case CollectVerdict.WaitForLoginDelay:
-                ReplyToWaiting(Refused(decision.Reason));
+                ReplyToWaiting(Refused(decision.Reason) with { Deferred = true });
                 ScheduleNext();
                 break;
             case CollectVerdict.Join:
@@ -388,6 +428,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _sessionStartedAt = _env.Clock.GetUtcNow();
         _dueOfSession = _firedDue;
         _firedDue = null;
+        _sessionSettings = settings;
         var run = new CollectionRun(settings, _state, _env, new ActorRecorder(Self));
         var stop = _stop.Token;
         var abort = _abort.Token;
@@ -512,10 +553,17 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             _dueOfSession = null;
         }
         var address = _settings?.Address ?? _state.Configuration?.Address ?? "";
-        var policyEvents = SessionPolicy.EventsAfter(_state.Apply(outcome.Event), outcome, _env.Tuning, _env.Clock.GetUtcNow());
+        var ran = _sessionSettings;
+        var policyEvents = SessionPolicy.EventsAfter(_state.Apply(outcome.Event), outcome, _env.Tuning, _env.Clock.GetUtcNow(), ran is null ? null : SettingsDigest.Of(ran, _env.Secrets));
         if (policyEvents.Count > 0)
         {
             PersistPolicy(policyEvents); // journalled before the outcome, so its callback schedules by the new policy
+        }
+
+        if (policyEvents.OfType<AccountHealthChanged>().Any(h => h.Health == nameof(AccountHealth.NeedsOperator)) && _settings is not null && !_settings.Equals(ran))
+        {
+            // The operator changed the configuration while the failing session ran: that is the way out already.
+            PersistPolicy([new AccountHealthChanged(nameof(AccountHealth.Healthy), "", null, _env.Clock.GetUtcNow())], "configuration changed while the session ran");
         }
 
         Persist(outcome.Event, e =>
@@ -545,6 +593,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             else
             {
                 ScheduleNext();
+                Stash.UnstashAll(); // a reconfiguration that waited for the session to end
             }
         });
     }

@@ -19,6 +19,17 @@ public sealed record CollectionEnvironment(
     /// <summary>Access tokens of XOAUTH2/OAUTHBEARER accounts (memory only, shared by the node's accounts).</summary>
     public OAuth2.OAuth2TokenSource OAuth2 { get; init; } = new(TimeProvider.System);
 
-    /// <summary>The cluster key that opens settings sealed anywhere in the cluster; null where the host has none (settings then come only as <c>ConfigureAccount</c>).</summary>
-    public Core.Accounts.ISecretSealer? Secrets { get; init; }
+    /// <summary>
+    /// The cluster key's services (sealing, keyed digests), or null without one: then settings come only as
+    /// <c>ConfigureAccount</c>, rotated refresh tokens are kept in memory only and NeedsOperator is healed across
+    /// processes only by an operator.
+    /// </summary>
+    public Core.Accounts.INodeSecrets? Secrets { get; init; }
+
+    /// <summary>
+    /// Why this node will not host a runtime-added account with these settings (its <c>collector.runtime-accounts</c>
+    /// policy), or null when it may; null function: every runtime account is allowed. Checked when an entity restores
+    /// its settings from its journal.
+    /// </summary>
+    public Func<Core.Accounts.AccountSettings, string?>? RuntimeRefusal { get; init; }
 }

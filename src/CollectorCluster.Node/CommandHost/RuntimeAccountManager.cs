@@ -39,6 +39,9 @@ public sealed class RuntimeAccountManager
         _configDirectory = configDirectory;
     }
 
+    /// <summary>What runtime accounts may deliver to (<c>collector.runtime-accounts</c>); none by default.</summary>
+    public RuntimeAccountPolicy Policy { get; init; } = RuntimeAccountPolicy.None;
+
     /// <summary>True when <paramref name="id"/> is an account of the cluster (added at run time, or of the accounts file applied by any node).</summary>
     public bool Contains(string id) => _cluster.OriginOf(id) is not null;
 
@@ -82,7 +85,7 @@ public sealed class RuntimeAccountManager
         }
 
         var given = Checked(() => AccountConfigParser.ReadOptions(id, Options(args, usage), partial: false), password);
-        var settings = Resolve(id, given, password);
+        var settings = Allowed(Resolve(id, given, password), "add");
         var added = new RuntimeAccountAdded(id, given, _cluster.Key.Seal(id, password), DateTimeOffset.UtcNow);
         await RegistryAsync(new AddRuntimeAccount(added), "collector add", timeout).ConfigureAwait(false);
         await ApplyAsync(settings, timeout).ConfigureAwait(false);
@@ -114,7 +117,7 @@ public sealed class RuntimeAccountManager
 
         var secret = password is { } p && p.Reveal().Length > 0 ? p : _cluster.Key.Open(id, current.Password);
         var given = Checked(() => AccountConfigParser.ReadOptions(id, changes, partial: true), secret).Over(current.Settings);
-        var settings = Resolve(id, given, secret);
+        var settings = Allowed(Resolve(id, given, secret), "edit");
         var edited = new RuntimeAccountAdded(id, given, _cluster.Key.Seal(id, secret), DateTimeOffset.UtcNow);
         await RegistryAsync(new ReplaceRuntimeAccount(edited), "collector edit", timeout).ConfigureAwait(false);
         await ApplyAsync(settings, timeout).ConfigureAwait(false);
@@ -194,6 +197,17 @@ public sealed class RuntimeAccountManager
             ? throw new CommandException($"account '{settings.Id}' is recorded in the cluster's registry, but not applied: {applied.Detail} (collector edit {settings.Id} applies it again)")
             : applied;
     }
+
+    /// <summary>The settings of a runtime account as the cluster's registry holds them (password opened), or null.</summary>
+    public async Task<AccountSettings?> SettingsAsync(string id, TimeSpan timeout)
+    {
+        var entry = await _cluster.AskRegistryAsync<RegistryEntry>(new GetRegistryEntry(id), timeout).ConfigureAwait(false);
+        return entry.Runtime is { } runtime ? _cluster.Resolve(runtime) : null;
+    }
+
+    /// <summary>The settings when <see cref="Policy"/> allows their mailbox; else the command's error naming the setting.</summary>
+    private AccountSettings Allowed(AccountSettings settings, string verb) =>
+        Policy.Refusal(settings, _configDirectory) is { } refusal ? throw new CommandException($"collector {verb}: {refusal}") : settings;
 
     /// <summary>The account as applied: its options over the defaults, with the password.</summary>
     private AccountSettings Resolve(string id, AccountOptions options, Secret password) =>

@@ -42,7 +42,7 @@ public static class RunCommand
     {
         // The cluster key first: a node that cannot open what the cluster sealed must not join it.
         var key = ClusterKey.Load(options.KeyFile, create: !options.JoinsCluster);
-        var environment = CollectorHost.Environment(options) with { Secrets = key };
+        var environment = CollectorHost.Environment(options, key);
         await using var node = await CollectorNode.StartAsync(options, Node, cancellationToken, environment).ConfigureAwait(false);
         var system = node.System;
         var log = Logging.GetLogger(system, "collector");
@@ -52,12 +52,19 @@ public static class RunCommand
         }
 
         log.Info("Cluster key {0} ({1}){2}", key.Id, key.Path, options.Tls.Enabled ? "; cluster TLS on, peers must present a certificate of the CA in " + options.Tls.CaCertificate : "");
+
+        // Files the node makes itself (node key, token file) are created 0600; these are the ones it found.
+        foreach (var warning in SecurityWarnings.For(options))
+        {
+            log.Warning("Security: {0}", warning);
+        }
+
         await WaitForMemberUpAsync(system, cancellationToken).ConfigureAwait(false);
         var registry = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegistry>(cancellationToken).ConfigureAwait(false);
         var directory = Path.GetDirectoryName(options.ConfigFile)!;
         var cluster = new ClusterAccounts(registry, node.Accounts, key, directory, Cluster.Get(system).SelfAddress.ToString(), log);
         var file = new AccountsFile(options.ConfigFile, options.Accounts, cluster, log);
-        var runtime = new RuntimeAccountManager(cluster, () => file.Ids, directory);
+        var runtime = new RuntimeAccountManager(cluster, () => file.Ids, directory) { Policy = options.RuntimeAccounts };
 
         // Nothing above waited for the registry; the accounts are applied once it answers (the cluster has formed).
         await cluster.WaitForRegistryAsync(cancellationToken).ConfigureAwait(false);
@@ -119,7 +126,11 @@ public static class RunCommand
         }
     }
 
-    /// <summary>Starts the operator command host (collectorctl's endpoint) once the accounts are configured; null when disabled.</summary>
+    /// <summary>
+    /// Starts the operator command host (collectorctl's endpoint) once the accounts are configured; null when
+    /// disabled. Its token is the node file's, or the token file's (created 0600 at first start); its certificate,
+    /// when configured, is read here, and its SHA-256 logged for collectorctl's --tls-pin.
+    /// </summary>
     private static async Task<CommandServer?> StartCommandHostAsync(CollectorNode node, CollectorOptions options, RuntimeAccountManager runtime, AccountsFile file, ILoggingAdapter log, CancellationToken cancellationToken)
     {
         var commandHost = options.CommandHost;
@@ -128,20 +139,25 @@ public static class RunCommand
             return null;
         }
 
+        var token = commandHost.Token ?? CommandTokenFile.LoadOrCreate(commandHost.TokenFile);
+        var certificate = commandHost.Tls?.Load();
         var tokens = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<ConnectionTokens>(cancellationToken).ConfigureAwait(false);
         var context = new CommandContext(node.System, node.Accounts, tokens, options) { Log = node.Log, Runtime = runtime, File = file };
         var dispatcher = new CommandDispatcher(
             [new CollectorPalette(), new TokensPalette(), new ClusterPalette(), new ShardPalette(), new ActorPalette(), new LogPalette(), new NodePalette(node.Environment.Online)],
-            context,
-            commandHost.Token);
+            context);
+        var authenticator = new CommandAuthenticator(token, commandHost.FailedAuthDelay, commandHost.FailedAuthMaxDelay, TimeProvider.System);
         try
         {
-            var server = CommandServer.Start(commandHost, dispatcher, log);
-            log.Info("Command host listening on {0} (collectorctl)", server.EndPoint);
+            var server = CommandServer.Start(commandHost, dispatcher, authenticator, certificate, log);
+            var tls = certificate is null ? "plain TCP, loopback only" : $"TLS, certificate SHA-256 {certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)}";
+            var where = commandHost.Token is null ? $"token in {commandHost.TokenFile}" : "token from collector.command-host.token";
+            log.Info("Command host listening on {0} (collectorctl; {1}; {2})", server.EndPoint, tls, where);
             return server;
         }
         catch (System.Net.Sockets.SocketException e)
         {
+            certificate?.Dispose();
             throw new ConfigurationException($"collector.command-host: cannot listen on {commandHost.Hostname}:{commandHost.Port}: {e.Message}", e);
         }
     }

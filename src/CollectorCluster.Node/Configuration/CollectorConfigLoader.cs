@@ -61,6 +61,7 @@ public static class CollectorConfigLoader
             {
                 MaxSessionsPerRound = Positive(config, "collector.max-sessions-per-round"),
                 RoundMinListed = Positive(config, "collector.round-min-listed"),
+                Pop3 = Pop3LimitsReader.FromConfig(config),
             };
             if (tuning.JitterFraction is < 0 or > 0.5)
             {
@@ -75,8 +76,9 @@ public static class CollectorConfigLoader
             {
                 // Every section is read here, so `collector check` reports what `run` would refuse.
                 Online = OnlineOptions.FromConfig(config),
-                CommandHost = CommandHost.CommandHostOptions.FromConfig(config),
+                CommandHost = CommandHost.CommandHostOptions.FromConfig(config, directory, StateDirectory(config, directory, environment)),
                 KeyFile = KeyFile(config, directory, environment),
+                RuntimeAccounts = RuntimeAccountPolicy.FromConfig(config, directory),
                 Remote = ClusterConfigReader.Remote(config),
                 Cluster = cluster,
                 Tls = tls,

@@ -39,6 +39,8 @@ public sealed record CollectorOptions(
 
     /// <summary>True when the node is one of several (seed nodes listed): its cluster key must come from the shared file, never be made up.</summary>
     public bool JoinsCluster => Cluster.SeedNodes is { Length: > 0 };
+    /// <summary><c>collector.runtime-accounts</c>: what accounts added at run time may deliver to (no mda:, Maildir only under its roots).</summary>
+    public RuntimeAccountPolicy RuntimeAccounts { get; init; } = RuntimeAccountPolicy.None;
 
     /// <summary>Where this node listens for the other members (<c>akka.remote.dot-netty.tcp</c>).</summary>
     public required RemoteOptions Remote { get; init; }

@@ -241,7 +241,7 @@ public sealed class ClusterAccounts
                 .Append(a.OAuth2?.ClientSecret?.Reveal()).Append('\u0001').Append(a.OAuth2?.RefreshToken.Reveal()).Append('\n');
         }
 
-        return _key.Digest(Encoding.UTF8.GetBytes(text.ToString()));
+        return _key.Digest(text.ToString());
     }
 
     /// <summary>Refuses to go on with a key other than the one the cluster's settings were sealed with.</summary>

@@ -15,10 +15,12 @@ namespace CollectorCluster.Node.Hosting;
 public static class CollectorHost
 {
     /// <summary>
-    /// The environment accounts collect in: real POP3, real destinations, the system clock, and connection leases
-    /// that attach to the node's <see cref="ConnectionTokens"/> actor once the host starts it.
+    /// The environment accounts collect in: real POP3, real destinations, the system clock, connection leases
+    /// that attach to the node's <see cref="ConnectionTokens"/> actor once the host starts it, the cluster key
+    /// (<paramref name="key"/>, or the key file, created on first use by a single node) for sealed settings, refresh
+    /// tokens and keyed settings digests, and the node's runtime-accounts policy.
     /// </summary>
-    public static CollectionEnvironment Environment(CollectorOptions options) => new(
+    public static CollectionEnvironment Environment(CollectorOptions options, Secrets.ClusterKey? key = null) => new(
         Pop3Connector.ConnectAsync,
         mailbox => MessageDestinations.Create(MailboxSpec.Parse(mailbox, System.Environment.CurrentDirectory)),
         new ActorConnectionLeases(),
@@ -26,6 +28,8 @@ public static class CollectorHost
         options.Tuning)
     {
         Online = new NodeOnline(options.Online.InitiallyOnline),
+        Secrets = key ?? Secrets.ClusterKey.Load(options.KeyFile, create: !options.JoinsCluster),
+        RuntimeRefusal = settings => options.RuntimeAccounts.Refusal(settings, Path.GetDirectoryName(options.ConfigFile)!),
     };
 
     /// <summary>
@@ -36,13 +40,12 @@ public static class CollectorHost
         new HostBuilder()
             .ConfigureLogging(logging => logging
                 .ClearProviders()
-                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace) // logs on stderr; stdout is for command output
-                .AddSimpleConsole(o =>
+                .AddConsole(o =>
                 {
-                    o.SingleLine = true;
-                    o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-                    o.UseUtcTimestamp = true;
+                    o.LogToStandardErrorThreshold = LogLevel.Trace; // logs on stderr; stdout is for command output
+                    o.FormatterName = SanitizingConsoleFormatter.FormatterName; // server text cannot drive the terminal
                 })
+                .AddConsoleFormatter<SanitizingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>()
                 .SetMinimumLevel(LogLevel.Information)
                 .AddFilter("Microsoft", LogLevel.Warning)
                 .AddProvider(new LogRingLoggerProvider(log)))

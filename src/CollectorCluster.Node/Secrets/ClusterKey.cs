@@ -11,19 +11,22 @@ namespace CollectorCluster.Node.Secrets;
 /// account id as associated data so a sealed password cannot be moved to another account): an account's settings
 /// reach whichever node hosts it without a plain secret on the wire. A single node creates the file (0600) on first
 /// start; a node configured to join a cluster refuses to start without it, since a key of its own could open nothing
-/// the others sealed.
+/// the others sealed. Keyed digests (HMAC-SHA256 under a key derived from it, never the sealing key itself) let journals
+/// remember settings without holding them; they are the same on every node with the file.
 /// </summary>
-public sealed class ClusterKey : ISecretSealer
+public sealed class ClusterKey : INodeSecrets
 {
     private const int KeyBytes = 32;
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
     private readonly byte[] _key;
+    private readonly byte[] _digestKey;
 
     private ClusterKey(string path, byte[] key)
     {
         Path = path;
         _key = key;
+        _digestKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, key, KeyBytes, info: Encoding.ASCII.GetBytes("collector-cluster settings digest v1"));
         Id = Convert.ToHexStringLower(HMACSHA256.HashData(key, "collector-cluster-key-id"u8))[..12];
     }
 
@@ -133,6 +136,10 @@ public sealed class ClusterKey : ISecretSealer
         }
     }
 
-    /// <summary>A keyed digest (HMAC-SHA256, hex) of <paramref name="content"/>: comparable between nodes, revealing nothing without the key.</summary>
-    public string Digest(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(HMACSHA256.HashData(_key, content));
+    /// <summary>HMAC-SHA256 of <paramref name="text"/> under a key derived from the cluster key: comparable between nodes, revealing nothing without the key.</summary>
+    public string Digest(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return "hmac-sha256:" + Convert.ToHexStringLower(HMACSHA256.HashData(_digestKey, Encoding.UTF8.GetBytes(text)));
+    }
 }

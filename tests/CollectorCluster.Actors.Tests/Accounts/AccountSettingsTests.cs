@@ -26,13 +26,15 @@ public sealed class AccountSettingsTests : IDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A key stand-in: AES is the cluster key's business, the account only needs open(seal(x)) = x per context.</summary>
-    private sealed class Sealer(string tag) : ISecretSealer
+    private sealed class Sealer(string tag) : INodeSecrets
     {
         public SealedPassword Seal(string context, Secret secret) => new(tag + ":" + context, Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(secret.Reveal())));
 
         public Secret Open(string context, SealedPassword sealedSecret) => sealedSecret.Nonce == tag + ":" + context
             ? new Secret(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(sealedSecret.Ciphertext)))
             : throw new InvalidOperationException($"the password of account '{context}' cannot be opened with this node's key");
+
+        public string Digest(string text) => tag + ":" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
     }
 
     private static AccountSettings Settings(string password = "pw-1", bool enabled = true) => new()
@@ -47,7 +49,7 @@ public sealed class AccountSettingsTests : IDisposable
         Enabled = enabled,
     };
 
-    private static CollectionEnvironment Env(ISecretSealer? sealer) => new(
+    private static CollectionEnvironment Env(INodeSecrets? sealer) => new(
         (_, _) => throw new IOException("no POP3 here"),
         _ => throw new InvalidOperationException("nothing delivered"),
         new NoLeases(),
@@ -57,9 +59,9 @@ public sealed class AccountSettingsTests : IDisposable
         Secrets = sealer,
     };
 
-    private IActorRef Incarnation(string name, ISecretSealer? sealer) => _system.ActorOf(AccountActor.Props("acct", Env(sealer), restoreSettings: true), name);
+    private IActorRef Incarnation(string name, INodeSecrets? sealer) => _system.ActorOf(AccountActor.Props("acct", Env(sealer), restoreSettings: true), name);
 
-    private static Task<AccountSettingsApplied> Apply(IActorRef account, AccountSettings settings, ISecretSealer sealer, AccountOrigin origin = AccountOrigin.Runtime, bool onlyIfAbsent = false) =>
+    private static Task<AccountSettingsApplied> Apply(IActorRef account, AccountSettings settings, INodeSecrets sealer, AccountOrigin origin = AccountOrigin.Runtime, bool onlyIfAbsent = false) =>
         account.Ask<AccountSettingsApplied>(new ApplyAccountSettings(SealedAccountSettings.Seal(settings, sealer), origin, onlyIfAbsent), Wait, Ct);
 
     [Fact]

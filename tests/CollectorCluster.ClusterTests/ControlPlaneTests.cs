@@ -105,6 +105,10 @@ public sealed class ControlPlaneTests(ControlPlaneCluster cluster, ITestOutputHe
         await Task.Delay(TwoIntervals, Ct); // a negative at the server, as above
         Assert.Equal(atRemove, cluster.Gate.LoginsOf(user.Name).Count);
         Assert.Contains($"unknown account '{id}'", (await cluster.CtlAsync(newHost ?? "node1", "collector", "show", id)).Error);
+        // Gone from the cluster's list too: its entity stopped and is not remembered (not a disabled account with a next-due time).
+        var list = await cluster.CtlAsync("node1", "collector", "list");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.DoesNotContain($"{id} | ", list.Output);
 
         // The killed node comes back (its accounts file is the cluster's version: nothing is re-applied) and the cap held throughout.
         cluster.Start(host);

@@ -55,8 +55,8 @@ public sealed class CollectorPalette : ICommandPalette
             "remove" => await RemoveAsync(args, context).ConfigureAwait(false),
             "edit" when args.Count > 0 => await EditAsync(args[0], args.Skip(1).ToList(), context).ConfigureAwait(false),
             "edit" => throw new CommandException("usage: collector edit <id> --KEY VALUE... [--password-stdin|--password-file F] [--yes]"),
-            "disable" => await EditAsync(Expect(args, 1, "collector disable <id>")[0], ["--enabled", "off"], context).ConfigureAwait(false),
-            "enable" => await EditAsync(Expect(args, 1, "collector enable <id>")[0], ["--enabled", "on"], context).ConfigureAwait(false),
+            "disable" => await EditAsync(Expect(args, 1, "collector disable <id>")[0], ["--enabled", "off"], context, verb).ConfigureAwait(false),
+            "enable" => await EditAsync(Expect(args, 1, "collector enable <id>")[0], ["--enabled", "on"], context, verb).ConfigureAwait(false),
             "reload" => await ReloadAsync(Expect(args, 0, "collector reload"), context).ConfigureAwait(false),
             _ => throw new CommandException($"unknown command 'collector {verb}' (help lists the commands)"),
         };
@@ -318,7 +318,7 @@ public sealed class CollectorPalette : ICommandPalette
         return CommandResponse.Success([line], new JsonObject { ["id"] = settings.Id, ["address"] = settings.Address, ["mailbox"] = settings.Mailbox });
     }
 
-    private static async Task<CommandResponse> EditAsync(string id, List<string> options, CommandContext context)
+    private static async Task<CommandResponse> EditAsync(string id, List<string> options, CommandContext context, string verb = "edit")
     {
         var yes = options.Remove("--yes");
         if (!yes && await DeletesMoreAsync(id, options, context).ConfigureAwait(false) is { } more)
@@ -326,7 +326,7 @@ public sealed class CollectorPalette : ICommandPalette
             return CommandResponse.Success([$"{id}: edit would {more}; add --yes to change it"], new JsonObject { ["id"] = id, ["applied"] = false });
         }
 
-        var s = await Runtime(context).EditAsync(id, options, context.Password, context.FileAccounts.Select(a => a.Id), CommandContext.AskTimeout).ConfigureAwait(false);
+        var s = await Runtime(context).EditAsync(id, options, context.Password, context.FileAccounts.Select(a => a.Id), CommandContext.AskTimeout, verb).ConfigureAwait(false);
         var line = $"{s.Id}: updated ({s.Address}, every {s.CheckEvery}, into {s.Mailbox}, {(s.Enabled ? "enabled" : "disabled")})";
         return CommandResponse.Success([line], new JsonObject { ["id"] = s.Id, ["address"] = s.Address, ["enabled"] = s.Enabled });
     }

@@ -97,17 +97,17 @@ public sealed class RuntimeAccountManager
     /// settings of a runtime account, keeping the others; a new password only with collectorctl's --password-stdin/-file.
     /// Applied wherever the account is hosted.
     /// </summary>
-    public async Task<AccountSettings> EditAsync(string id, IReadOnlyList<string> options, Secret? password, IEnumerable<string> fileAccounts, TimeSpan timeout)
+    public async Task<AccountSettings> EditAsync(string id, IReadOnlyList<string> options, Secret? password, IEnumerable<string> fileAccounts, TimeSpan timeout, string verb = "edit")
     {
         const string usage = "usage: collector edit <id> --KEY VALUE... [--password-stdin|--password-file F]";
         if (fileAccounts.Contains(id, StringComparer.Ordinal))
         {
-            throw new CommandException($"collector edit: account '{id}' is defined in the accounts file; change it there (and reload with SIGHUP)");
+            throw new CommandException(FileAccountAdvice(verb, id));
         }
 
         var entry = await _cluster.AskRegistryAsync<RegistryEntry>(new GetRegistryEntry(id), timeout).ConfigureAwait(false);
         var current = entry.Runtime ?? throw new CommandException(entry.Origin == AccountOrigin.File
-            ? $"collector edit: account '{id}' is defined in the accounts file; change it there (and reload with SIGHUP)"
+            ? FileAccountAdvice(verb, id)
             : $"unknown account '{id}' (collector list shows the accounts)");
         var changes = Options(["edit", .. options], usage);
         if (changes.Count == 0 && password is null)
@@ -196,6 +196,19 @@ public sealed class RuntimeAccountManager
         return applied.Change == SettingsChange.Refused
             ? throw new CommandException($"account '{settings.Id}' is recorded in the cluster's registry, but not applied: {applied.Detail} (collector edit {settings.Id} applies it again)")
             : applied;
+    }
+
+    /// <summary>What to do instead when <c>collector edit|disable|enable</c> names an account of the accounts file: the file is its source.</summary>
+    private static string FileAccountAdvice(string verb, string id)
+    {
+        var change = verb switch
+        {
+            "disable" => "set enabled = off in its entry there",
+            "enable" => "set enabled = on in its entry there (or remove its enabled = off)",
+            _ => "change its entry there",
+        };
+        return $"collector {verb}: account '{id}' is defined in the accounts file (the node file), not added at run time; {change}, " +
+               "then run 'collector reload' (or send the node SIGHUP, or restart it) to apply the file to the whole cluster";
     }
 
     /// <summary>The settings of a runtime account as the cluster's registry holds them (password opened), or null.</summary>

@@ -26,6 +26,21 @@ public sealed class ClusterKeyTests : IDisposable
     }
 
     [Fact]
+    public void An_empty_key_file_left_by_a_failed_creation_is_replaced_on_a_single_node_and_refused_naming_it_on_a_cluster_node()
+    {
+        // What a full or read-only disk left before keys were written aside and renamed (fault campaign, journal-ro).
+        var path = Path.Combine(_dir, "node.key");
+        File.WriteAllBytes(path, []);
+        var refused = Assert.Throws<ConfigurationException>(() => ClusterKey.Load(path, create: false));
+        Assert.Contains(path, refused.Message);
+
+        var key = ClusterKey.Load(path, create: true);
+        Assert.Equal(32, Convert.FromBase64String(File.ReadAllText(path).Trim()).Length);
+        Assert.Equal(key.Id, ClusterKey.Load(path, create: false).Id);
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+    }
+
+    [Fact]
     public void Sealing_never_shows_the_password_and_differs_every_time()
     {
         var key = ClusterKey.Load(Path.Combine(_dir, "node.key"), create: true);

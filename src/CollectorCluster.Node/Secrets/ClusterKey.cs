@@ -43,7 +43,10 @@ public sealed class ClusterKey : INodeSecrets
     public static ClusterKey Load(string path, bool create)
     {
         path = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(path))
+        // An empty file is what a failed creation left before keys were written aside and renamed (a full or read-only
+        // disk): no key ever came out of it, so nothing was sealed with it, and a single node may make a fresh one.
+        var leftEmpty = create && File.Exists(path) && new FileInfo(path).Length == 0;
+        if (!File.Exists(path) || leftEmpty)
         {
             if (!create)
             {
@@ -52,23 +55,9 @@ public sealed class ClusterKey : INodeSecrets
                     "(umask 077; head -c 32 /dev/urandom | base64 > cluster.key) and copy that file to every node (deploy/README.md, \"The cluster key\")");
             }
 
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            var fresh = RandomNumberGenerator.GetBytes(KeyBytes);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
+            if (Create(path, replaceEmpty: leftEmpty) is { } created)
             {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            try
-            {
-                using var file = new FileStream(path, options);
-                file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(fresh) + "\n"));
-                return new ClusterKey(path, fresh);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another process created it first: read theirs.
+                return created;
             }
         }
 
@@ -95,6 +84,58 @@ public sealed class ClusterKey : INodeSecrets
         return key.Length == KeyBytes
             ? new ClusterKey(path, key)
             : throw new ConfigurationException($"collector.secrets.key-file: {path} holds {key.Length} bytes, a cluster key has {KeyBytes}");
+    }
+
+    /// <summary>
+    /// Writes a fresh key beside <paramref name="path"/> (0600), flushes it to disk and renames it into place, so a crash
+    /// or a disk error never leaves a partial key under the name; null when another process created the file first.
+    /// </summary>
+    private static ClusterKey? Create(string path, bool replaceEmpty)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var fresh = RandomNumberGenerator.GetBytes(KeyBytes);
+        var temporary = $"{path}.{Environment.ProcessId}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using (var file = new FileStream(temporary, options))
+            {
+                file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(fresh) + "\n"));
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: replaceEmpty);
+            return new ClusterKey(path, fresh);
+        }
+        catch (IOException) when (!replaceEmpty && File.Exists(path))
+        {
+            return null; // another process created it first: read theirs
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"collector.secrets.key-file: cannot create {path}: {e.Message}", e);
+        }
+        finally
+        {
+            DeleteQuietly(temporary); // gone already after the rename
+        }
+    }
+
+    private static void DeleteQuietly(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only disk: the leftover is never read (keys are read only under their own name).
+        }
     }
 
     /// <summary>Seals a secret for one context (the account id): a fresh nonce and the ciphertext with its tag, both base64.</summary>

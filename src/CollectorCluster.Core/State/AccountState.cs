@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using CollectorCluster.Core.Events;
 using CollectorCluster.Core.Policy;
+using CollectorCluster.Core.Routing;
 
 namespace CollectorCluster.Core.State;
 
@@ -53,6 +54,12 @@ public sealed record AccountState
 
     /// <summary>The server policy's view: health, last login, LOGIN-DELAY and EXPIRE.</summary>
     public ServerPolicyState Policy { get; init; } = ServerPolicyState.Initial;
+
+    /// <summary>Multidrop accounts: what routing did over the account's life (copies, duplicates suppressed, default, refused).</summary>
+    public RoutingCounts Routing { get; init; } = RoutingCounts.None;
+
+    /// <summary>Seed files of UIDLs taken over from another collector (<c>imported-uidls</c>), each read once.</summary>
+    public ImmutableHashSet<string> ImportedSeeds { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
 
     /// <summary>True when the UIDL has been collected (and not since pruned).</summary>
     public bool HasCollected(string uidl) => Collected.ContainsKey(uidl);
@@ -122,8 +129,23 @@ public sealed record AccountState
             MirrorAbsent = MirrorAbsent.Except(r.Uidls),
         },
         LocalDeletionObserved => this, // the DELE is recorded by MessagesDeletedOnServer after QUIT
+        MessageRouted r => this with { Routing = Routing.Add(r) },
+        UidlsImported i => Import(i),
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
     };
+
+    // Taken-over UIDLs count as collected (first seen at the take-over, so delete-after-days counts from there); what
+    // this collector collected itself stays as it is.
+    private AccountState Import(UidlsImported i)
+    {
+        var collected = Collected;
+        foreach (var uidl in i.Uidls.Where(u => !collected.ContainsKey(u)))
+        {
+            collected = collected.SetItem(uidl, new CollectedMessage(uidl, 0, i.At, i.At));
+        }
+
+        return this with { Collected = collected, ImportedSeeds = ImportedSeeds.Add(i.File) };
+    }
 
     // A renamed message keeps everything it had (first sighting, fingerprint, mark) under its new UIDL.
     private AccountState Rekey(UidlsRekeyed r)

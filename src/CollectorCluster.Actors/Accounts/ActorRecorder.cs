@@ -22,5 +22,7 @@ internal sealed class ActorRecorder(IActorRef account) : ICollectionRecorder
 
     public Task RecordRekeyedAsync(UidlsRekeyed rekeyed) => RecordAsync([rekeyed]);
 
+    public Task RecordRoutedAsync(MessageRouted routed) => RecordAsync([routed]);
+
     private Task RecordAsync(IReadOnlyList<IAccountEvent> events) => account.Ask<Recorded>(new RecordEvents(events), Timeout);
 }

@@ -289,7 +289,7 @@ public sealed class CollectionRun
 
     private async Task FetchAsync(IPop3Session session, CollectionPlan plan, DateTimeOffset firstSeen, CancellationToken stopRequested, CancellationToken abort)
     {
-        var destination = _env.Destination(_account.Mailbox);
+        var destination = _env.DestinationFor(_account, _recorder);
         await using var delivery = await destination.OpenAsync(_account.Id, abort).ConfigureAwait(false);
         foreach (var batch in Batches(plan.Fetch, destination.PreferredBatchMessages))
         {

@@ -1,12 +1,14 @@
 using CollectorCluster.Core.Events;
+using CollectorCluster.Core.Routing;
 
 namespace CollectorCluster.Actors.Collection;
 
 /// <summary>
 /// Where a running session records progress. Each call completes only once the events are in the journal:
-/// that is what lets the session DELE safely afterwards.
+/// that is what lets the session DELE safely afterwards. A multidrop destination journals its routing decisions
+/// through it too (<see cref="IRoutingJournal"/>).
 /// </summary>
-public interface ICollectionRecorder
+public interface ICollectionRecorder : IRoutingJournal
 {
     /// <summary>Persists a batch of collected messages.</summary>
     Task RecordCollectedAsync(IReadOnlyList<MessageCollected> batch);

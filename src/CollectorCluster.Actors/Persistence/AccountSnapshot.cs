@@ -1,5 +1,6 @@
 using CollectorCluster.Core.Events;
 using CollectorCluster.Core.Policy;
+using CollectorCluster.Core.Routing;
 using CollectorCluster.Core.State;
 
 namespace CollectorCluster.Actors.Persistence;
@@ -10,7 +11,7 @@ namespace CollectorCluster.Actors.Persistence;
 /// </summary>
 /// <remarks>
 /// <see cref="Marks"/> came later under the same manifest: a snapshot written before it has no <c>marks</c> property
-/// and reads as no marks, which is what such an account had. <see cref="Policy"/> likewise: absent reads as healthy, nothing known. <see cref="Paused"/> likewise: absent reads as not paused.
+/// and reads as no marks, which is what such an account had. <see cref="Policy"/> likewise: absent reads as healthy, nothing known. <see cref="Paused"/> likewise: absent reads as not paused. <see cref="Routing"/> and <see cref="ImportedSeeds"/> likewise: absent reads as nothing routed and no seed taken over.
 /// </remarks>
 public sealed record AccountSnapshot(
     IReadOnlyList<CollectedMessage> Collected,
@@ -22,7 +23,9 @@ public sealed record AccountSnapshot(
     long TotalBytes,
     IReadOnlyList<SnapshotMark>? Marks = null,
     SnapshotPolicy? Policy = null,
-    bool Paused = false)
+    bool Paused = false,
+    RoutingCounts? Routing = null,
+    IReadOnlyList<string>? ImportedSeeds = null)
 {
     /// <summary>Captures a state.</summary>
     public static AccountSnapshot From(AccountState state) => new(
@@ -35,7 +38,9 @@ public sealed record AccountSnapshot(
         state.TotalBytes,
         state.Marks.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new SnapshotMark(m.Key, m.Value.ToString())).ToList(),
         SnapshotPolicy.From(state.Policy),
-        state.Paused);
+        state.Paused,
+        state.Routing,
+        state.ImportedSeeds.Order(StringComparer.Ordinal).ToList());
 
     /// <summary>Rebuilds the state.</summary>
     public AccountState ToState() => AccountState.Empty with
@@ -50,5 +55,7 @@ public sealed record AccountSnapshot(
         Marks = AccountState.Empty.Marks.AddRange((Marks ?? []).Select(m => new KeyValuePair<string, MessageMark>(m.Uidl, Enum.Parse<MessageMark>(m.Mark)))),
         Policy = Policy?.ToState() ?? ServerPolicyState.Initial,
         Paused = Paused,
+        Routing = Routing ?? RoutingCounts.None,
+        ImportedSeeds = AccountState.Empty.ImportedSeeds.Union(ImportedSeeds ?? []),
     };
 }

@@ -45,7 +45,7 @@ public sealed record UidlSeed(string Server, string User, string Origin, IReadOn
     public static UidlSeed Parse(string text, string where)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var lines = text.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         if (lines.Length == 0 || lines[0].TrimEnd() != Magic)
         {
             throw new FormatException($"{where}: not an imported-uidls file (the first line must be '{Magic}'; collector import writes them)");

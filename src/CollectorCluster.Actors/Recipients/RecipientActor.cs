@@ -16,8 +16,8 @@ namespace CollectorCluster.Actors.Recipients;
 /// </summary>
 public sealed class RecipientActor : ReceivePersistentActor, IWithTimers
 {
-    /// <summary>Journalled copies between snapshots.</summary>
-    public const int SnapshotEvery = 500;
+    /// <summary>Journalled copies between snapshots, unless told otherwise.</summary>
+    public const int DefaultSnapshotEvery = 500;
 
     private const string PruneTimer = "prune";
     private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
@@ -25,16 +25,18 @@ public sealed class RecipientActor : ReceivePersistentActor, IWithTimers
     private readonly string _recipientId;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _claimTimeout;
+    private readonly int _snapshotEvery;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, List<(IActorRef Sender, string Source)>> _waiting = new(StringComparer.Ordinal);
     private DuplicateWindow _window = DuplicateWindow.Empty;
 
     /// <summary>Creates the actor for one recipient.</summary>
-    public RecipientActor(string recipientId, TimeProvider clock, TimeSpan? claimTimeout = null)
+    public RecipientActor(string recipientId, TimeProvider clock, TimeSpan? claimTimeout = null, int snapshotEvery = DefaultSnapshotEvery)
     {
         _recipientId = recipientId;
         _clock = clock;
         _claimTimeout = claimTimeout ?? DuplicateWindow.DefaultClaimTimeout;
+        _snapshotEvery = snapshotEvery;
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -80,8 +82,8 @@ public sealed class RecipientActor : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for sharding or a local parent.</summary>
-    public static Props Props(string recipientId, TimeProvider clock, TimeSpan? claimTimeout = null) =>
-        Akka.Actor.Props.Create(() => new RecipientActor(recipientId, clock, claimTimeout));
+    public static Props Props(string recipientId, TimeProvider clock, TimeSpan? claimTimeout = null, int snapshotEvery = DefaultSnapshotEvery) =>
+        Akka.Actor.Props.Create(() => new RecipientActor(recipientId, clock, claimTimeout, snapshotEvery));
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -130,7 +132,7 @@ public sealed class RecipientActor : ReceivePersistentActor, IWithTimers
             _window = _window.Apply(e);
             sender.Tell(new CopyConfirmed(e.Key));
             Wake(e.Key);
-            if (LastSequenceNr % SnapshotEvery == 0)
+            if (LastSequenceNr % _snapshotEvery == 0)
             {
                 _window = _window.Prune(_clock.GetUtcNow(), _claimTimeout);
                 SaveSnapshot(RecipientSnapshot.From(_window));

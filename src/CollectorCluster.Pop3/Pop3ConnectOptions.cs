@@ -29,6 +29,12 @@ public sealed record Pop3ConnectOptions(
     TimeSpan ConnectTimeout,
     TimeSpan CommandTimeout)
 {
+    /// <summary>What the server may send before the engine gives up on it (node-wide, <c>collector.pop3</c>).</summary>
+    public Pop3Limits Limits { get; init; } = Pop3Limits.Default;
+
+    /// <summary>The account's <c>max-message-size</c> (0 = none): a body running past it (plus slack) is cut off.</summary>
+    public long MaxMessageSize { get; init; }
+
     /// <summary>Maps an account's settings one to one, so the account record stays the single source of truth.</summary>
     public static Pop3ConnectOptions FromAccount(AccountSettings account)
     {
@@ -43,7 +49,10 @@ public sealed record Pop3ConnectOptions(
             account.Password,
             account.Auth,
             account.ConnectTimeout,
-            account.CommandTimeout);
+            account.CommandTimeout)
+        {
+            MaxMessageSize = account.MaxMessageSize,
+        };
     }
 
     /// <summary>"host:port", the form every error message uses.</summary>

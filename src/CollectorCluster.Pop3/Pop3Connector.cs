@@ -60,7 +60,7 @@ public static class Pop3Connector
 
     private static async Task<IPop3Session> StartSessionAsync(Stream transport, Pop3ConnectOptions options, string? pin, CancellationToken cancellationToken)
     {
-        Pop3Wire? wire = new Pop3Wire(transport, options.Endpoint, options.Password.Reveal(), options.ConnectTimeout);
+        Pop3Wire? wire = new Pop3Wire(transport, options.Endpoint, options.Password.Reveal(), options.ConnectTimeout, options.Limits);
         try
         {
             if (options.Tls == TlsMode.Implicit)
@@ -113,7 +113,7 @@ public static class Pop3Connector
             }
 
             capabilities = await CapaAsync(wire, cancellationToken).ConfigureAwait(false) ?? capabilities;
-            var session = new Pop3Session(wire, capabilities ?? Pop3ServerCapabilities.WithoutCapa);
+            var session = new Pop3Session(wire, capabilities ?? Pop3ServerCapabilities.WithoutCapa, options.MaxMessageSize);
             wire = null;
             return session;
         }
@@ -143,6 +143,9 @@ public static class Pop3Connector
         {
             throw new ArgumentException("Timeouts must be positive.", nameof(options));
         }
+
+        ArgumentNullException.ThrowIfNull(options.Limits);
+        options.Limits.Validate();
     }
 
     private static async Task ConnectSocketAsync(Socket socket, Pop3ConnectOptions options, CancellationToken cancellationToken)
@@ -214,10 +217,15 @@ public static class Pop3Connector
         var lines = new List<string>();
         while (true)
         {
-            var (hasLine, line) = await wire.ReadListLineAsync().ConfigureAwait(false);
+            var (hasLine, line) = await wire.ReadListLineAsync("CAPA").ConfigureAwait(false);
             if (!hasLine)
             {
                 return CapabilityParser.Parse(lines);
+            }
+
+            if (lines.Count == Pop3Limits.MaxCapabilityLines)
+            {
+                throw wire.Fail(Pop3ErrorKind.LimitExceeded, $"{wire.Endpoint} sent more than {Pop3Limits.MaxCapabilityLines} CAPA lines; session cut off");
             }
 
             lines.Add(Pop3Text.Decode(line.Span));

@@ -26,4 +26,13 @@ public enum Pop3ErrorKind
 
     /// <summary>The server's reply was garbled or unexpected; the session cannot be trusted further.</summary>
     Protocol,
+
+    /// <summary>
+    /// The server sent more than <see cref="Pop3Limits"/> allow (a line too long, a listing too long, a body past its
+    /// listed size); the session is cut off. It will happen again until the server or the limit changes.
+    /// </summary>
+    LimitExceeded,
+
+    /// <summary>The session waited on the server longer than its deadline allows (a trickling server); transient.</summary>
+    Deadline,
 }

@@ -30,11 +30,11 @@ public sealed class Pop3Exception : Exception
     public string? ServerReply { get; }
 
     /// <summary>
-    /// True when trying again later may succeed without anyone changing anything: network and timeout
-    /// failures and the IN-USE, LOGIN-DELAY and SYS/TEMP response codes.
+    /// True when trying again later may succeed without anyone changing anything: network, timeout and session
+    /// deadline failures and the IN-USE, LOGIN-DELAY and SYS/TEMP response codes.
     /// </summary>
     public bool IsTransient =>
-        Kind is Pop3ErrorKind.Network or Pop3ErrorKind.Timeout
+        Kind is Pop3ErrorKind.Network or Pop3ErrorKind.Timeout or Pop3ErrorKind.Deadline
         || IsTransientCode(ResponseCode);
 
     /// <summary>Whether a response code (RFC 2449/3206) means "later", as opposed to "never with these settings".</summary>

@@ -43,7 +43,10 @@ public static class Pop3FailureClassifier
 
         return exception.Kind switch
         {
+            // Reached, then lost: "could not be reached" would send the operator looking at the wrong thing.
+            Pop3ErrorKind.Network when exception.Stage != Pop3Stage.Connect => FailureCause.ConnectionLost,
             Pop3ErrorKind.Network => FailureCause.Network,
+            Pop3ErrorKind.Deadline => FailureCause.SessionDeadline,
             Pop3ErrorKind.Timeout => FailureCause.Timeout,
             Pop3ErrorKind.Certificate => FailureCause.Certificate,
             Pop3ErrorKind.TlsUnavailable => FailureCause.TlsUnavailable,

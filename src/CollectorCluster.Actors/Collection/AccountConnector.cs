@@ -13,7 +13,7 @@ internal static class AccountConnector
 {
     public static async Task<IPop3Session> ConnectAsync(AccountSettings account, CollectionEnvironment env, CancellationToken cancellationToken)
     {
-        var options = Pop3ConnectOptions.FromAccount(account);
+        var options = Pop3ConnectOptions.FromAccount(account) with { Limits = env.Tuning.Pop3 };
         if (account.Auth is not (AuthMethod.XOAuth2 or AuthMethod.OAuthBearer))
         {
             return await env.Connect(options, cancellationToken).ConfigureAwait(false);

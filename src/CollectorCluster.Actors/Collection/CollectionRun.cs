@@ -145,6 +145,7 @@ public sealed class CollectionRun
         {
             case Pop3Exception pop3:
                 _cause = Pop3FailureClassifier.Classify(pop3);
+                _stage = pop3.Stage == Pop3Stage.Retrieve && _stage == CollectionStage.Deliver ? CollectionStage.Retrieve : _stage; // the source broke, not the destination
                 return (pop3.Message, pop3.Kind is Pop3ErrorKind.ServerRefused && pop3.Stage is Pop3Stage.Retrieve or Pop3Stage.Delete);
             case OAuth2.OAuth2Exception oauth:
                 _cause = oauth.GrantRefused ? FailureCause.OAuthGrantRefused : FailureCause.Network;
@@ -163,6 +164,7 @@ public sealed class CollectionRun
     {
         _stage = CollectionStage.List;
         var listing = await session.ListAsync(abort).ConfigureAwait(false);
+        _warnings.AddRange(session.Warnings.Where(w => !_warnings.Contains(w))); // e.g. UIDLs keyed by digest
         if (_chunks == 0)
         {
             _listed = listing.Count; // the mailbox as the run found it

@@ -1,4 +1,5 @@
 using CollectorCluster.Core.Scheduling;
+using CollectorCluster.Pop3;
 
 namespace CollectorCluster.Actors.Collection;
 
@@ -28,6 +29,9 @@ public sealed record CollectionTuning(
     /// below it the round ends, so an ordinary server costs one login per round, not two.
     /// </summary>
     public int RoundMinListed { get; init; } = 100;
+
+    /// <summary>What a POP3 server may send before a session is cut off (<c>collector.pop3</c>): line length, listing length, body slack, session deadline.</summary>
+    public Pop3Limits Pop3 { get; init; } = Pop3Limits.Default;
 
     /// <summary>The knobs the account's schedule is computed with.</summary>
     public ScheduleTuning Schedule => new(JitterFraction, RetryBase, RetryMax);

@@ -41,4 +41,10 @@ public enum FailureCause
 
     /// <summary>Any other -ERR, a garbled reply, or a failure on our side (delivery, journal).</summary>
     Other,
+
+    /// <summary>The server was reached, then the connection broke (mid-session, e.g. in the middle of a message).</summary>
+    ConnectionLost,
+
+    /// <summary>The session waited on the server longer than its deadline allows (a trickling server).</summary>
+    SessionDeadline,
 }

@@ -54,6 +54,8 @@ public static class ServerPolicy
             FailureCause.SysTemp => BackingOff("the server reported a temporary failure ([SYS/TEMP])", failures, input.Now + backoff, gate),
             FailureCause.Network => BackingOff("the server could not be reached", failures, input.Now + backoff, gate),
             FailureCause.Timeout => BackingOff("the server did not answer in time", failures, input.Now + backoff, gate),
+            FailureCause.ConnectionLost => BackingOff("the connection to the server was lost during the session", failures, input.Now + backoff, gate),
+            FailureCause.SessionDeadline => BackingOff("the server was too slow: the session deadline cut it off", failures, input.Now + backoff, gate),
             _ => BackingOff("the session failed", failures, input.Now + backoff, gate),
         };
     }

@@ -4,10 +4,15 @@ namespace CollectorCluster.Pop3.Protocol;
 
 /// <summary>
 /// Turns CAPA lines (RFC 2449) into <see cref="Pop3ServerCapabilities"/>. Unknown capabilities are ignored
-/// and malformed arguments leave the value unset, because CAPA is advisory and must never break a session.
+/// and malformed arguments leave the value unset, because CAPA is advisory and must never break a session. The
+/// texts kept (IMPLEMENTATION, EXPIRE) reach warnings and logs, so they are sanitized and bounded here; SASL
+/// names are kept only when they are names (RFC 4422: 1 to 20 of A-Z, 0-9, '-' and '_').
 /// </summary>
 internal static class CapabilityParser
 {
+    private const int MaxSaslMechanisms = 32;
+    private const int MaxExpireLength = 64;
+
     /// <summary>Parses the lines between the +OK and the terminating dot.</summary>
     public static Pop3ServerCapabilities Parse(IEnumerable<string> lines)
     {
@@ -39,7 +44,7 @@ internal static class CapabilityParser
                     foreach (var mechanism in argument.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                     {
                         var name = mechanism.ToUpperInvariant();
-                        if (!sasl.Contains(name))
+                        if (IsSaslName(name) && !sasl.Contains(name) && sasl.Count < MaxSaslMechanisms)
                         {
                             sasl.Add(name);
                         }
@@ -55,14 +60,17 @@ internal static class CapabilityParser
 
                     break;
                 case "EXPIRE":
-                    expire = argument.Length == 0 ? null : argument;
+                    expire = argument.Length == 0 ? null : Pop3Text.Sanitize(argument, MaxExpireLength);
                     break;
                 case "IMPLEMENTATION":
-                    implementation = argument;
+                    implementation = Pop3Text.Sanitize(argument);
                     break;
             }
         }
 
         return new Pop3ServerCapabilities(true, uidl, top, pipelining, stls, respCodes, authRespCode, sasl, loginDelay, expire, implementation);
     }
+
+    private static bool IsSaslName(string name) =>
+        name.Length is >= 1 and <= 20 && name.All(c => c is (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '-' or '_');
 }

@@ -7,7 +7,8 @@ namespace CollectorCluster.Pop3.Protocol;
 /// <summary>
 /// The server-certificate decision for one connection: a SHA-256 pin (of the DER) overrides everything,
 /// otherwise default chain and host-name validation unless the operator opted out. It remembers why it refused,
-/// because SslStream's own exception does not say.
+/// because SslStream's own exception does not say, and names the certificate (subject, issuer, SHA-256 in the form
+/// <c>certificate-sha256</c> takes), so an operator who has checked it can pin it.
 /// </summary>
 internal sealed class CertificatePolicy
 {
@@ -42,15 +43,15 @@ internal sealed class CertificatePolicy
             return false;
         }
 
+        var actual = Convert.ToHexString(SHA256.HashData(certificate.GetRawCertData()));
         if (_pin is not null)
         {
-            var actual = Convert.ToHexString(SHA256.HashData(certificate.GetRawCertData()));
             if (string.Equals(actual, _pin, StringComparison.Ordinal))
             {
                 return true;
             }
 
-            Failure = $"certificate for {_host} does not match the pinned SHA-256 (server's is {actual})";
+            Failure = $"certificate for {_host} does not match the pinned SHA-256: it presented {Describe(certificate)}, SHA-256 {actual}; if the server's certificate was renewed, confirm it out of band and set certificate-sha256 = \"{actual}\"";
             return false;
         }
 
@@ -59,7 +60,11 @@ internal sealed class CertificatePolicy
             return true;
         }
 
-        Failure = $"certificate for {_host} not trusted: {errors}";
+        Failure = $"certificate for {_host} not trusted: {errors}; it presented {Describe(certificate)}, SHA-256 {actual}; to accept exactly this certificate, confirm that fingerprint out of band and set certificate-sha256 = \"{actual}\"";
         return false;
     }
+
+    /// <summary>Subject and issuer: server-chosen text, so sanitized.</summary>
+    private static string Describe(X509Certificate certificate) =>
+        $"subject \"{Pop3Text.Sanitize(certificate.Subject)}\" issued by \"{Pop3Text.Sanitize(certificate.Issuer)}\"";
 }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace CollectorCluster.Pop3.Protocol;
 
 /// <summary>
@@ -8,24 +6,27 @@ namespace CollectorCluster.Pop3.Protocol;
 /// </summary>
 internal static class ListingParser
 {
-    /// <summary>"n uid": n a positive number, uid printable ASCII 0x21-0x7E (RFC 1939 says 1..70; longer is tolerated).</summary>
-    public static bool TryParseUidl(ReadOnlySpan<byte> line, out int number, out string uidl)
+    /// <summary>
+    /// "n uid": n a positive number, then the UIDL up to the end of the line (trailing blanks dropped). The key is the
+    /// UIDL itself when it is what RFC 1939 allows (1 to 70 printable characters), else its fixed-size digest
+    /// (<see cref="UidlKey"/>) with <paramref name="conforming"/> false, for the session's warnings.
+    /// </summary>
+    public static bool TryParseUidl(ReadOnlySpan<byte> line, out int number, out string uidl, out bool conforming)
     {
         uidl = string.Empty;
-        if (!TryParseNumber(ref line, out number) || !SkipSpaces(ref line) || line.IsEmpty)
+        conforming = true;
+        if (!TryParseNumber(ref line, out number) || !SkipSpaces(ref line))
         {
             return false;
         }
 
-        foreach (var b in line)
+        line = line.TrimEnd(" \t"u8);
+        if (line.IsEmpty)
         {
-            if (b is < 0x21 or > 0x7E)
-            {
-                return false;
-            }
+            return false;
         }
 
-        uidl = Encoding.ASCII.GetString(line);
+        uidl = UidlKey.From(line, out conforming);
         return true;
     }
 

@@ -91,7 +91,7 @@ internal static class Pop3Authenticator
         await wire.FlushAsync().ConfigureAwait(false);
         for (var round = 0; ; round++)
         {
-            var line = await wire.ReadLineAsync().ConfigureAwait(false);
+            var line = await wire.ReadLineAsync("AUTH " + name).ConfigureAwait(false);
             var span = line.Span;
             if (span.Length >= 1 && span[0] == (byte)'+' && (span.Length == 1 || span[1] == (byte)' '))
             {
@@ -138,10 +138,17 @@ internal static class Pop3Authenticator
             return;
         }
 
-        // IN-USE, LOGIN-DELAY and SYS/* mean the credentials were not judged (RFC 2449 8, RFC 3206).
-        var kind = reply.ResponseCode is { } code && (Pop3Exception.IsTransientCode(code) || code.StartsWith("SYS/", StringComparison.Ordinal))
-            ? Pop3ErrorKind.ServerRefused
-            : Pop3ErrorKind.Authentication;
-        throw wire.Fail(kind, $"Authentication failed at {wire.Endpoint} for user '{options.User}': {reply.Line}", reply);
+        // IN-USE, LOGIN-DELAY and SYS/* mean the credentials were not judged (RFC 2449 8, RFC 3206): say what happened.
+        var code = reply.ResponseCode ?? string.Empty;
+        var login = $"{wire.Endpoint} refused the login of '{options.User}'";
+        var (kind, what) = code switch
+        {
+            "IN-USE" => (Pop3ErrorKind.ServerRefused, $"{login}: the mailbox is in use by another session ([IN-USE]); the password was not judged"),
+            "LOGIN-DELAY" => (Pop3ErrorKind.ServerRefused, $"{login} as too soon after the previous login ([LOGIN-DELAY]); the password was not judged"),
+            _ when code.StartsWith("SYS/TEMP", StringComparison.Ordinal) => (Pop3ErrorKind.ServerRefused, $"{login} because of a temporary failure on its side ([SYS/TEMP]); the password was not judged"),
+            _ when code.StartsWith("SYS/", StringComparison.Ordinal) => (Pop3ErrorKind.ServerRefused, $"{login} because of a permanent failure on its side ([{code}]); the password was not judged"),
+            _ => (Pop3ErrorKind.Authentication, $"Authentication failed at {wire.Endpoint} for user '{options.User}'"),
+        };
+        throw wire.Fail(kind, $"{what}: {reply.Line}", reply);
     }
 }

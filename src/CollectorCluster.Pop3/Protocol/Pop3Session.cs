@@ -1,3 +1,4 @@
+using System.Globalization;
 using CollectorCluster.Core.Planning;
 
 namespace CollectorCluster.Pop3.Protocol;
@@ -6,6 +7,7 @@ namespace CollectorCluster.Pop3.Protocol;
 /// The TRANSACTION-state session over a <see cref="Pop3Wire"/>. Pipelines RETR and DELE in a bounded window
 /// when the server allows it (that removes one round trip per message), keeps replies in step with commands
 /// even when one command is refused, and declares itself dead after anything that could put them out of step.
+/// Listings are held to max-listed-messages, bodies to their listed size (<see cref="Pop3Limits.BodyLimit"/>).
 /// </summary>
 internal sealed class Pop3Session : IPop3Session
 {
@@ -13,18 +15,24 @@ internal sealed class Pop3Session : IPop3Session
     internal const int PipelineWindow = 16;
 
     private readonly Pop3Wire _wire;
+    private readonly long _maxMessageSize;
+    private readonly List<string> _warnings = [];
     private bool _quit;
     private bool _disposed;
 
-    /// <summary>Takes over an authenticated wire.</summary>
-    public Pop3Session(Pop3Wire wire, Pop3ServerCapabilities capabilities)
+    /// <summary>Takes over an authenticated wire; <paramref name="maxMessageSize"/> (0 = none) also bounds bodies.</summary>
+    public Pop3Session(Pop3Wire wire, Pop3ServerCapabilities capabilities, long maxMessageSize)
     {
         _wire = wire;
         Capabilities = capabilities;
+        _maxMessageSize = maxMessageSize;
     }
 
     /// <inheritdoc />
     public Pop3ServerCapabilities Capabilities { get; private set; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Warnings => _warnings;
 
     private int Window => Capabilities.Pipelining ? PipelineWindow : 1;
 
@@ -53,15 +61,18 @@ internal sealed class Pop3Session : IPop3Session
             if (reply.IsOk)
             {
                 uidls = [];
+                var digested = 0;
+                string? example = null;
                 while (true)
                 {
-                    var (hasLine, line) = await _wire.ReadListLineAsync().ConfigureAwait(false);
+                    var (hasLine, line) = await _wire.ReadListLineAsync("UIDL").ConfigureAwait(false);
                     if (!hasLine)
                     {
                         break;
                     }
 
-                    if (!ListingParser.TryParseUidl(line.Span, out var number, out var uidl))
+                    CheckListingLength("UIDL", uidls.Count);
+                    if (!ListingParser.TryParseUidl(line.Span, out var number, out var uidl, out var conforming))
                     {
                         throw _wire.Fail(Pop3ErrorKind.Protocol, $"Malformed UIDL line from {_wire.Endpoint}: {Pop3Text.Quote(line.Span)}");
                     }
@@ -70,6 +81,18 @@ internal sealed class Pop3Session : IPop3Session
                     {
                         throw _wire.Fail(Pop3ErrorKind.Protocol, $"Message number {number} listed twice in UIDL from {_wire.Endpoint}: {Pop3Text.Quote(line.Span)}");
                     }
+
+                    if (!conforming && digested++ == 0)
+                    {
+                        var raw = line.Span[(line.Span.IndexOf((byte)' ') + 1)..].TrimStart((byte)' ');
+                        example = string.Create(CultureInfo.InvariantCulture, $"message {number}'s is {raw.Length:N0} bytes, {Pop3Text.Quote(raw[..Math.Min(raw.Length, 40)])}, now {uidl}");
+                    }
+                }
+
+                if (digested > 0)
+                {
+                    // One warning per listing, whatever the count, so a hostile listing cannot flood the warnings either.
+                    Warn(string.Create(CultureInfo.InvariantCulture, $"{_wire.Endpoint} sent {digested:N0} UIDL(s) that RFC 1939 does not allow (1 to 70 printable characters); each such message is keyed by the SHA-256 of its UIDL instead (e.g. {example})"));
                 }
             }
             else
@@ -94,12 +117,13 @@ internal sealed class Pop3Session : IPop3Session
         var seen = new HashSet<int>();
         while (true)
         {
-            var (hasLine, line) = await _wire.ReadListLineAsync().ConfigureAwait(false);
+            var (hasLine, line) = await _wire.ReadListLineAsync("LIST").ConfigureAwait(false);
             if (!hasLine)
             {
                 break;
             }
 
+            CheckListingLength("LIST", messages.Count);
             if (!ListingParser.TryParseList(line.Span, out var number, out var size))
             {
                 throw _wire.Fail(Pop3ErrorKind.Protocol, $"Malformed LIST line from {_wire.Endpoint}: {Pop3Text.Quote(line.Span)}");
@@ -129,6 +153,52 @@ internal sealed class Pop3Session : IPop3Session
         return messages;
     }
 
+    /// <summary>Before keeping one more listing line: a listing longer than max-listed-messages ends the session.</summary>
+    private void CheckListingLength(string command, int kept)
+    {
+        var max = _wire.Limits.MaxListedMessages;
+        if (kept >= max)
+        {
+            throw _wire.Fail(
+                Pop3ErrorKind.LimitExceeded,
+                string.Create(CultureInfo.InvariantCulture, $"{_wire.Endpoint} listed more than {max:N0} messages in its reply to {command} (collector.pop3.max-listed-messages = {max:N0}); session cut off at line {kept + 1:N0}"));
+        }
+    }
+
+    /// <summary>The listed sizes added up, saturating: a hostile LIST can claim sizes whose sum overflows.</summary>
+    private static long ListedBytes(IReadOnlyList<ListedMessage> messages)
+    {
+        long sum = 0;
+        foreach (var message in messages)
+        {
+            var size = Math.Max(0, message.Size);
+            sum = size > long.MaxValue - sum ? long.MaxValue : sum + size;
+        }
+
+        return sum;
+    }
+
+    private void Warn(string warning)
+    {
+        if (!_warnings.Contains(warning))
+        {
+            _warnings.Add(warning);
+        }
+    }
+
+    /// <summary>The limit a message's body is held to, and how it was reached (for the error).</summary>
+    private BodyTarget Target(string command, ListedMessage message)
+    {
+        var limits = _wire.Limits;
+        var limit = limits.BodyLimit(message.Size, _maxMessageSize);
+        var text = _maxMessageSize <= 0 || limit == limits.BodyLimit(message.Size, 0)
+            ? string.Create(CultureInfo.InvariantCulture, $"twice the listed size + collector.pop3.body-slack {limits.BodySlack:N0}")
+            : message.Size > _maxMessageSize
+                ? string.Create(CultureInfo.InvariantCulture, $"the listed size, fetched despite max-message-size {_maxMessageSize:N0}, + collector.pop3.body-slack {limits.BodySlack:N0}")
+                : string.Create(CultureInfo.InvariantCulture, $"max-message-size {_maxMessageSize:N0} + collector.pop3.body-slack {limits.BodySlack:N0}");
+        return new BodyTarget(command, message.Number, message.Uidl, message.Size, limit, text);
+    }
+
     /// <inheritdoc />
     public async Task RetrieveAsync(IReadOnlyList<ListedMessage> messages, Func<ListedMessage, Stream, CancellationToken, Task> consume, CancellationToken cancellationToken)
     {
@@ -140,16 +210,24 @@ internal sealed class Pop3Session : IPop3Session
             return;
         }
 
+        // What the listing says is to fetch earns the session its allowance (the session deadline).
+        _wire.Request(messages.Count, ListedBytes(messages));
         await PipelineAsync("RETR", messages, bodies: true, cancellationToken, async message =>
         {
-            _wire.BeginBody();
+            _wire.BeginBody(Target("RETR", message));
             var stream = new Pop3MessageStream(_wire);
             try
             {
                 await consume(message, stream, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not Pop3Exception && _wire.Fault is null)
+            catch (Exception ex) when (ex is not Pop3Exception)
             {
+                if (_wire.Fault is { } lost)
+                {
+                    // The consumer turned a wire failure into its own (a destination aborting): the wire's is the truth.
+                    throw new Pop3Exception(Pop3Stage.Retrieve, lost.Kind, lost.Message, lost.ResponseCode, lost.ServerReply, ex);
+                }
+
                 // The body and the replies still in flight are unread: the connection is out of step for good.
                 _wire.Kill(new Pop3Exception(Pop3Stage.Retrieve, Pop3ErrorKind.Protocol, $"Consumer of message {message.Number} from {_wire.Endpoint} failed; session abandoned.", innerException: ex));
                 throw;
@@ -162,7 +240,7 @@ internal sealed class Pop3Session : IPop3Session
             if (_wire.Fault is { } fault)
             {
                 // The consumer swallowed a wire failure: never report a truncated message as retrieved.
-                throw new Pop3Exception(Pop3Stage.Retrieve, fault.Kind, $"Message {message.Number}: {fault.Message}", fault.ResponseCode, fault.ServerReply, fault);
+                throw new Pop3Exception(Pop3Stage.Retrieve, fault.Kind, fault.Message, fault.ResponseCode, fault.ServerReply, fault);
             }
 
             await _wire.DrainBodyAsync().ConfigureAwait(false);
@@ -175,7 +253,8 @@ internal sealed class Pop3Session : IPop3Session
         ArgumentNullException.ThrowIfNull(message);
         EnsureUsable(Pop3Stage.Retrieve);
         using var scope = _wire.Begin(cancellationToken);
-        _wire.Queue(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"TOP {message.Number} 0"));
+        _wire.Request(1, Math.Min(Math.Max(0, message.Size), maxBytes));
+        _wire.Queue(string.Create(CultureInfo.InvariantCulture, $"TOP {message.Number} 0"));
         await _wire.FlushAsync().ConfigureAwait(false);
         var reply = await _wire.ReadReplyAsync($"TOP {message.Number} 0").ConfigureAwait(false);
         if (!reply.IsOk)
@@ -183,7 +262,7 @@ internal sealed class Pop3Session : IPop3Session
             throw _wire.Fail(Pop3ErrorKind.ServerRefused, $"TOP of message {message.Number} refused by {_wire.Endpoint}: {reply.Line}", reply);
         }
 
-        _wire.BeginBody();
+        _wire.BeginBody(Target("TOP", message));
         var stream = new Pop3MessageStream(_wire);
         var buffer = new byte[maxBytes];
         var length = 0;
@@ -214,6 +293,7 @@ internal sealed class Pop3Session : IPop3Session
             return;
         }
 
+        _wire.Request(messages.Count, 0);
         await PipelineAsync("DELE", messages, bodies: false, cancellationToken, static _ => Task.CompletedTask).ConfigureAwait(false);
     }
 
@@ -239,7 +319,7 @@ internal sealed class Pop3Session : IPop3Session
             if (!reply.IsOk)
             {
                 var refused = _wire.Fail(Pop3ErrorKind.ServerRefused, $"{command} of message {message.Number} refused by {_wire.Endpoint}: {reply.Line}", reply);
-                await DrainRepliesAsync(i + 1, sent, bodies).ConfigureAwait(false);
+                await DrainRepliesAsync(command, messages, i + 1, sent, bodies).ConfigureAwait(false);
                 throw refused;
             }
 
@@ -255,12 +335,13 @@ internal sealed class Pop3Session : IPop3Session
         using var scope = _wire.Begin(cancellationToken);
         try
         {
+            _wire.Request(1, 0);
             _wire.Queue("QUIT");
             await _wire.FlushAsync().ConfigureAwait(false);
             var reply = await _wire.ReadReplyAsync("QUIT").ConfigureAwait(false);
             return reply.IsOk;
         }
-        catch (Pop3Exception ex) when (ex.Kind is Pop3ErrorKind.Network or Pop3ErrorKind.Timeout)
+        catch (Pop3Exception ex) when (ex.Kind is Pop3ErrorKind.Network or Pop3ErrorKind.Timeout or Pop3ErrorKind.Deadline or Pop3ErrorKind.LimitExceeded)
         {
             // No +OK seen: the server may have rolled back, so deletions must be treated as not committed.
             return false;
@@ -299,14 +380,14 @@ internal sealed class Pop3Session : IPop3Session
     }
 
     /// <summary>Reads (and discards) the replies to commands already in flight, so the session stays in step after a refusal.</summary>
-    private async Task DrainRepliesAsync(int from, int to, bool bodies)
+    private async Task DrainRepliesAsync(string command, IReadOnlyList<ListedMessage> messages, int from, int to, bool bodies)
     {
         for (var j = from; j < to; j++)
         {
-            var reply = await _wire.ReadReplyAsync("pipelined command").ConfigureAwait(false);
+            var reply = await _wire.ReadReplyAsync($"{command} {messages[j].Number} (pipelined)").ConfigureAwait(false);
             if (reply.IsOk && bodies)
             {
-                _wire.BeginBody();
+                _wire.BeginBody(Target(command, messages[j]));
                 await _wire.DrainBodyAsync().ConfigureAwait(false);
             }
         }

@@ -3,12 +3,76 @@ using System.Text;
 namespace CollectorCluster.Pop3.Protocol;
 
 /// <summary>
-/// Rendering of server lines into error messages: quoted, control characters escaped and length capped,
-/// so a hostile or broken server cannot inject log lines or flood them.
+/// Rendering of server text into error messages, warnings and logs: control characters escaped and length capped,
+/// so a hostile or broken server cannot inject log lines, drive a terminal (ESC sequences) or flood them. Every
+/// server-sent string leaves the engine through <see cref="Quote"/> or <see cref="Sanitize"/>.
 /// </summary>
 internal static class Pop3Text
 {
-    private const int MaxQuoted = 200;
+    /// <summary>Longest server text kept in a message (a status line, IMPLEMENTATION, a certificate name).</summary>
+    public const int MaxDisplayed = 200;
+
+    private const int MaxQuoted = MaxDisplayed;
+
+    /// <summary>
+    /// Server text made safe to print: C0 and C1 controls (NUL, CR, LF, ESC...), DEL and the Unicode line separators
+    /// and bidirectional overrides become visible escapes (<c>\x1B</c>, <c>\u202E</c>); the result is cut at
+    /// <paramref name="max"/> characters, marked with "...".
+    /// </summary>
+    public static string Sanitize(string text, int max = MaxDisplayed)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var clean = true;
+        foreach (var c in text)
+        {
+            if (IsUnsafe(c))
+            {
+                clean = false;
+                break;
+            }
+        }
+
+        if (text.Length <= max && clean)
+        {
+            return text;
+        }
+
+        if (clean)
+        {
+            var cut = max > 0 && char.IsHighSurrogate(text[max - 1]) ? max - 1 : max; // never half a surrogate pair
+            return string.Concat(text.AsSpan(0, cut), "...");
+        }
+
+        var sb = new StringBuilder(Math.Min(text.Length, max) + 8);
+        foreach (var c in text)
+        {
+            if (sb.Length >= max)
+            {
+                sb.Append("...");
+                break;
+            }
+
+            if (!IsUnsafe(c))
+            {
+                sb.Append(c);
+            }
+            else if (c <= 0xFF)
+            {
+                sb.Append("\\x").Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                sb.Append("\\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>True for what must never reach a log or terminal raw.</summary>
+    private static bool IsUnsafe(char c) =>
+        c < 0x20 || c is >= (char)0x7F and <= (char)0x9F
+        || c is '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F';
 
     /// <summary>Quotes a raw line for an error message.</summary>
     public static string Quote(ReadOnlySpan<byte> line)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -12,14 +14,17 @@ namespace CollectorCluster.Pop3.Protocol;
 /// because after it the reply stream can no longer be trusted to be in step with the commands.
 /// The wire works over any <see cref="Stream"/>: the connector hands it a socket's stream, tests hand it a
 /// replayed server transcript held in memory.
+/// It also holds the server to <see cref="Pop3Limits"/>: line length before anything is parsed, body bytes per
+/// message, and the session deadline (time spent waiting on the server, see <see cref="SessionBudget"/>).
 /// </summary>
 internal sealed class Pop3Wire : IAsyncDisposable
 {
-    /// <summary>Receive buffer size; also the longest status or listing line accepted.</summary>
+    /// <summary>Receive buffer size (larger when max-line-length asks for it).</summary>
     public const int BufferSize = 64 * 1024;
 
-    private readonly byte[] _in = new byte[BufferSize];
+    private readonly byte[] _in;
     private readonly string? _secret;
+    private readonly Pop3Limits _limits;
     private Stream _stream;
     private int _start;
     private int _end;
@@ -28,19 +33,30 @@ internal sealed class Pop3Wire : IAsyncDisposable
     private CancellationTokenSource? _operation;
     private CancellationToken _callerToken;
     private bool _bodyAtLineStart;
+    private BodyTarget _body;
+    private long _bodyBytes;
     private bool _disposed;
 
     /// <summary>
     /// Takes over a connected transport (disposing the wire disposes it); <paramref name="secret"/> is scrubbed
-    /// from every text this wire produces.
+    /// from every text this wire produces. The session deadline starts now.
     /// </summary>
-    public Pop3Wire(Stream transport, string endpoint, string? secret, TimeSpan readTimeout)
+    public Pop3Wire(Stream transport, string endpoint, string? secret, TimeSpan readTimeout, Pop3Limits limits)
     {
         _stream = transport;
         Endpoint = endpoint;
         _secret = string.IsNullOrEmpty(secret) ? null : secret;
         ReadTimeout = readTimeout;
+        _limits = limits;
+        _in = new byte[Math.Max(BufferSize, _limits.MaxLineLength + 2)];
+        Budget = new SessionBudget(_limits);
     }
+
+    /// <summary>The limits this wire holds the server to.</summary>
+    public Pop3Limits Limits => _limits;
+
+    /// <summary>The session deadline's arithmetic: what the session may still wait on the server.</summary>
+    public SessionBudget Budget { get; }
 
     /// <summary>"host:port" for messages.</summary>
     public string Endpoint { get; }
@@ -82,7 +98,7 @@ internal sealed class Pop3Wire : IAsyncDisposable
     public Pop3Exception Fail(Pop3ErrorKind kind, string message, Pop3Reply? reply = null, Exception? inner = null)
     {
         var ex = new Pop3Exception(Stage, kind, Scrub(message), reply?.ResponseCode, reply is { } r ? Scrub(r.Line) : null, inner);
-        if (kind is Pop3ErrorKind.Network or Pop3ErrorKind.Timeout or Pop3ErrorKind.Protocol)
+        if (kind is Pop3ErrorKind.Network or Pop3ErrorKind.Timeout or Pop3ErrorKind.Protocol or Pop3ErrorKind.LimitExceeded or Pop3ErrorKind.Deadline)
         {
             Kill(ex);
         }
@@ -165,10 +181,13 @@ internal sealed class Pop3Wire : IAsyncDisposable
         }
 
         var cts = _operation ?? throw new InvalidOperationException("No operation in progress.");
-        ThrowIfDead();
-        cts.CancelAfter(ReadTimeout);
+        var started = 0L;
+        var deadlineBinds = false;
         try
         {
+            ThrowIfDead();
+            cts.CancelAfter(IoTimeout(out deadlineBinds));
+            started = Stopwatch.GetTimestamp();
             await _stream.WriteAsync(_out.AsMemory(0, _outLength), cts.Token).ConfigureAwait(false);
             await _stream.FlushAsync(cts.Token).ConfigureAwait(false);
         }
@@ -179,20 +198,25 @@ internal sealed class Pop3Wire : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not Pop3Exception)
         {
-            throw Translate(ex, "sending to");
+            Waited(ref started);
+            throw Translate(ex, "sending to", deadlineBinds);
         }
         finally
         {
+            Waited(ref started);
             Array.Clear(_out, 0, _outLength);
             _outLength = 0;
             StopTimer(cts);
         }
     }
 
+    /// <summary>Commands asked of the server and the listed bytes they fetch: both add to the session's allowance.</summary>
+    public void Request(int commands, long listedBytes) => Budget.CreditRequest(commands, listedBytes);
+
     /// <summary>Reads one status line and parses it; anything but +OK/-ERR is a protocol error.</summary>
     public async ValueTask<Pop3Reply> ReadReplyAsync(string command)
     {
-        var line = await ReadLineAsync().ConfigureAwait(false);
+        var line = await ReadLineAsync(command).ConfigureAwait(false);
         var text = Scrub(Pop3Text.Decode(line.Span));
         if (!Pop3Reply.TryParse(text, out var reply))
         {
@@ -203,12 +227,14 @@ internal sealed class Pop3Wire : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads one line of a multi-line response, dot-unstuffed. Returns false at the terminating ".".
-    /// The memory is valid only until the next read.
+    /// Reads one line of a multi-line response (<paramref name="command"/>'s, for errors), dot-unstuffed. Returns false
+    /// at the terminating ".". Each line earns the session its bytes at the throughput floor. The memory is valid
+    /// only until the next read.
     /// </summary>
-    public async ValueTask<(bool HasLine, ReadOnlyMemory<byte> Line)> ReadListLineAsync()
+    public async ValueTask<(bool HasLine, ReadOnlyMemory<byte> Line)> ReadListLineAsync(string command)
     {
-        var line = await ReadLineAsync().ConfigureAwait(false);
+        var line = await ReadLineAsync(command).ConfigureAwait(false);
+        Budget.CreditListing(line.Length + 2);
         if (line.Length > 0 && line.Span[0] == (byte)'.')
         {
             if (line.Length == 1)
@@ -222,9 +248,12 @@ internal sealed class Pop3Wire : IAsyncDisposable
         return (true, line);
     }
 
-    /// <summary>Reads one line (CRLF, or a bare LF, stripped). Valid only until the next read.</summary>
+    /// <summary>
+    /// Reads one line (CRLF, or a bare LF, stripped) of the reply to <paramref name="command"/>. A line longer than
+    /// max-line-length ends the session before anything of it is parsed. Valid only until the next read.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ReadOnlyMemory<byte>> ReadLineAsync()
+    public async ValueTask<ReadOnlyMemory<byte>> ReadLineAsync(string command)
     {
         var scanned = 0;
         while (true)
@@ -240,24 +269,31 @@ internal sealed class Pop3Wire : IAsyncDisposable
                     length--;
                 }
 
+                if (length > _limits.MaxLineLength)
+                {
+                    throw LineTooLong(command, begin);
+                }
+
                 return _in.AsMemory(begin, length);
             }
 
             scanned = _end - _start;
-            if (scanned == _in.Length)
+            if (scanned > _limits.MaxLineLength + 1) // +1: a CR may still be followed by its LF
             {
-                throw Fail(Pop3ErrorKind.Protocol, $"Line longer than {BufferSize} bytes from {Endpoint}: {Pop3Text.Quote(_in.AsSpan(0, 80))}");
+                throw LineTooLong(command, _start);
             }
 
             await FillAsync().ConfigureAwait(false);
         }
     }
 
-    /// <summary>Starts reading a RETR body (after its +OK line).</summary>
-    public void BeginBody()
+    /// <summary>Starts reading a RETR or TOP body (after its +OK line), held to <paramref name="target"/>'s limit.</summary>
+    public void BeginBody(BodyTarget target)
     {
         BodyActive = true;
         _bodyAtLineStart = true;
+        _body = target;
+        _bodyBytes = 0;
     }
 
     /// <summary>Reads body octets into <paramref name="destination"/>, dot-unstuffed; 0 at the terminator.</summary>
@@ -273,6 +309,7 @@ internal sealed class Pop3Wire : IAsyncDisposable
             }
 
             var n = TakeBody(destination.Span, discard: false);
+            CountBody(n);
             if (n > 0 || !BodyActive)
             {
                 return n;
@@ -282,17 +319,29 @@ internal sealed class Pop3Wire : IAsyncDisposable
         }
     }
 
-    /// <summary>Skips the rest of the current body, so the next reply can be read.</summary>
+    /// <summary>Skips the rest of the current body, so the next reply can be read; the body's limit still holds.</summary>
     public async ValueTask DrainBodyAsync()
     {
         while (BodyActive)
         {
             ThrowIfDead();
-            TakeBody(default, discard: true);
+            CountBody(TakeBody(default, discard: true));
             if (BodyActive)
             {
                 await FillAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Counts body octets; past the message's limit the retrieval is cut off before the consumer sees them.</summary>
+    private void CountBody(int produced)
+    {
+        _bodyBytes += produced;
+        if (_bodyBytes > _body.Limit)
+        {
+            throw Fail(
+                Pop3ErrorKind.LimitExceeded,
+                string.Create(CultureInfo.InvariantCulture, $"{Endpoint} sent more than {_body.Limit:N0} bytes for {_body.Name}, listed at {_body.ListedSize:N0} bytes (limit: {_body.LimitText}); {_body.Command} cut off, nothing of the message is delivered, recorded or deleted"));
         }
     }
 
@@ -303,7 +352,7 @@ internal sealed class Pop3Wire : IAsyncDisposable
     /// </summary>
     private int TakeBody(Span<byte> destination, bool discard)
     {
-        var produced = 0;
+        var produced = 0; // at most what is buffered, so it cannot overflow
         var room = discard ? int.MaxValue : destination.Length;
         while (produced < room)
         {
@@ -368,13 +417,9 @@ internal sealed class Pop3Wire : IAsyncDisposable
 
             produced += run.Length;
             _start += run.Length;
-            if (discard && produced > int.MaxValue / 2)
-            {
-                produced = 0;
-            }
         }
 
-        return discard ? 0 : produced;
+        return produced;
     }
 
     /// <summary>Reads more bytes into the buffer, keeping unconsumed ones; end of stream is a network failure.</summary>
@@ -395,9 +440,12 @@ internal sealed class Pop3Wire : IAsyncDisposable
         }
 
         int read;
-        cts.CancelAfter(ReadTimeout);
+        var deadlineBinds = false;
+        var started = 0L;
         try
         {
+            cts.CancelAfter(IoTimeout(out deadlineBinds));
+            started = Stopwatch.GetTimestamp();
             read = await _stream.ReadAsync(_in.AsMemory(_end), cts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_callerToken.IsCancellationRequested)
@@ -407,20 +455,63 @@ internal sealed class Pop3Wire : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not Pop3Exception)
         {
-            throw Translate(ex, "reading from");
+            Waited(ref started);
+            throw Translate(ex, "reading from", deadlineBinds);
         }
         finally
         {
+            Waited(ref started);
             StopTimer(cts);
         }
 
         if (read == 0)
         {
-            throw Fail(Pop3ErrorKind.Network, $"Connection closed by {Endpoint} during {Stage}{(BodyActive ? " in the middle of a message" : string.Empty)}.");
+            throw Fail(Pop3ErrorKind.Network, BodyActive
+                ? $"The connection to {Endpoint} was lost{Where()}."
+                : $"Connection closed by {Endpoint} during {Stage}.");
         }
 
         _end += read;
     }
+
+    /// <summary>
+    /// The bound on the next read or write: the per-read timeout, or what is left of the session's allowance when
+    /// that is shorter (<paramref name="deadlineBinds"/>). Throws once the allowance is spent.
+    /// </summary>
+    private TimeSpan IoTimeout(out bool deadlineBinds)
+    {
+        var remaining = Budget.Remaining;
+        if (remaining <= TimeSpan.Zero)
+        {
+            throw DeadlineReached();
+        }
+
+        deadlineBinds = remaining < ReadTimeout;
+        return deadlineBinds ? remaining : ReadTimeout;
+    }
+
+    /// <summary>Adds the time since <paramref name="started"/> to the time waited on the server, once.</summary>
+    private void Waited(ref long started)
+    {
+        if (started != 0)
+        {
+            Budget.AddWaited(Stopwatch.GetElapsedTime(started));
+            started = 0;
+        }
+    }
+
+    private Pop3Exception DeadlineReached() => Fail(
+        Pop3ErrorKind.Deadline,
+        $"Session deadline reached with {Endpoint}{Where()}: {Budget.Describe()} (collector.pop3.session-deadline); the session was cut off, what was delivered and recorded stays");
+
+    private Pop3Exception LineTooLong(string command, int begin) => Fail(
+        Pop3ErrorKind.LimitExceeded,
+        string.Create(CultureInfo.InvariantCulture, $"{Endpoint} sent a line longer than {_limits.MaxLineLength:N0} bytes in the reply to {command} (collector.pop3.max-line-length); session cut off: {Pop3Text.Quote(_in.AsSpan(begin, Math.Min(_end - begin, 80)))}"));
+
+    /// <summary>" while retrieving message 5 (UIDL abc) after 1,234 of 5,000 listed bytes", or " during List".</summary>
+    private string Where() => BodyActive
+        ? string.Create(CultureInfo.InvariantCulture, $" while retrieving {_body.Name} after {_bodyBytes:N0} of {_body.ListedSize:N0} listed bytes")
+        : $" during {Stage}";
 
     private static void StopTimer(CancellationTokenSource cts)
     {
@@ -430,9 +521,11 @@ internal sealed class Pop3Wire : IAsyncDisposable
         }
     }
 
-    private Pop3Exception Translate(Exception ex, string direction) => ex switch
+    private Pop3Exception Translate(Exception ex, string direction, bool deadlineBinds) => ex switch
     {
-        OperationCanceledException => Fail(Pop3ErrorKind.Timeout, $"Timed out {direction} {Endpoint} during {Stage}: no data within {ReadTimeout.TotalSeconds:0.###} s.", inner: ex),
+        OperationCanceledException when deadlineBinds => DeadlineReached(),
+        OperationCanceledException => Fail(Pop3ErrorKind.Timeout, $"Timed out {direction} {Endpoint}{Where()}: no data within {ReadTimeout.TotalSeconds:0.###} s.", inner: ex),
+        _ when BodyActive => Fail(Pop3ErrorKind.Network, $"The connection to {Endpoint} was lost{Where()}: {ex.Message}", inner: ex),
         _ => Fail(Pop3ErrorKind.Network, $"Connection to {Endpoint} failed while {direction} it during {Stage}: {ex.Message}", inner: ex),
     };
 

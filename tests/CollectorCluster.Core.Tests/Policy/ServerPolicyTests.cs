@@ -26,6 +26,8 @@ public sealed class ServerPolicyTests
         { FailureCause.Network, AccountHealth.BackingOff, 60 },
         { FailureCause.Timeout, AccountHealth.BackingOff, 60 },
         { FailureCause.Other, AccountHealth.BackingOff, 60 },
+        { FailureCause.ConnectionLost, AccountHealth.BackingOff, 60 },
+        { FailureCause.SessionDeadline, AccountHealth.BackingOff, 60 },
     };
 
     [Theory]
@@ -63,6 +65,8 @@ public sealed class ServerPolicyTests
     [Theory]
     [InlineData(FailureCause.SysTemp)]
     [InlineData(FailureCause.Network)]
+    [InlineData(FailureCause.ConnectionLost)]
+    [InlineData(FailureCause.SessionDeadline)]
     [InlineData(FailureCause.InUse)]
     [InlineData(FailureCause.LoginDelay)]
     public void Repeated_transient_failures_back_off_exponentially_and_never_beyond_the_maximum(FailureCause cause)

@@ -144,6 +144,36 @@ public sealed class MultidropTests : IAsyncLifetime
         Assert.Equal(4, routed.Sum(r => Occurrences(r, "\"outcome\":\"Delivered\"")));
     }
 
+    [Fact]
+    public async Task The_daemon_routes_through_the_sharded_recipients_and_suppresses_the_second_accounts_copies()
+    {
+        var first = await Server.CreateUserAsync("dmn1", Ct);
+        var second = await Server.CreateUserAsync("dmn2", Ct);
+        Server.DropMessage(first.Name, Message("d1", to: "ann, bob", cc: null));
+        Server.DropMessage(second.Name, Message("d1", to: "ann, bob", cc: null));
+        WriteNodeFile(
+            Account("daemon-one", first, Server.PlainPort, LmtpPort: Server.LmtpPort).Replace("leave-mail-on-server = off", "leave-mail-on-server = off\n  check-every = 10s", StringComparison.Ordinal),
+            Account("daemon-two", second, Server.PlainPort, LmtpPort: Server.LmtpPort).Replace("leave-mail-on-server = off", "leave-mail-on-server = off\n  check-every = 10s", StringComparison.Ordinal));
+
+        using var daemon = node.StartProcess("run", "--config", node.NodeFile);
+        using (var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+        {
+            limit.CancelAfter(TimeSpan.FromSeconds(120));
+            while (Server.CountMessages(first.Name) + Server.CountMessages(second.Name) > 0)
+            {
+                Assert.False(daemon.HasExited, $"collector run ended early:\n{daemon.Output}");
+                await Task.Delay(50, limit.Token);
+            }
+        }
+
+        daemon.Terminate();
+        var stopped = await daemon.WaitAsync(TimeSpan.FromSeconds(90), Ct);
+        Assert.True(stopped.ExitCode == 0, stopped.ToString());
+        AssertUsersHold(new() { ["ann"] = ["d1"], ["bob"] = ["d1"], ["carl"] = [], ["postmaster"] = [] });
+        var routed = (await JournalAsync("account-daemon-one", "MessageRouted.v1")).Concat(await JournalAsync("account-daemon-two", "MessageRouted.v1")).ToList();
+        Assert.Equal(2, routed.Sum(r => Occurrences(r, "\"outcome\":\"Duplicate\"")));
+    }
+
     private static int Occurrences(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
 
     private int LmtpPortOf(string user, int lmtpPort, int? carlPort) => user == "carl" && carlPort is { } port ? port : lmtpPort;

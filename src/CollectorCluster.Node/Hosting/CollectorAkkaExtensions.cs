@@ -16,6 +16,7 @@ using CollectorCluster.Actors.Registry;
 using CollectorCluster.Actors.Sharding;
 using CollectorCluster.Actors.Tokens;
 using CollectorCluster.Core.Events;
+using CollectorCluster.Core.Routing;
 using CollectorCluster.Core.Tokens;
 using CollectorCluster.Node.Configuration;
 using JournalOptions = CollectorCluster.Node.Configuration.JournalOptions;
@@ -132,7 +133,14 @@ public static class CollectorAkkaExtensions
             "recipient",
             id => RecipientActor.Props(id, env.Clock),
             new RecipientMessageExtractor(options.Shards),
-            new ShardOptions { RememberEntities = false, StateStoreMode = StateStoreMode.DData })
+            // Idle longer than a claim can live before a recipient is passivated, so a claim and its waiters never vanish with it.
+            new ShardOptions
+            {
+                RememberEntities = false,
+                StateStoreMode = StateStoreMode.DData,
+                ShouldPassivateIdleEntities = true,
+                PassivateIdleEntityAfter = DuplicateWindow.DefaultClaimTimeout * 2,
+            })
         .WithActors((_, registry) => (env.Recipients as ActorDuplicateLedger)?.Attach(registry.Get<RecipientRegion>()));
 
     /// <summary>The multidrop recipients hosted in this process only (registered as <see cref="RecipientRegion"/>): one-shot runs.</summary>

@@ -61,6 +61,51 @@ public sealed class ImportTests(DovecotFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_fetchmail_multidrop_entry_with_is_here_mappings_becomes_a_multidrop_account()
+    {
+        var box = await Server.CreateUserAsync("fmdomain", Ct);
+        var (ann, bob, pm) = (await Server.CreateUserAsync("fmann", Ct), await Server.CreateUserAsync("fmbob", Ct), await Server.CreateUserAsync("fmpm", Ct));
+        byte[] Copy(string id, string envelope) => Encoding.ASCII.GetBytes(
+            $"Delivered-To: {envelope}@example.com\r\nFrom: s@sender.example\r\nTo: ann@example.com\r\nCc: bob@example.com, zed@example.com\r\nMessage-ID: <{id}@import.test>\r\n\r\nbody {id}\r\n");
+        foreach (var envelope in new[] { "ann", "bob", "zed" })
+        {
+            Server.DropMessage(box.Name, Copy("md-old", envelope));
+        }
+
+        // The manual's multidrop entry: the mail domain as one of the server's names (aka, where fetchmail maps the names), an
+        // envelope header, and server-name = local-name mappings; unknown names to the postmaster.
+        var rc = WriteRc(".fetchmailrc", $"""
+            set postmaster "{pm.Name}"
+            set no bouncemail
+            poll 127.0.0.1 service {Server.PlainPort} proto pop3 aka example.com no dns
+                 envelope Delivered-To
+                 user "{box.Name}" there with password "{box.Password}" to 'ann'='{ann.Name}' 'bob'='{bob.Name}' here
+                 keep sslproto '' mda "{Lda} -c {Server.ConfigPath} -d %T"
+            """);
+        var fetchmail = await ProcessRunner.RunAsync(
+            ProcessRunner.StartInfo(ProcessRunner.ResolveExecutable("fetchmail"), ["-f", rc, "--nosyslog", "-N", "-d0"], environment: new Dictionary<string, string> { ["HOME"] = Home }),
+            TimeSpan.FromMinutes(2), Ct);
+        Assert.True(fetchmail.ExitCode == 0, fetchmail.Combined);
+        Assert.All(new[] { ann, bob, pm }, u => AssertTargetHolds(u, [new TestMessage("md-old@import.test", [])]));
+
+        foreach (var envelope in new[] { "ann", "bob", "zed" })
+        {
+            Server.DropMessage(box.Name, Copy("md-new", envelope));
+        }
+
+        var import = await ImportAsync("fetchmailrc", rc);
+        Assert.Contains("UIDLs taken over for 1", import.Output, StringComparison.Ordinal);
+        var hocon = await File.ReadAllTextAsync(node.NodeFile, Ct);
+        Assert.Contains($"\"ann\" = [\"{ann.Name}\"]", hocon, StringComparison.Ordinal);
+        Assert.Contains($"default = \"{pm.Name}\"", hocon, StringComparison.Ordinal);
+
+        var first = await node.RunOnceAsync(Ct);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal(3, first.Collected($"{box.Name}-127.0.0.1"));
+        Assert.All(new[] { ann, bob, pm }, u => AssertTargetHolds(u, [new TestMessage("md-old@import.test", []), new TestMessage("md-new@import.test", [])]));
+    }
+
+    [Fact]
     public async Task Getmail_retriever_destination_and_options_and_its_oldmail_file_carry_over()
     {
         var (jeff, target) = (await Server.CreateUserAsync("gmjeff", Ct), await Server.CreateUserAsync("gmtarget", Ct));

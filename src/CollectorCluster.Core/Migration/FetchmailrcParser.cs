@@ -380,6 +380,9 @@ public static class FetchmailrcParser
             case "local" or "localdomains":
                 entry.LocalDomains.AddRange(values.Select(v => v.ToLowerInvariant()));
                 break;
+            case "aka":
+                entry.Aka.AddRange(values.Select(v => v.ToLowerInvariant()));
+                break;
             case "port" or "service":
                 entry.Port = value;
                 break;
@@ -629,10 +632,24 @@ public static class FetchmailrcParser
     private static MultidropSettings Multidrop(
         Entry entry, Entry? defaults, UserOptions user, IReadOnlyList<(string? Server, string Local)> names, Globals globals, Action<string> note)
     {
-        var domains = entry.LocalDomains.Count > 0 ? entry.LocalDomains : defaults?.LocalDomains ?? [];
+        // fetchmail maps the is ... here names for addresses in the server's names (aka), and passes addresses in
+        // localdomains through unaltered for its MTA or MDA to resolve; the collector routes both by the names.
+        var localDomains = entry.LocalDomains.Count > 0 ? entry.LocalDomains : defaults?.LocalDomains ?? [];
+        var aka = entry.Aka.Count > 0 ? entry.Aka : defaults?.Aka ?? [];
+        var domains = localDomains.Concat(aka).Distinct().ToList();
         if (domains.Count == 0)
         {
-            note("multidrop without localdomains: fetchmail matched addresses by the server's DNS names; the collector needs multidrop.local-domains (give --local-domains)");
+            note("multidrop without localdomains or aka: fetchmail matched addresses by the server's DNS names; the collector needs multidrop.local-domains (give --local-domains)");
+        }
+
+        if (localDomains.Count > 0)
+        {
+            note($"fetchmail passed addresses in localdomains ({string.Join(", ", localDomains)}) through unaltered for its MTA or MDA to resolve; the collector routes them to the users listed (is ... here), other local parts to the default");
+        }
+
+        if (aka.Count > 0)
+        {
+            note($"aka ({string.Join(", ", aka)}) matched subdomains too; multidrop.local-domains match exactly");
         }
 
         IReadOnlyList<string> headers;
@@ -761,6 +778,8 @@ public static class FetchmailrcParser
         public bool NoEnvelope { get; set; }
 
         public List<string> LocalDomains { get; } = [];
+
+        public List<string> Aka { get; } = [];
 
         public List<UserOptions> Users { get; } = [];
 

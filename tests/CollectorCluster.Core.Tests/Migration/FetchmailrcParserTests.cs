@@ -100,6 +100,21 @@ public sealed class FetchmailrcParserTests
         Assert.Equal(["happy"], multidrop.Aliases["hurkle"]);
         Assert.Equal("pm", multidrop.Default);
         Assert.DoesNotContain(account.Notes, n => n.What.Contains("bounced", StringComparison.Ordinal));
+        Assert.Contains(account.Notes, n => n.What.Contains("through unaltered", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Aka_domains_are_where_the_name_mappings_apply_and_become_local_domains_too()
+    {
+        var account = Assert.Single(Parse("""
+            poll pop.isp.example aka example.com no dns envelope Delivered-To
+                 user box with pass p to 'ann'='ann.local' bob here mda "/usr/lib/dovecot/dovecot-lda -d %T"
+            """).Accounts);
+        Assert.Equal(["example.com"], account.Multidrop!.LocalDomains);
+        Assert.Equal(["ann.local"], account.Multidrop.Aliases["ann"]);
+        Assert.Equal("mda:/usr/lib/dovecot/dovecot-lda -d ann.local", account.Multidrop.Destinations["ann.local"]);
+        Assert.Contains(account.Notes, n => n.What.Contains("subdomains", StringComparison.Ordinal));
+        Assert.DoesNotContain(account.Notes, n => n.What.Contains("passed addresses in localdomains", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -76,6 +76,19 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains("password-env = \"COLLECTOR_PASSWORD_BOX_POP_ISP_EXAMPLE\"", taken.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_password_command_is_neither_run_nor_repeated()
+    {
+        var marker = Path.Combine(_dir, "ran");
+        var rc = Write("mpoprc", $"account a\nhost h.example\nuser u\npasswordeval touch {marker}; echo hunter2\ndelivery maildir /srv/mail/a\n");
+        var (exit, text, error) = Import("mpoprc", rc, "--out", Path.Combine(_dir, "a.hocon"));
+        Assert.Equal(0, exit);
+        Assert.False(File.Exists(marker));
+        Assert.DoesNotContain("hunter2", text + error + File.ReadAllText(Path.Combine(_dir, "a.hocon")), StringComparison.Ordinal);
+        Assert.Contains("password-env = \"COLLECTOR_PASSWORD_A\"", File.ReadAllText(Path.Combine(_dir, "a.hocon")), StringComparison.Ordinal);
+        Assert.Contains("the import does not run it", text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new string[0], "which peer?")]
     [InlineData(new[] { "mpoprc" }, "no file given")]

@@ -184,8 +184,9 @@ internal static partial class PeerImport
             return "password-env = " + HoconText.Quote(variable);
         }
 
-        notes.Add(new ImportNote(peer.Origin, peer.Password.Command is { } command
-            ? $"the peer ran \"{command}\" for the password; the import does not run it: put its output in a password-file, or set {variable}"
+        // The command itself is not repeated: some hold the password (passwordeval echo ...).
+        notes.Add(new ImportNote(peer.Origin, peer.Password.Command is not null
+            ? $"the peer ran a command for the password (passwordeval, password_command); the import does not run it: put its output in a password-file, or set {variable}"
             : $"no password in the peer's file: set {variable}, or replace password-env by a password-file"));
         return "password-env = " + HoconText.Quote(variable);
     }

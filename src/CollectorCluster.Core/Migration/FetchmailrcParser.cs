@@ -429,7 +429,8 @@ public static class FetchmailrcParser
                 user.Notes.Add((line, "folder does not carry over: POP3 has one mailbox"));
                 break;
             default:
-                var text = string.Join(' ', values);
+                // A value is repeated to help find it, except where it is a secret.
+                var text = keyword is "esmtppassword" ? "" : string.Join(' ', values);
                 var target = ServerKeywords.Contains(keyword) ? entry.Notes : user.Notes;
                 target.Add((line, $"{keyword} {text}".Trim() + " does not carry over"));
                 break;

@@ -174,6 +174,7 @@ public sealed class FetchmailrcParserTests
         { "mimedecode", "mimedecode" },
         { "frobnicate", "not a fetchmail keyword" },
         { "auth kerberos", "auth kerberos" },
+        { "esmtppassword \"relay-secret\"", "esmtppassword does not carry over" },
     };
 
     [Theory]
@@ -184,6 +185,7 @@ public sealed class FetchmailrcParserTests
         var notes = config.Accounts.SelectMany(a => a.Notes).Concat(config.Notes).ToList();
         var note = Assert.Single(notes, n => n.What.Contains(fragment, StringComparison.Ordinal));
         Assert.StartsWith("/home/fred/.fetchmailrc:", note.Where, StringComparison.Ordinal);
+        Assert.All(notes, n => Assert.DoesNotContain("relay-secret", n.What, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -26,12 +26,25 @@ mkdir -p "$RESULTS_DIR"
 rm -f "$RESULTS_DIR"/*.trx
 echo "test.sh: results in $RESULTS_DIR"
 
+# Secrets scan, part 1 (issue 12): the test kit keeps what the suite produces under CC_SECRETS_SCAN_DIR
+# (tests/CollectorCluster.Testing/TestArtifacts.cs: every process's command line and output, so every node log and
+# collectorctl output; journals, SQLite files and PostgreSQL dumps; collectorctl histories; MDA environments), and a
+# sampler records `ps` every second while the tests run. Part 2, after the tests, greps all of it.
+SCAN_DIR="$RESULTS_DIR/secrets-scan"
+rm -rf "$SCAN_DIR"
+mkdir -p "$SCAN_DIR"
+export CC_SECRETS_SCAN_DIR="$SCAN_DIR"
+( while true; do ps -eo pid,args >>"$SCAN_DIR/ps.txt" 2>/dev/null; sleep 1; done ) &
+PS_SAMPLER=$!
+
 # LogFilePrefix gives every test assembly its own TRX file (prefix_framework_timestamp, de-duplicated).
 # A hung test fails after the hang timeout instead of eating CI's time.
 dotnet test CollectorCluster.sln -c Release --disable-build-servers \
   --blame-hang-timeout 8m --blame-hang-dump-type none \
   --logger "trx;LogFilePrefix=cc" --results-directory "$RESULTS_DIR"
 DOTNET_RC=$?
+kill "$PS_SAMPLER" 2>/dev/null
+wait "$PS_SAMPLER" 2>/dev/null
 
 shopt -s nullglob
 TRX_FILES=("$RESULTS_DIR"/*.trx)
@@ -70,6 +83,33 @@ for f in "${TRX_FILES[@]}"; do
              | sed -E 's/.*testName="([^"]*)".*/\1/')
 done
 
+# Secrets scan, part 2: every secret the tests use carries the marker ccsecret_ (TestSecrets: Dovecot passwords,
+# passwords given to collectorctl, OAuth2 client secrets, refresh and access tokens) and every command-host token
+# starts with cctok_ and 43 base64url characters, so one grep over what part 1 kept finds any of them, as text or as
+# hex (PostgreSQL dumps bytea as hex). The stores that hold secrets on purpose (node files, password, key and token
+# files) are not kept. A planted canary proves the grep finds what it looks for before the real scan runs.
+SECRET_TEXT='ccsecret_[A-Za-z0-9_-]+|cctok_[A-Za-z0-9_-]{43}'
+SECRET_HEX='63637365637265745f|6363746f6b5f' # "ccsecret_" and "cctok_" in hex
+scan_for_secrets() { # scan_for_secrets DIR -> "file: what" per finding
+  grep -a -r -o -E -n "$SECRET_TEXT" "$1" 2>/dev/null | sed -E 's/:(ccsecret_|cctok_).*/: a \1 secret/'
+  grep -a -r -o -i -E -n "$SECRET_HEX" "$1" 2>/dev/null | sed -E 's/:[0-9a-fA-F]+$/: a hex-encoded secret/'
+}
+SCAN_FINDINGS=()
+canary="$RESULTS_DIR/secrets-canary"
+mkdir -p "$canary"
+printf 'log line with ccsecret_canary_0123 inside\n' >"$canary/text.log"
+printf '\\x7b2263637365637265745f63616e617279227d\n' >"$canary/dump.sql"
+if (($(scan_for_secrets "$canary" | wc -l) != 2)); then
+  SCAN_FINDINGS+=("the scanner did not find the planted canary secrets in $canary")
+else
+  rm -rf "$canary"
+  kept=$(find "$SCAN_DIR" -type f | wc -l)
+  while IFS= read -r finding; do
+    [[ -n "$finding" ]] && SCAN_FINDINGS+=("$finding")
+  done < <(scan_for_secrets "$SCAN_DIR" | sort -u | head -n 50)
+  echo "test.sh: secrets scan: $kept file(s) kept by the suite (process outputs, journals, histories, MDA environments, ps samples) in $SCAN_DIR"
+fi
+
 status=0
 echo
 echo "test.sh: ${#TRX_FILES[@]} test assembly result file(s)"
@@ -84,6 +124,14 @@ fi
 if ((${#RUN_ERRORS[@]} > 0)); then
   echo "Test run errors:"
   printf '  %s\n' "${RUN_ERRORS[@]}"
+fi
+if ((${#SCAN_FINDINGS[@]} > 0)); then
+  echo "Secrets scan: a test secret was found where none may be:"
+  printf '  %s\n' "${SCAN_FINDINGS[@]}"
+  failed=$((failed + 1))
+  status=1
+else
+  echo "test.sh: secrets scan: no password, token or OAuth2 secret in anything the suite kept"
 fi
 if ((failed > 0)); then status=1; fi
 if ((passed + failed == 0)); then

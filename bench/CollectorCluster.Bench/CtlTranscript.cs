@@ -6,8 +6,9 @@ namespace CollectorCluster.Bench;
 /// <summary>
 /// Runs the built collectorctl against one node as an operator at a shell would (stdout piped, so no prompt and no
 /// progress bar) and keeps a transcript: <c>$ collectorctl WORDS</c>, then what it printed on stdout and stderr.
+/// <paramref name="environment"/> gives it the node's token file (<c>COLLECTORCTL_TOKEN_FILE</c>).
 /// </summary>
-public sealed class CtlTranscript(string collectorCtlDll, string address)
+public sealed class CtlTranscript(string collectorCtlDll, string address, IReadOnlyDictionary<string, string>? environment = null)
 {
     private readonly StringBuilder transcript = new();
 
@@ -43,7 +44,7 @@ public sealed class CtlTranscript(string collectorCtlDll, string address)
     /// <summary>Runs collectorctl without recording it (readiness probes): exit code, stdout, stderr.</summary>
     public async Task<(int Exit, string Output, string Error)> RunQuietAsync(string[] words, string? stdin = null)
     {
-        var result = await ProcessRunner.RunAsync(ProcessRunner.Dotnet(collectorCtlDll, [address, .. words]), TimeSpan.FromMinutes(2), CancellationToken.None, stdin).ConfigureAwait(false);
+        var result = await ProcessRunner.RunAsync(ProcessRunner.Dotnet(collectorCtlDll, [address, .. words], environment: environment), TimeSpan.FromMinutes(2), CancellationToken.None, stdin).ConfigureAwait(false);
         return (result.ExitCode, result.StandardOutput, result.StandardError);
     }
 }

@@ -144,6 +144,7 @@ public static class ReadmeCaptures
             collector {
               state-directory = state
               command-host.port = {{CommandPort}}
+              runtime-accounts.maildir-roots = [Maildir]
               jitter = 0
               accounts = [
             {{accounts}}  ]
@@ -154,7 +155,8 @@ public static class ReadmeCaptures
 
         // Killed (whole tree) by the dispose if anything below throws.
         using var process = ProcessRunner.Start(ProcessRunner.StartInfo(collector, ["run", "--config", node], environment: StateHome(dir)));
-        var ctl = new CtlTranscript(ctlDll, $"127.0.0.1:{CommandPort}");
+        var tokenFile = Path.Combine(dir, "state", CollectorCluster.Wire.CommandWire.TokenFileName);
+        var ctl = new CtlTranscript(ctlDll, $"127.0.0.1:{CommandPort}", new Dictionary<string, string> { ["COLLECTORCTL_TOKEN_FILE"] = tokenFile });
         await WaitForCommandHostAsync(ctl, process).ConfigureAwait(false);
         await ctl.RunAsync(["cluster", "status"]).ConfigureAwait(false);
         await ctl.RunAsync(["cluster", "show"]).ConfigureAwait(false);
@@ -183,6 +185,7 @@ public static class ReadmeCaptures
         await ctl.RunAsync(["log", "tail", "-n", "3"]).ConfigureAwait(false);
         var session = ctl.Text;
         var wire = await WireExchangeAsync(
+            File.ReadAllText(tokenFile).Trim(),
             """{"command":"cluster leader","token":null}""",
             """{"command":"cluster","args":["status"],"token":null}""",
             """{"command":"collector show","args":["nobody"],"token":null}""").ConfigureAwait(false);
@@ -211,10 +214,11 @@ public static class ReadmeCaptures
     }
 
     /// <summary>
-    /// Sends each request line on one connection to the command host and records it (<c>&gt; </c>) with every line
+    /// Sends each request line on one connection to the command host, with the node's <paramref name="token"/> in
+    /// place of <c>"token":null</c>, and records it (<c>&gt; </c>, the token shortened to its prefix) with every line
     /// that came back up to the response (<c>&lt; </c>), as a client of the wire protocol sees them.
     /// </summary>
-    private static async Task<string> WireExchangeAsync(params string[] requests)
+    private static async Task<string> WireExchangeAsync(string token, params string[] requests)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, CommandPort).ConfigureAwait(false);
@@ -224,8 +228,9 @@ public static class ReadmeCaptures
         var text = new StringBuilder();
         foreach (var request in requests)
         {
-            text.Append("> ").Append(request).Append('\n');
-            await writer.WriteLineAsync(request).ConfigureAwait(false);
+            // The node's token goes on the wire; the capture shows only its prefix.
+            text.Append("> ").Append(request.Replace("\"token\":null", $"\"token\":\"{CollectorCluster.Wire.CommandWire.TokenPrefix}…\"", StringComparison.Ordinal)).Append('\n');
+            await writer.WriteLineAsync(request.Replace("\"token\":null", $"\"token\":\"{token}\"", StringComparison.Ordinal)).ConfigureAwait(false);
             while (true)
             {
                 var line = await reader.ReadLineAsync().ConfigureAwait(false) ?? throw new InvalidOperationException("the command host closed the connection after " + request);

@@ -14,16 +14,19 @@ public sealed class CommandCompleter
     /// <summary>Builds the completer from the data of a <c>help</c> answer and the known account ids.</summary>
     public CommandCompleter(CommandHelp? help, IEnumerable<string> accounts)
     {
-        _accounts = [.. accounts];
+        // Candidates are printed on the terminal: a word with a control character is never offered.
+        _accounts = [.. accounts.Where(TerminalText.IsSafe)];
         // Read from the wire: a node may leave out what the records do not allow to be null.
         foreach (var palette in help?.Palettes ?? [])
         {
-            if (palette?.Name is { } name)
+            if (palette?.Name is { } name && TerminalText.IsSafe(name))
             {
-                _palettes[name] = [.. (palette.Commands ?? []).Select(c => (c?.Verb ?? "", (c?.Arguments ?? []).Select(a => a ?? "").ToList()))];
+                _palettes[name] = [.. (palette.Commands ?? []).Select(c => (Safe(c?.Verb), (c?.Arguments ?? []).Select(Safe).ToList()))];
             }
         }
     }
+
+    private static string Safe(string? word) => word is not null && TerminalText.IsSafe(word) ? word : "";
 
     /// <summary>The palette names, for the first word.</summary>
     public IEnumerable<string> Palettes => _palettes.Keys;

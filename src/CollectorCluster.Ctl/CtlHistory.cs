@@ -2,12 +2,17 @@ namespace CollectorCluster.Ctl;
 
 /// <summary>
 /// The interactive prompt's history, kept in <c>$XDG_STATE_HOME/collector-cluster/ctl_history</c>
-/// (<c>~/.local/state/...</c> by default): one command per line, the last <see cref="Keep"/> kept.
+/// (<c>~/.local/state/...</c> by default): one command per line, the last <see cref="Keep"/> kept. The file is the
+/// operator's alone (0600, its directory 0700), and a line that carries a secret (<c>--password...</c>,
+/// <c>--token...</c>, <c>--secret...</c>, <c>--refresh-token</c>, <c>--client-secret</c>) is never written, and dropped
+/// when an older file had one.
 /// </summary>
 public sealed class CtlHistory
 {
     /// <summary>How many commands the file keeps.</summary>
     public const int Keep = 500;
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly List<string> _entries;
 
@@ -35,12 +40,31 @@ public sealed class CtlHistory
         return System.IO.Path.Combine(state, "collector-cluster", "ctl_history");
     }
 
+    /// <summary>True when <paramref name="command"/> carries a secret (an option named for a password, token or secret, or what follows it).</summary>
+    public static bool HoldsSecret(string command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(word =>
+            word.StartsWith("--", StringComparison.Ordinal)
+            && (word.Contains("password", StringComparison.OrdinalIgnoreCase)
+                || word.Contains("token", StringComparison.OrdinalIgnoreCase)
+                || word.Contains("secret", StringComparison.OrdinalIgnoreCase)));
+    }
+
     /// <summary>Reads the file (missing or unreadable: empty history; history is a convenience, never a reason to fail).</summary>
     public static CtlHistory Load(string path)
     {
         try
         {
-            return new CtlHistory(path, File.Exists(path) ? [.. File.ReadAllLines(path).Where(l => l.Length > 0).TakeLast(Keep)] : []);
+            var lines = File.Exists(path) ? File.ReadAllLines(path) : [];
+            var history = new CtlHistory(path, [.. lines.Where(l => l.Length > 0 && !HoldsSecret(l)).TakeLast(Keep)]);
+            if (lines.Length > 0 && (history._entries.Count != lines.Count(l => l.Length > 0) || !OwnerOnlyMode(path)))
+            {
+                // An older collectorctl kept a secret line, or the file is open to others: rewrite it, 0600.
+                history.Save();
+            }
+
+            return history;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -48,10 +72,11 @@ public sealed class CtlHistory
         }
     }
 
-    /// <summary>Adds a command (not a repeat of the last one) and rewrites the file.</summary>
+    /// <summary>Adds a command (not a repeat of the last one, never one that holds a secret) and rewrites the file.</summary>
     public void Add(string command)
     {
-        if (command.Length == 0 || (_entries.Count > 0 && _entries[^1] == command))
+        ArgumentNullException.ThrowIfNull(command);
+        if (command.Length == 0 || HoldsSecret(command) || (_entries.Count > 0 && _entries[^1] == command))
         {
             return;
         }
@@ -62,10 +87,43 @@ public sealed class CtlHistory
             _entries.RemoveRange(0, _entries.Count - Keep);
         }
 
+        Save();
+    }
+
+    private static bool OwnerOnlyMode(string path) => OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & ~OwnerOnly) == 0;
+
+    /// <summary>Writes the whole file under a temporary name created 0600 and moves it into place, so it is never open to others, not even for a moment.</summary>
+    private void Save()
+    {
         try
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            File.WriteAllLines(Path, _entries);
+            var directory = System.IO.Path.GetDirectoryName(Path)!;
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            var temporary = Path + ".tmp";
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = OwnerOnly;
+            }
+
+            File.Delete(temporary); // a leftover could have another mode: Create keeps an existing file's
+            using (var writer = new StreamWriter(new FileStream(temporary, options)))
+            {
+                foreach (var entry in _entries)
+                {
+                    writer.WriteLine(entry);
+                }
+            }
+
+            File.Move(temporary, Path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -31,7 +31,7 @@ public sealed class ProgressDisplay
             return;
         }
 
-        var line = frame.Line ?? "";
+        var line = TerminalText.Sanitize(frame.Line); // the node's text (a followed log, a server's reply): never raw control characters
         if (frame.Total is not { } total)
         {
             EndBar();

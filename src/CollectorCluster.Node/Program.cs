@@ -8,13 +8,13 @@ public static class Program
 {
     private const string Usage = """
         usage: collector run  --config FILE   collect on schedule until stopped (Ctrl+C / SIGTERM)
-               collector once --config FILE   collect every account once; exit 0 when all succeeded
+               collector once --config FILE   collect every account once; exit 0 when all succeeded or were deferred
                collector check --config FILE  validate the configuration and print the accounts
                collector import fetchmailrc|getmailrc|mpoprc FILE... [--out accounts.hocon]
                                               write our accounts from fetchmail's, getmail's or mpop's files
         """;
 
-    /// <summary>Entry point. Exit codes: 0 ok, 1 a collection failed, 2 usage or configuration error.</summary>
+    /// <summary>Entry point. Exit codes: 0 ok, 1 a collection failed, 2 usage or configuration error; <c>once</c> interrupted by SIGINT/SIGTERM: 130/143 (see <see cref="OnceCommand"/>).</summary>
     public static async Task<int> Main(string[] args)
     {
         if (args.Length < 1 || args[0] is "-h" or "--help" or "help")

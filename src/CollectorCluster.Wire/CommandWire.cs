@@ -17,6 +17,27 @@ public static class CommandWire
     /// <summary>The command host's default address: loopback, so only someone on the machine can drive the node.</summary>
     public const string DefaultHostname = "127.0.0.1";
 
+    /// <summary>
+    /// The longest request line a command host reads, in bytes (a request is a command, its words and at most one
+    /// password): anything longer closes the connection before it is parsed.
+    /// </summary>
+    public const int MaxRequestBytes = 64 * 1024;
+
+    /// <summary>The longest answer or progress line collectorctl reads, in bytes (a listing of a large cluster fits many times over).</summary>
+    public const int MaxResponseBytes = 256 * 1024 * 1024;
+
+    /// <summary>
+    /// The file in the node's state directory holding the command host's token (created 0600 at first start), which
+    /// collectorctl on the same machine reads by itself.
+    /// </summary>
+    public const string TokenFileName = "command-host.token";
+
+    /// <summary>
+    /// How every generated command-host token starts (then 43 base64url characters, 256 random bits): a fixed
+    /// prefix lets secret scanners recognise a leaked token in logs, pastes and repositories.
+    /// </summary>
+    public const string TokenPrefix = "cctok_";
+
     /// <summary>The serializer options of the wire: the generated metadata, and on a response, lines and data only with <c>ok:true</c>, error only with <c>ok:false</c>.</summary>
     public static JsonSerializerOptions Options { get; } = new(WireJsonContext.Default.Options)
     {

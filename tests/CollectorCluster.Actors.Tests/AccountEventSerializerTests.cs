@@ -75,6 +75,15 @@ public sealed class AccountEventSerializerTests : IDisposable
         AccountSnapshot.From(AccountState.Empty
             .Apply(new MessageCollected("u1", 10, At, At, false))
             .Apply(new AccountPaused(At))),
+        new MessageCollected("u8", 88, At, At, false, "sha256:0123", "u8\nsha256:abcd"),
+        new AccountHealthChanged("NeedsOperator", "the server refused the credentials ([AUTH])", null, At, "hmac-sha256:0a1b"),
+        new MailboxIdentified("pop.example", "fred", true, false, 0, At),
+        new MailboxIdentified("pop2.example", "fred@home", true, true, 12, At),
+        new MailboxIdentified("pop.example", "fred", false, false, 0, At),
+        new DeletionsIntended([new IntendedDeletion("u1", "Expired"), new IntendedDeletion("u2", "OperatorMark")], At),
+        new AbsenceNoted(["u3", "u4"], ["u5"], At),
+        new RefreshTokenRotated(new SealedPassword("bm9uY2Vub25jZTEy", "Y2lwaGVydGV4dA=="), "hmac-sha256:0a1b", At),
+        AccountSnapshot.From(Everything()),
         new MessageRouted(
             "u1", "dup:0123", "Delivered-To",
             [new RoutedCopy("ann", RouteVia.User, CopyOutcome.Delivered), new RoutedCopy("pm", RouteVia.Default, CopyOutcome.Duplicate, "other/u9"), new RoutedCopy("bob", RouteVia.Alias, CopyOutcome.AlreadyDelivered)],
@@ -93,6 +102,22 @@ public sealed class AccountEventSerializerTests : IDisposable
         new CopyClaimAnswer("dup:1", ClaimAnswer.Granted, null),
         new CopyConfirmed("dup:1"),
     ];
+
+    /// <summary>A state with every part a snapshot carries.</summary>
+    private static AccountState Everything() => AccountState.Empty
+        .Apply(new AccountConfigured("fred@pop.example", "maildir:/m", true, At))
+        .Apply(new MailboxIdentified("pop.example", "fred", true, false, 0, At))
+        .Apply(new MessageCollected("u1", 10, At, At, false, "sha256:01"))
+        .Apply(new MessageCollected("u2", 20, At, At, false, null, "u2\nsha256:ab"))
+        .Apply(new MessageCollected("u3", 30, At, At, false))
+        .Apply(new CollectorCluster.Core.Events.UidlsRekeyed([new CollectorCluster.Core.Uidl.UidlRekey("u3", "u3b")], At))
+        .Apply(new AbsenceNoted(["u1"], [], At))
+        .Apply(new DeletionsIntended([new IntendedDeletion("u2", "OperatorMark")], At))
+        .Apply(new OversizeMessagesReported([new OversizeEntry("big", 4, 99)], 50, "Skip", At))
+        .Apply(new RefreshTokenRotated(new SealedPassword("n", "c"), "d", At))
+        .Apply(new AccountHealthChanged("NeedsOperator", "refused", null, At, "hmac-sha256:0a1b"))
+        .Apply(new UidlsImported("/s/seed.uidls", "mpop", ["s1"], At))
+        .Apply(new MessageRouted("u1", "dup:1", "Delivered-To", [new RoutedCopy("ann", RouteVia.Default, CopyOutcome.Delivered)], [], At));
 
     [Theory]
     [MemberData(nameof(Samples))]
@@ -177,6 +202,46 @@ public sealed class AccountEventSerializerTests : IDisposable
         Assert.Equal(state.LastCollection, back.LastCollection);
         Assert.Equal(state.ConsecutiveFailures, back.ConsecutiveFailures);
         Assert.Equal(state.TotalBytes, back.TotalBytes);
+    }
+
+    [Fact]
+    public void Snapshot_keeps_absences_pending_deletions_identity_stored_names_rotated_token_oversize_and_the_settings_digest()
+    {
+        var state = Everything();
+        var snapshot = AccountSnapshot.From(state);
+        var back = ((AccountSnapshot)_serializer.FromBinary(_serializer.ToBinary(snapshot), _serializer.Manifest(snapshot))).ToState();
+        Assert.Equal(state.Absent.OrderBy(a => a.Key, StringComparer.Ordinal), back.Absent.OrderBy(a => a.Key, StringComparer.Ordinal));
+        Assert.Equal(state.PendingDeletions.OrderBy(a => a.Key, StringComparer.Ordinal), back.PendingDeletions.OrderBy(a => a.Key, StringComparer.Ordinal));
+        Assert.Equal(state.Identity, back.Identity);
+        Assert.True(back.NamesIncludeMailbox);
+        Assert.Equal(state.RefreshToken, back.RefreshToken);
+        Assert.Equal(state.Oversize.OrderBy(a => a.Key, StringComparer.Ordinal), back.Oversize.OrderBy(a => a.Key, StringComparer.Ordinal));
+        Assert.Equal("u2\nsha256:ab", back.Collected["u2"].StoredAs);
+        Assert.Equal("u3", back.Collected["u3b"].StoredKey);
+        Assert.Equal("hmac-sha256:0a1b", back.Policy.SettingsDigest);
+        Assert.Equal(state.Policy, back.Policy);
+    }
+
+    [Fact]
+    public void Account_health_and_message_collected_written_as_v1_read_without_the_later_fields()
+    {
+        var health = """{"health":"NeedsOperator","reason":"bad password","notBefore":null,"at":"2026-11-28T12:00:00+00:00"}"""u8.ToArray();
+        var h = (AccountHealthChanged)_serializer.FromBinary(health, "AccountHealthChanged.v1");
+        Assert.Equal(("NeedsOperator", (string?)null), (h.Health, h.SettingsDigest));
+        Assert.Equal("AccountHealthChanged.v2", _serializer.Manifest(h));
+
+        var collected = """{"uidl":"u1","size":10,"firstSeen":"2026-11-28T12:00:00+00:00","collectedAt":"2026-11-28T12:00:00+00:00","alreadyPresent":false,"fingerprint":"sha256:01"}"""u8.ToArray();
+        var c = (MessageCollected)_serializer.FromBinary(collected, "MessageCollected.v1");
+        Assert.Null(c.StoredAs);
+        Assert.Equal("u1", AccountState.Empty.Apply(c).Collected["u1"].StoredKey);
+        Assert.Equal("MessageCollected.v2", _serializer.Manifest(c));
+    }
+
+    [Fact]
+    public void A_rotated_refresh_token_is_journalled_sealed_never_in_clear()
+    {
+        var json = System.Text.Encoding.UTF8.GetString(_serializer.ToBinary(new RefreshTokenRotated(new SealedPassword("bm9uY2U=", "c2VhbGVk"), "hmac-sha256:0a1b", At)));
+        Assert.Contains("\"sealed\":{\"nonce\":\"bm9uY2U=\",\"ciphertext\":\"c2VhbGVk\"}", json);
     }
 
     [Fact]
@@ -286,7 +351,10 @@ public sealed class AccountEventSerializerTests : IDisposable
         LocalCopiesRemoved r => $"{string.Join(",", r.Uidls)}|{r.At:O}",
         OversizeMessagesReported o => $"{string.Join(",", o.Messages)}|{o.Limit}|{o.Handling}|{o.At:O}",
         UidlsRekeyed r => $"{string.Join(",", r.Rekeys)}|{r.At:O}",
-        AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}|{s.Policy}|{s.Paused}|{s.Routing}|{string.Join(",", s.ImportedSeeds ?? [])}",
+        AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}|{s.Policy}|{s.Paused}"
+            + $"|{string.Join(",", s.Absent ?? [])}|{string.Join(",", s.PendingDeletions ?? [])}|{s.Identity}|{s.NamesIncludeMailbox}|{s.RefreshToken}|{string.Join(",", s.Oversize ?? [])}|{s.Routing}|{string.Join(",", s.ImportedSeeds ?? [])}",
+        DeletionsIntended d => $"{string.Join(",", d.Deletions)}|{d.At:O}",
+        AbsenceNoted n => $"{string.Join(",", n.Absent)}|{string.Join(",", n.Reappeared)}|{n.At:O}",
         MessageRouted r => $"{r.Uidl}|{r.DuplicateKey}|{r.Source}|{string.Join(",", r.Copies)}|{string.Join(",", r.Refused)}|{r.At:O}",
         UidlsImported i => $"{i.File}|{i.Origin}|{string.Join(",", i.Uidls)}|{i.At:O}",
         RecipientSnapshot r => string.Join(",", r.Delivered),

@@ -19,6 +19,8 @@ internal static class ClusterNodeFile
             .AppendLine(CultureInfo.InvariantCulture, $"  state-directory = \"{Path.Combine(directory, name + "-state")}\"")
             .AppendLine(CultureInfo.InvariantCulture, $"  journal {{ provider = postgresql, connection-string = \"{journal}\" }}")
             .AppendLine(CultureInfo.InvariantCulture, $"  command-host.port = {commandPort}")
+            // One token file for the whole cluster (the first node to start creates it), as an operator's collectorctl reads it.
+            .AppendLine(CultureInfo.InvariantCulture, $"  command-host.token-file = \"{Path.Combine(directory, "command-host.token")}\"")
             .AppendLine("  max-pop3-clients = 10")
             .AppendLine("  max-per-server = 10")
             .AppendLine("  accounts = [");
@@ -41,6 +43,7 @@ internal static class ClusterNodeFile
             .AppendLine("    sharding.rebalance-interval = 2s")
             .AppendLine("  }")
             .AppendLine("}");
+        CollectorCtl.RegisterTokenFile(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{commandPort}"), Path.Combine(directory, "command-host.token"));
         var path = Path.Combine(directory, name + ".hocon");
         File.WriteAllText(path, text.ToString());
         return path;

@@ -1,3 +1,4 @@
+using CollectorCluster.Core.Delivery;
 using System.Security.Cryptography;
 using CollectorCluster.Delivery.Maildir;
 
@@ -19,7 +20,7 @@ public sealed class LargeMessageTests : IDisposable
     [InlineData(null)]
     public async Task A_64_MB_message_streams_through_in_bounded_memory(string? uidl)
     {
-        await using var session = await new MaildirDestination(_dir.Combine("Maildir")).OpenAsync("fred@pop", Ct);
+        await using var session = await new MaildirDestination(_dir.Combine("Maildir")).OpenAsync(MailboxScope.AccountOnly("fred@pop"), Ct);
         await session.DeliverAsync("warm-up", new GeneratedStream(300_000), Ct); // one-time pools and JIT
 
         var before = GC.GetTotalAllocatedBytes(precise: true);

@@ -1,3 +1,4 @@
+using CollectorCluster.Core.Delivery;
 using CollectorCluster.Delivery.Smtp;
 using CollectorCluster.Testing;
 
@@ -24,7 +25,7 @@ public sealed class LmtpDeliveryTests(LmtpDovecotFixture fixture)
         };
         var destination = Destination($"rcpt={user.Name}@example.org");
 
-        await using (var session = await destination.OpenAsync("acct-1", Ct))
+        await using (var session = await destination.OpenAsync(MailboxScope.AccountOnly("acct-1"), Ct))
         {
             foreach (var (uidl, content) in messages)
             {
@@ -32,7 +33,6 @@ public sealed class LmtpDeliveryTests(LmtpDovecotFixture fixture)
                 Assert.Equal(uidl, receipt.Key);
                 Assert.Equal(content.Length, receipt.Bytes);
                 Assert.False(receipt.AlreadyPresent);
-                Assert.False(session.Contains(uidl));
             }
 
             await session.FlushAsync(Ct);
@@ -55,7 +55,7 @@ public sealed class LmtpDeliveryTests(LmtpDovecotFixture fixture)
         var user = await Server.CreateUserAsync("lmtpnouidl", Ct);
         var content = DeliveredMail.Tricky(9);
 
-        await using (var session = await Destination($"rcpt={user.Name}@example.org").OpenAsync("acct-2", Ct))
+        await using (var session = await Destination($"rcpt={user.Name}@example.org").OpenAsync(MailboxScope.AccountOnly("acct-2"), Ct))
         {
             var receipt = await session.DeliverAsync(null, new MemoryStream(content), Ct);
             Assert.Equal("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), receipt.Key);
@@ -73,7 +73,7 @@ public sealed class LmtpDeliveryTests(LmtpDovecotFixture fixture)
         var b = await Server.CreateUserAsync("lmtpb", Ct);
         var content = MessageFactory.Create(4000, 11).Content;
 
-        await using (var session = await Destination($"rcpt={a.Name}@example.org,{b.Name}@example.org").OpenAsync("acct-3", Ct))
+        await using (var session = await Destination($"rcpt={a.Name}@example.org,{b.Name}@example.org").OpenAsync(MailboxScope.AccountOnly("acct-3"), Ct))
         {
             await session.DeliverAsync("X1", new MemoryStream(content), Ct);
         }
@@ -87,7 +87,7 @@ public sealed class LmtpDeliveryTests(LmtpDovecotFixture fixture)
     public async Task An_unknown_recipient_is_a_permanent_refusal_with_the_servers_reply_and_the_session_goes_on()
     {
         var user = await Server.CreateUserAsync("lmtpok", Ct);
-        await using var bad = await Destination("rcpt=nobody-here@example.org").OpenAsync("acct-4", Ct);
+        await using var bad = await Destination("rcpt=nobody-here@example.org").OpenAsync(MailboxScope.AccountOnly("acct-4"), Ct);
 
         var e = await Assert.ThrowsAsync<DeliveryRefusedException>(() => bad.DeliverAsync("N1", new MemoryStream(DeliveredMail.Tricky(4)), Ct));
 
@@ -103,7 +103,7 @@ public sealed class LmtpDeliveryTests(LmtpDovecotFixture fixture)
     {
         var user = await Server.CreateUserAsync("lmtpfail", Ct);
         var content = MessageFactory.Create(20_000, 5).Content;
-        await using var session = await Destination($"rcpt={user.Name}@example.org").OpenAsync("acct-5", Ct);
+        await using var session = await Destination($"rcpt={user.Name}@example.org").OpenAsync(MailboxScope.AccountOnly("acct-5"), Ct);
 
         var failure = new IOException("POP3 connection dropped");
         var thrown = await Assert.ThrowsAsync<IOException>(() => session.DeliverAsync("F1", new FailingStream(10_000, failure), Ct));
@@ -130,7 +130,7 @@ public sealed class LmtpDeliveryTests(LmtpDovecotFixture fixture)
                     .GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) == expected;
             });
 
-        await using (var session = await destination.OpenAsync("acct-6", Ct))
+        await using (var session = await destination.OpenAsync(MailboxScope.AccountOnly("acct-6"), Ct))
         {
             await session.DeliverAsync("T1", new MemoryStream(content), Ct);
         }
@@ -143,7 +143,7 @@ public sealed class LmtpDeliveryTests(LmtpDovecotFixture fixture)
     public async Task Starttls_with_an_untrusted_certificate_fails_before_any_mail_is_sent()
     {
         var user = await Server.CreateUserAsync("lmtpuntrusted", Ct);
-        await using var session = await Destination($"rcpt={user.Name}@example.org&tls=starttls").OpenAsync("acct-7", Ct);
+        await using var session = await Destination($"rcpt={user.Name}@example.org&tls=starttls").OpenAsync(MailboxScope.AccountOnly("acct-7"), Ct);
 
         var e = await Assert.ThrowsAsync<DeliveryException>(() => session.DeliverAsync("T2", new MemoryStream(DeliveredMail.Tricky(7)), Ct));
 

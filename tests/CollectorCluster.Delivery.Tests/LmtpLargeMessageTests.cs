@@ -1,3 +1,4 @@
+using CollectorCluster.Core.Delivery;
 using CollectorCluster.Delivery.Smtp;
 using CollectorCluster.Testing;
 
@@ -21,7 +22,7 @@ public sealed class LmtpLargeMessageTests
         var user = await server.CreateUserAsync("lmtpbig", ct);
         var destination = new SmtpDestination(SmtpDestinationOptions.FromSpec(
             MailboxSpec.Parse($"lmtp:127.0.0.1:{server.LmtpPort}?rcpt={user.Name}@example.org", "/")));
-        await using var session = await destination.OpenAsync("acct-big", ct);
+        await using var session = await destination.OpenAsync(MailboxScope.AccountOnly("acct-big"), ct);
         await session.DeliverAsync("warm-up", new GeneratedStream(300_000), ct); // connection, pools, JIT
 
         var before = GC.GetTotalAllocatedBytes(precise: true);

@@ -8,6 +8,7 @@ namespace CollectorCluster.Delivery.Tests;
 public sealed class MaildirDestinationTests : IDisposable
 {
     private const string Account = "fred@pop.example.com";
+    private static readonly MailboxScope Scope = MailboxScope.AccountOnly(Account);
     private readonly TempDirectory _dir = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -21,7 +22,7 @@ public sealed class MaildirDestinationTests : IDisposable
     {
         var destination = new MaildirDestination(Root);
 
-        await using var session = await destination.OpenAsync(Account, Ct);
+        await using var session = await destination.OpenAsync(Scope, Ct);
 
         Assert.True(Directory.Exists(Path.Combine(Root, "tmp")));
         Assert.True(Directory.Exists(Path.Combine(Root, "new")));
@@ -33,7 +34,7 @@ public sealed class MaildirDestinationTests : IDisposable
     public async Task Round_trip_is_byte_for_byte()
     {
         var content = Message();
-        await using var session = await new MaildirDestination(Root).OpenAsync(Account, Ct);
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
 
         var receipt = await session.DeliverAsync("UID-1", new MemoryStream(content), Ct);
         await session.FlushAsync(Ct);
@@ -61,8 +62,8 @@ public sealed class MaildirDestinationTests : IDisposable
     public async Task Two_accounts_with_the_same_uidl_get_different_files()
     {
         var destination = new MaildirDestination(Root);
-        await using var fred = await destination.OpenAsync("fred@pop", Ct);
-        await using var jim = await destination.OpenAsync("jim@pop", Ct);
+        await using var fred = await destination.OpenAsync(MailboxScope.AccountOnly("fred@pop"), Ct);
+        await using var jim = await destination.OpenAsync(MailboxScope.AccountOnly("jim@pop"), Ct);
 
         var a = await fred.DeliverAsync("1", new MemoryStream("fred"u8.ToArray()), Ct);
         var b = await jim.DeliverAsync("1", new MemoryStream("jim"u8.ToArray()), Ct);
@@ -71,21 +72,18 @@ public sealed class MaildirDestinationTests : IDisposable
         Assert.False(b.AlreadyPresent);
         Assert.NotEqual(a.Location, b.Location);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(Root, "new")).Length);
-        Assert.False(jim.Contains("2"));
     }
 
     [Fact]
-    public async Task Contains_after_delivery_and_repeat_delivery_in_a_session_is_already_present()
+    public async Task A_repeat_delivery_in_a_session_is_already_present()
     {
-        await using var session = await new MaildirDestination(Root).OpenAsync(Account, Ct);
-        Assert.False(session.Contains("UID-1"));
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
 
         await session.DeliverAsync("UID-1", new MemoryStream(Message()), Ct);
         var again = await session.DeliverAsync("UID-1", new MemoryStream(Message()), Ct);
 
-        Assert.True(session.Contains("UID-1"));
-        Assert.False(session.Contains("UID-2"));
         Assert.True(again.AlreadyPresent);
+        Assert.Equal("UID-1", again.Key);
         Assert.Equal(Message().Length, again.Bytes);
         Assert.Single(Directory.GetFiles(Path.Combine(Root, "new")));
     }
@@ -97,11 +95,10 @@ public sealed class MaildirDestinationTests : IDisposable
         var moved = Path.Combine(Root, "cur", Path.GetFileName(receipt.Location) + ":2,S");
         File.Move(receipt.Location, moved);
 
-        await using var session = await new MaildirDestination(Root).OpenAsync(Account, Ct);
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
         var stream = new MemoryStream(Message());
         var again = await session.DeliverAsync("UID-1", stream, Ct);
 
-        Assert.True(session.Contains("UID-1"));
         Assert.True(again.AlreadyPresent);
         Assert.Equal(moved, again.Location);
         Assert.Equal(stream.Length, stream.Position); // the stream was read to its end
@@ -112,15 +109,14 @@ public sealed class MaildirDestinationTests : IDisposable
     public async Task After_a_crash_before_the_journal_write_a_new_session_recognises_the_message()
     {
         // Deliver, then "crash": no flush, no journal record; the session is simply dropped.
-        var session = await new MaildirDestination(Root).OpenAsync(Account, Ct);
+        var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
         await session.DeliverAsync("UID-1", new MemoryStream(Message()), Ct);
         await session.DisposeAsync();
         var before = AllMessages();
 
-        await using var rerun = await new MaildirDestination(Root).OpenAsync(Account, Ct);
+        await using var rerun = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
         var again = await rerun.DeliverAsync("UID-1", new MemoryStream(Message()), Ct);
 
-        Assert.True(rerun.Contains("UID-1"));
         Assert.True(again.AlreadyPresent);
         Assert.Equal(before, AllMessages());
         Assert.Single(before);
@@ -130,7 +126,7 @@ public sealed class MaildirDestinationTests : IDisposable
     [Fact]
     public async Task A_message_another_writer_put_in_new_after_open_is_not_replaced()
     {
-        await using var session = await new MaildirDestination(Root).OpenAsync(Account, Ct);
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
         var target = Path.Combine(Root, "new", MaildirNames.BaseName(Account, "UID-1"));
         await File.WriteAllTextAsync(target, "theirs", Ct);
 
@@ -140,7 +136,67 @@ public sealed class MaildirDestinationTests : IDisposable
         Assert.Equal(target, receipt.Location);
         Assert.Equal("theirs", await File.ReadAllTextAsync(target, Ct));
         Assert.Empty(Directory.GetFiles(Path.Combine(Root, "tmp")));
-        Assert.True(session.Contains("UID-1"));
+    }
+
+    [Fact]
+    public async Task A_reused_uidl_with_other_content_is_delivered_under_a_name_of_its_own_never_taken_for_delivered()
+    {
+        // A server that reuses UIDLs: "UID-1" named one message before and names another now. Taking the old file for
+        // this message would let delete mode DELE it undelivered.
+        await DeliverOnceAsync(new MaildirDestination(Root), "UID-1");
+        var other = "From: b@example.com\r\nSubject: another\r\n\r\nanother message\r\n"u8.ToArray();
+
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
+        var receipt = await session.DeliverAsync("UID-1", new MemoryStream(other), Ct);
+        await session.FlushAsync(Ct);
+
+        Assert.False(receipt.AlreadyPresent);
+        Assert.Equal(MaildirNames.ReusedKey("UID-1", SHA256.HashData(other)), receipt.Key);
+        Assert.Equal(other, await File.ReadAllBytesAsync(receipt.Location, Ct));
+        Assert.Equal(2, AllMessages().Count);
+        Assert.Empty(Directory.GetFiles(Path.Combine(Root, "tmp")));
+
+        // Delivered again (a crash before the journal write): recognised under its own name, not written a third time.
+        await using var rerun = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
+        var again = await rerun.DeliverAsync("UID-1", new MemoryStream(other), Ct);
+        Assert.True(again.AlreadyPresent);
+        Assert.Equal(receipt.Key, again.Key);
+        var same = await rerun.DeliverAsync("UID-1", new MemoryStream(Message()), Ct);
+        Assert.True(same.AlreadyPresent);
+        Assert.Equal("UID-1", same.Key);
+        Assert.Equal(2, AllMessages().Count);
+    }
+
+    [Fact]
+    public async Task A_file_under_the_name_that_cannot_be_read_counts_as_another_message()
+    {
+        // A name whose file cannot be read (a dangling link: unreadable even for root).
+        var first = await DeliverOnceAsync(new MaildirDestination(Root), "UID-1");
+        File.Delete(first.Location);
+        File.CreateSymbolicLink(first.Location, _dir.Combine("nowhere"));
+
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
+        var receipt = await session.DeliverAsync("UID-1", new MemoryStream(Message()), Ct);
+
+        Assert.False(receipt.AlreadyPresent); // at worst a copy too many, never a message lost
+        Assert.Equal(2, AllMessages().Count);
+    }
+
+    [Fact]
+    public async Task Names_of_one_account_differ_by_mailbox_and_account_only_names_are_those_earlier_versions_wrote()
+    {
+        var destination = new MaildirDestination(Root);
+        var old = await DeliverOnceAsync(destination, "UID-1");
+        Assert.Equal("cc." + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Account + "\nUID-1")))[..32], Path.GetFileName(old.Location));
+
+        await using var pop = await destination.OpenAsync(new MailboxScope(Account, new Core.Accounts.MailboxIdentity("pop.example.com", "fred")), Ct);
+        await using var pop2 = await destination.OpenAsync(new MailboxScope(Account, new Core.Accounts.MailboxIdentity("pop2.example.com", "fred")), Ct);
+        var a = await pop.DeliverAsync("UID-1", new MemoryStream(Message()), Ct);
+        var b = await pop2.DeliverAsync("UID-1", new MemoryStream(Message()), Ct);
+
+        Assert.False(a.AlreadyPresent); // the old mailbox's file never counts as delivered for another mailbox's message
+        Assert.False(b.AlreadyPresent);
+        Assert.Equal(3, new[] { old.Location, a.Location, b.Location }.Distinct().Count());
     }
 
     [Fact]
@@ -148,7 +204,7 @@ public sealed class MaildirDestinationTests : IDisposable
     {
         var content = Message();
         var expectedKey = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
-        await using var session = await new MaildirDestination(Root).OpenAsync(Account, Ct);
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
 
         var first = await session.DeliverAsync(null, new MemoryStream(content), Ct);
         var second = await session.DeliverAsync(null, new MemoryStream(content), Ct);
@@ -160,7 +216,6 @@ public sealed class MaildirDestinationTests : IDisposable
         Assert.True(second.AlreadyPresent);
         Assert.False(different.AlreadyPresent);
         Assert.Equal(Path.Combine(Root, "new", MaildirNames.BaseName(Account, expectedKey)), first.Location);
-        Assert.True(session.Contains(expectedKey));
         Assert.Equal(2, Directory.GetFiles(Path.Combine(Root, "new")).Length);
         Assert.Empty(Directory.GetFiles(Path.Combine(Root, "tmp")));
     }
@@ -170,7 +225,7 @@ public sealed class MaildirDestinationTests : IDisposable
     {
         await DeliverOnceAsync(new MaildirDestination(Root), null);
 
-        await using var session = await new MaildirDestination(Root).OpenAsync(Account, Ct);
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
         var again = await session.DeliverAsync(null, new MemoryStream(Message()), Ct);
 
         Assert.True(again.AlreadyPresent);
@@ -188,7 +243,7 @@ public sealed class MaildirDestinationTests : IDisposable
         var staleForeign = Touch(Path.Combine(tmp, "1700000000.M1P2.host"), now.AddHours(-40));
         var staleForeignTmp = Touch(Path.Combine(tmp, "other.tmp"), now.AddHours(-40));
 
-        await using var session = await new MaildirDestination(Root).OpenAsync(Account, Ct);
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
 
         Assert.False(File.Exists(staleOurs));
         Assert.True(File.Exists(freshOurs));
@@ -204,7 +259,7 @@ public sealed class MaildirDestinationTests : IDisposable
         var file = Touch(Path.Combine(tmp, "cc.0123.abcd.tmp"), DateTime.UtcNow);
         var clock = new FixedTimeProvider(DateTimeOffset.UtcNow.AddHours(37));
 
-        await using var session = await new MaildirDestination(Root, clock).OpenAsync(Account, Ct);
+        await using var session = await new MaildirDestination(Root, clock).OpenAsync(Scope, Ct);
 
         Assert.False(File.Exists(file));
     }
@@ -212,7 +267,7 @@ public sealed class MaildirDestinationTests : IDisposable
     [Fact]
     public async Task Flush_syncs_once_and_is_cheap_when_nothing_changed()
     {
-        await using var session = await new MaildirDestination(Root).OpenAsync(Account, Ct);
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
         await session.FlushAsync(Ct);
         await session.DeliverAsync("a", new MemoryStream(Message()), Ct);
         await session.DeliverAsync("b", new MemoryStream(Message()), Ct);
@@ -225,7 +280,7 @@ public sealed class MaildirDestinationTests : IDisposable
     [Fact]
     public async Task A_destination_failure_names_the_maildir_and_account_and_leaves_nothing_visible()
     {
-        await using var session = await new MaildirDestination(Root).OpenAsync(Account, Ct);
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
         Directory.Delete(Path.Combine(Root, "tmp")); // tmp/ vanishes under us, like a lost mount
 
         var e = await Assert.ThrowsAsync<DeliveryException>(
@@ -235,7 +290,6 @@ public sealed class MaildirDestinationTests : IDisposable
         Assert.Contains(Account, e.Message, StringComparison.Ordinal);
         Assert.Equal(Account, e.AccountId);
         Assert.Empty(AllMessages());
-        Assert.False(session.Contains("UID-1"));
     }
 
     [Fact]
@@ -243,7 +297,7 @@ public sealed class MaildirDestinationTests : IDisposable
     {
         File.WriteAllText(Root, "a file, not a directory");
 
-        var e = await Assert.ThrowsAsync<DeliveryException>(() => new MaildirDestination(Root).OpenAsync(Account, Ct));
+        var e = await Assert.ThrowsAsync<DeliveryException>(() => new MaildirDestination(Root).OpenAsync(Scope, Ct));
 
         Assert.Contains(Root, e.Message, StringComparison.Ordinal);
         Assert.Contains(Account, e.Message, StringComparison.Ordinal);
@@ -252,7 +306,7 @@ public sealed class MaildirDestinationTests : IDisposable
     [Fact]
     public async Task A_source_failure_passes_through_and_leaves_no_file()
     {
-        await using var session = await new MaildirDestination(Root).OpenAsync(Account, Ct);
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
         var failure = new IOException("connection reset");
 
         var e = await Assert.ThrowsAsync<IOException>(
@@ -261,13 +315,12 @@ public sealed class MaildirDestinationTests : IDisposable
         Assert.Same(failure, e);
         Assert.Empty(AllMessages());
         Assert.Empty(Directory.GetFiles(Path.Combine(Root, "tmp")));
-        Assert.False(session.Contains("UID-1"));
     }
 
     [Fact]
     public async Task Cancellation_leaves_no_file()
     {
-        await using var session = await new MaildirDestination(Root).OpenAsync(Account, Ct);
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
 
@@ -312,7 +365,7 @@ public sealed class MaildirDestinationTests : IDisposable
 
     private async Task<DeliveryReceipt> DeliverOnceAsync(MaildirDestination destination, string? uidl)
     {
-        await using var session = await destination.OpenAsync(Account, Ct);
+        await using var session = await destination.OpenAsync(Scope, Ct);
         var receipt = await session.DeliverAsync(uidl, new MemoryStream(Message()), Ct);
         await session.FlushAsync(Ct);
         return receipt;

@@ -1,3 +1,4 @@
+using CollectorCluster.Core.Delivery;
 using System.Text;
 using CollectorCluster.Delivery.Maildir;
 
@@ -23,7 +24,7 @@ public sealed class MaildirMirrorTests : IDisposable
         File.Move(_dir.Combine("new", u2), _dir.Combine("cur", u2 + ":2,S"));
         File.Delete(_dir.Combine("new", MaildirNames.BaseName(Account, "u3")));
 
-        var held = destination.Holding(Account, ["u1", "u2", "u3", "u4", "u5", "never"]);
+        var held = destination.Holding(MailboxScope.AccountOnly(Account), ["u1", "u2", "u3", "u4", "u5", "never"]);
         Assert.Equal(["u1", "u2", "u4"], held.Order(StringComparer.Ordinal));
     }
 
@@ -35,27 +36,27 @@ public sealed class MaildirMirrorTests : IDisposable
         var u2 = MaildirNames.BaseName(Account, "u2");
         File.Move(_dir.Combine("new", u2), _dir.Combine("cur", u2 + ":2,RS"));
 
-        Assert.True(destination.Remove(Account, "u2"));
-        Assert.False(destination.Remove(Account, "u2"));
-        Assert.True(destination.Remove(Account, "u1"));
+        Assert.True(destination.Remove(MailboxScope.AccountOnly(Account), "u2"));
+        Assert.False(destination.Remove(MailboxScope.AccountOnly(Account), "u2"));
+        Assert.True(destination.Remove(MailboxScope.AccountOnly(Account), "u1"));
         Assert.Empty(Directory.GetFiles(_dir.Combine("new")));
         Assert.Empty(Directory.GetFiles(_dir.Combine("cur")));
-        Assert.Empty(destination.Holding(Account, ["u1", "u2"]));
+        Assert.Empty(destination.Holding(MailboxScope.AccountOnly(Account), ["u1", "u2"]));
     }
 
     [Fact]
     public void An_unreadable_maildir_throws_rather_than_looking_empty() =>
-        Assert.ThrowsAny<IOException>(() => new MaildirMirror(_dir.Combine("missing")).Holding(Account, ["u1"]));
+        Assert.ThrowsAny<IOException>(() => new MaildirMirror(_dir.Combine("missing")).Holding(MailboxScope.AccountOnly(Account), ["u1"]));
 
     [Fact]
     public void Nothing_asked_nothing_read_even_before_the_maildir_exists() =>
-        Assert.Empty(new MaildirMirror(_dir.Combine("missing")).Holding(Account, []));
+        Assert.Empty(new MaildirMirror(_dir.Combine("missing")).Holding(MailboxScope.AccountOnly(Account), []));
 
     public void Dispose() => _dir.Dispose();
 
     private static async Task DeliverAsync(MaildirDestination destination, string account, params string[] uidls)
     {
-        await using var session = await destination.OpenAsync(account, Ct);
+        await using var session = await destination.OpenAsync(MailboxScope.AccountOnly(account), Ct);
         foreach (var uidl in uidls)
         {
             await session.DeliverAsync(uidl, new MemoryStream(Encoding.ASCII.GetBytes($"Subject: {uidl}\r\n\r\nbody\r\n")), Ct);

@@ -1,3 +1,4 @@
+using CollectorCluster.Core.Delivery;
 using CollectorCluster.Delivery.Mda;
 using CollectorCluster.Testing;
 
@@ -20,7 +21,7 @@ public sealed class MdaDeliveryTests(LmtpDovecotFixture fixture)
         var messages = new[] { ("M1", DeliveredMail.Tricky(21)), ("M2", MessageFactory.Create(120_000, 22).Content) };
         var destination = Destination($"{Lda} -c {Server.ConfigPath} -d {user.Name}");
 
-        await using (var session = await destination.OpenAsync("acct-mda", Ct))
+        await using (var session = await destination.OpenAsync(MailboxScope.AccountOnly("acct-mda"), Ct))
         {
             foreach (var (uidl, content) in messages)
             {
@@ -41,7 +42,7 @@ public sealed class MdaDeliveryTests(LmtpDovecotFixture fixture)
     [Fact]
     public async Task Dovecot_lda_refusing_an_unknown_user_is_permanent()
     {
-        await using var session = await Destination($"{Lda} -c {Server.ConfigPath} -d no-such-user-here").OpenAsync("acct-mda2", Ct);
+        await using var session = await Destination($"{Lda} -c {Server.ConfigPath} -d no-such-user-here").OpenAsync(MailboxScope.AccountOnly("acct-mda2"), Ct);
 
         var e = await Assert.ThrowsAsync<DeliveryRefusedException>(() => session.DeliverAsync("M3", new MemoryStream(DeliveredMail.Tricky(23)), Ct));
 
@@ -52,7 +53,7 @@ public sealed class MdaDeliveryTests(LmtpDovecotFixture fixture)
     [Fact]
     public async Task Exit_75_is_transient_and_the_programs_stderr_is_in_the_error()
     {
-        await using var session = await Destination("/bin/sh -c 'cat >/dev/null; echo mailbox locked >&2; exit 75'").OpenAsync("acct-mda3", Ct);
+        await using var session = await Destination("/bin/sh -c 'cat >/dev/null; echo mailbox locked >&2; exit 75'").OpenAsync(MailboxScope.AccountOnly("acct-mda3"), Ct);
 
         var e = await Assert.ThrowsAsync<DeliveryRefusedException>(() => session.DeliverAsync("M4", new MemoryStream(DeliveredMail.Tricky(24)), Ct));
 
@@ -66,7 +67,7 @@ public sealed class MdaDeliveryTests(LmtpDovecotFixture fixture)
     {
         using var dir = new TempDirectory();
         var output = dir.Combine("out");
-        await using var session = await Destination($"/bin/sh -c 'cat > \"$0\"' {output}").OpenAsync("acct-mda4", Ct);
+        await using var session = await Destination($"/bin/sh -c 'cat > \"$0\"' {output}").OpenAsync(MailboxScope.AccountOnly("acct-mda4"), Ct);
         var content = DeliveredMail.Tricky(25);
 
         await session.DeliverAsync("M5", new MemoryStream(content), Ct);
@@ -77,7 +78,7 @@ public sealed class MdaDeliveryTests(LmtpDovecotFixture fixture)
     [Fact]
     public async Task A_program_that_exits_0_without_reading_the_whole_message_is_not_a_delivery()
     {
-        await using var session = await Destination("/bin/true").OpenAsync("acct-mda5", Ct);
+        await using var session = await Destination("/bin/true").OpenAsync(MailboxScope.AccountOnly("acct-mda5"), Ct);
 
         var e = await Assert.ThrowsAsync<DeliveryRefusedException>(() => session.DeliverAsync("M6", new GeneratedStream(8L * 1024 * 1024), Ct));
 
@@ -89,7 +90,7 @@ public sealed class MdaDeliveryTests(LmtpDovecotFixture fixture)
     {
         using var dir = new TempDirectory();
         var marker = dir.Combine("delivered");
-        await using var session = await Destination($"/bin/sh -c 'cat >/dev/null && touch \"$0\"' {marker}").OpenAsync("acct-mda6", Ct);
+        await using var session = await Destination($"/bin/sh -c 'cat >/dev/null && touch \"$0\"' {marker}").OpenAsync(MailboxScope.AccountOnly("acct-mda6"), Ct);
         var failure = new IOException("POP3 connection dropped");
 
         var thrown = await Assert.ThrowsAsync<IOException>(() => session.DeliverAsync("M7", new FailingStream(5000, failure), Ct));
@@ -101,7 +102,7 @@ public sealed class MdaDeliveryTests(LmtpDovecotFixture fixture)
     [Fact]
     public async Task A_missing_program_is_a_delivery_error_naming_it()
     {
-        await using var session = await Destination("/nonexistent/mda -x").OpenAsync("acct-mda7", Ct);
+        await using var session = await Destination("/nonexistent/mda -x").OpenAsync(MailboxScope.AccountOnly("acct-mda7"), Ct);
 
         var e = await Assert.ThrowsAsync<DeliveryException>(() => session.DeliverAsync("M8", new MemoryStream(DeliveredMail.Tricky(26)), Ct));
 

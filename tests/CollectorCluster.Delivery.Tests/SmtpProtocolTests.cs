@@ -1,3 +1,4 @@
+using CollectorCluster.Core.Delivery;
 using System.Text;
 using CollectorCluster.Delivery.Smtp;
 using CollectorCluster.Testing;
@@ -43,7 +44,7 @@ public sealed class SmtpProtocolTests
             Assert.True(await s.ClosedAsync());
         });
 
-        await using (var session = await Destination(server, "lmtp", "rcpt=fred@example.org").OpenAsync("acct", TestContext.Current.CancellationToken))
+        await using (var session = await Destination(server, "lmtp", "rcpt=fred@example.org").OpenAsync(MailboxScope.AccountOnly("acct"), TestContext.Current.CancellationToken))
         {
             await session.DeliverAsync("U1", new MemoryStream(Message), TestContext.Current.CancellationToken);
             await session.DeliverAsync("U2", new MemoryStream(Message), TestContext.Current.CancellationToken);
@@ -76,7 +77,7 @@ public sealed class SmtpProtocolTests
             await s.SendAsync("221 bye");
         });
 
-        await using (var session = await Destination(server, "smtp", "rcpt=fred@example.org&from=collector@example.org").OpenAsync("acct", TestContext.Current.CancellationToken))
+        await using (var session = await Destination(server, "smtp", "rcpt=fred@example.org&from=collector@example.org").OpenAsync(MailboxScope.AccountOnly("acct"), TestContext.Current.CancellationToken))
         {
             var receipt = await session.DeliverAsync("U1", new MemoryStream(Message), TestContext.Current.CancellationToken);
             Assert.Equal(Message.Length, receipt.Bytes);
@@ -110,7 +111,7 @@ public sealed class SmtpProtocolTests
             await s.SendAsync("221 bye");
         });
 
-        await using (var session = await Destination(server, "smtp", "rcpt=fred@example.org").OpenAsync("acct", TestContext.Current.CancellationToken))
+        await using (var session = await Destination(server, "smtp", "rcpt=fred@example.org").OpenAsync(MailboxScope.AccountOnly("acct"), TestContext.Current.CancellationToken))
         {
             var e = await Assert.ThrowsAsync<DeliveryRefusedException>(() => session.DeliverAsync("U1", new MemoryStream(Message), TestContext.Current.CancellationToken));
             Assert.True(e.Transient);
@@ -242,7 +243,7 @@ public sealed class SmtpProtocolTests
             s.Drop();
         });
 
-        await using var session = await Destination(server, "lmtp", "rcpt=fred@example.org").OpenAsync("acct", TestContext.Current.CancellationToken);
+        await using var session = await Destination(server, "lmtp", "rcpt=fred@example.org").OpenAsync(MailboxScope.AccountOnly("acct"), TestContext.Current.CancellationToken);
         var e = await Assert.ThrowsAsync<DeliveryException>(() => session.DeliverAsync("U1", new GeneratedStream(32L * 1024 * 1024), TestContext.Current.CancellationToken));
 
         Assert.Contains($"lmtp:127.0.0.1:{server.Port}", e.Message, StringComparison.Ordinal);
@@ -263,7 +264,7 @@ public sealed class SmtpProtocolTests
             Assert.Null(await s.ReadDataAsync());
         });
 
-        await using var session = await Destination(server, "lmtp", "rcpt=fred@example.org").OpenAsync("acct", TestContext.Current.CancellationToken);
+        await using var session = await Destination(server, "lmtp", "rcpt=fred@example.org").OpenAsync(MailboxScope.AccountOnly("acct"), TestContext.Current.CancellationToken);
         var failure = new IOException("POP3 connection dropped");
         Assert.Same(failure, await Assert.ThrowsAsync<IOException>(() => session.DeliverAsync("U1", new FailingStream(100_000, failure), TestContext.Current.CancellationToken)));
 
@@ -275,7 +276,7 @@ public sealed class SmtpProtocolTests
     {
         var port = PortAllocator.Reserve();
         var destination = new SmtpDestination(SmtpDestinationOptions.FromSpec(MailboxSpec.Parse($"lmtp:127.0.0.1:{port}?rcpt=fred@example.org", "/")));
-        await using var session = await destination.OpenAsync("acct", TestContext.Current.CancellationToken);
+        await using var session = await destination.OpenAsync(MailboxScope.AccountOnly("acct"), TestContext.Current.CancellationToken);
 
         var e = await Assert.ThrowsAsync<DeliveryException>(() => session.DeliverAsync("U1", new MemoryStream(Message), TestContext.Current.CancellationToken));
 
@@ -286,7 +287,7 @@ public sealed class SmtpProtocolTests
     /// <summary>Delivers one message through a session to the scripted server and returns the refusal it ends in; the session is closed before returning.</summary>
     private static async Task<DeliveryRefusedException> RefusedAsync(ScriptedSmtpServer server, string scheme, string query, CancellationToken cancellationToken)
     {
-        await using var session = await Destination(server, scheme, query).OpenAsync("acct", cancellationToken);
+        await using var session = await Destination(server, scheme, query).OpenAsync(MailboxScope.AccountOnly("acct"), cancellationToken);
         return await Assert.ThrowsAsync<DeliveryRefusedException>(() => session.DeliverAsync("U1", new MemoryStream(Message), cancellationToken));
     }
 

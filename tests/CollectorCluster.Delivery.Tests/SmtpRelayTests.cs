@@ -1,3 +1,4 @@
+using CollectorCluster.Core.Delivery;
 using CollectorCluster.Delivery.Smtp;
 using CollectorCluster.Testing;
 
@@ -24,7 +25,7 @@ public sealed class SmtpRelayTests(LmtpDovecotFixture fixture)
         var destination = new SmtpDestination(SmtpDestinationOptions.FromSpec(
             MailboxSpec.Parse($"smtp:127.0.0.1:{smtpd.Port}?rcpt={user.Name}@example.org&from=collector@example.org", "/")));
 
-        await using (var session = await destination.OpenAsync("acct-smtp", Ct))
+        await using (var session = await destination.OpenAsync(MailboxScope.AccountOnly("acct-smtp"), Ct))
         {
             foreach (var (uidl, content) in messages)
             {
@@ -49,7 +50,7 @@ public sealed class SmtpRelayTests(LmtpDovecotFixture fixture)
         await using var smtpd = await OpenSmtpdServer.StartAsync(Server.LmtpPort, Ct);
         var destination = new SmtpDestination(SmtpDestinationOptions.FromSpec(
             MailboxSpec.Parse($"smtp:127.0.0.1:{smtpd.Port}?rcpt=someone@elsewhere.example", "/")));
-        await using var session = await destination.OpenAsync("acct-smtp2", Ct);
+        await using var session = await destination.OpenAsync(MailboxScope.AccountOnly("acct-smtp2"), Ct);
 
         var e = await Assert.ThrowsAsync<DeliveryRefusedException>(() => session.DeliverAsync("S3", new MemoryStream(DeliveredMail.Tricky(43)), Ct));
 

@@ -111,7 +111,15 @@ public sealed class CliPaletteTests(DovecotFixture fixture) : IDisposable
         Assert.True(typed.ExitCode == 0, typed.ToString());
         Assert.Contains("> cluster status ", typed.Output);
         Assert.Contains("status: Up", typed.Output);
-        Assert.Equal(["cluster status"], File.ReadAllLines(Path.Combine(stateHome, "collector-cluster", "ctl_history")));
+        var historyFile = Path.Combine(stateHome, "collector-cluster", "ctl_history");
+        Assert.Equal(["cluster status"], File.ReadAllLines(historyFile));
+        // Lines with a secret are sent but never kept; the file is the operator's alone.
+        var secret = TestSecrets.Password("history");
+        var secretLines = await CtlClient.OnTerminalAsync(at, $"collector add x --password {secret}\rnode show --token {secret}\rexit\r", stateHome);
+        Assert.Contains("collector add: no password", secretLines.Output);
+        Assert.Equal(["cluster status"], File.ReadAllLines(historyFile));
+        Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(historyFile) == (UnixFileMode.UserRead | UnixFileMode.UserWrite), "ctl_history is not 0600");
+        Assert.DoesNotContain(secret, File.ReadAllText(historyFile));
         var recalled = await CtlClient.OnTerminalAsync(at, "\u001b[A\rexit\r", stateHome);
         Assert.True(recalled.ExitCode == 0, recalled.ToString());
         Assert.Contains("status: Up", recalled.Output);
@@ -222,9 +230,7 @@ public sealed class CliPaletteTests(DovecotFixture fixture) : IDisposable
     private async Task<(string At, CollectorProcess Daemon)> StartNodeAsync(AccountSpec[] accounts)
     {
         node.WriteNodeFile(accounts);
-        var port = PortAllocator.Reserve();
-        File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port.ToString(CultureInfo.InvariantCulture)}\n");
-        var at = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        var at = node.ServeCommands();
         var daemon = node.StartProcess("run", "--config", node.NodeFile);
         daemons.Add(daemon);
         await CtlClient.WaitForCommandHostAsync(daemon, at);

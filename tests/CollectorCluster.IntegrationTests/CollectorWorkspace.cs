@@ -75,6 +75,9 @@ internal sealed class CollectorWorkspace : IDisposable
 
     public string JournalFile => Path.Combine(Root, "state", "journal.db");
 
+    /// <summary>Where the node keeps its command-host token (the state directory's <c>command-host.token</c>).</summary>
+    public string TokenFile => Path.Combine(Root, "state", CollectorCluster.Wire.CommandWire.TokenFileName);
+
     /// <summary>The built collector (the Node project's output, copied next to this assembly).</summary>
     public static string CollectorDll => Path.Combine(AppContext.BaseDirectory, "collector.dll");
 
@@ -117,6 +120,19 @@ internal sealed class CollectorWorkspace : IDisposable
         File.WriteAllText(NodeFile, text.ToString());
     }
 
+    /// <summary>
+    /// Turns on the node file's command host on a reserved loopback port (call after <see cref="WriteNodeFile"/>), and
+    /// registers its token file so collectorctl runs against it find the token; returns <c>127.0.0.1:PORT</c>.
+    /// </summary>
+    public string ServeCommands(string nodeExtra = "")
+    {
+        var port = PortAllocator.Reserve();
+        File.AppendAllText(NodeFile, $"collector.command-host.port = {port.ToString(CultureInfo.InvariantCulture)}\n{nodeExtra}\n");
+        var at = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        CollectorCtl.RegisterTokenFile(at, TokenFile);
+        return at;
+    }
+
     /// <summary>Loads the node file and runs <c>once</c> in this process.</summary>
     public async Task<OnceResult> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -130,6 +146,9 @@ internal sealed class CollectorWorkspace : IDisposable
 
     /// <summary>Starts <c>dotnet collector.dll once --config NODEFILE</c> with stdout/stderr captured.</summary>
     public CollectorProcess StartProcess(params string[] arguments) => new(arguments.Length == 0 ? ["once", "--config", NodeFile] : arguments, Root);
+
+    /// <summary>Starts the collector with <paramref name="arguments"/> and extra environment variables (a <c>password-env</c> secret).</summary>
+    public CollectorProcess StartProcess(IReadOnlyDictionary<string, string> environment, params string[] arguments) => new(arguments, Root, environment);
 
     /// <summary>Runs the built collector to its end.</summary>
     public async Task<OnceResult> RunProcessAsync(CancellationToken cancellationToken, params string[] arguments)
@@ -190,6 +209,7 @@ internal sealed class CollectorWorkspace : IDisposable
 
     public void Dispose()
     {
+        TestArtifacts.KeepFrom(Root); // journals, histories and MDA environments, for the secrets scan after the suite
         try
         {
             Directory.Delete(Root, recursive: true);
@@ -202,9 +222,12 @@ internal sealed class CollectorWorkspace : IDisposable
 }
 
 /// <summary>The built collector running as a child process (<c>dotnet collector.dll ...</c>).</summary>
-internal sealed class CollectorProcess(IReadOnlyList<string> arguments, string workingDirectory) : IDisposable
+internal sealed class CollectorProcess(IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null) : IDisposable
 {
-    private readonly RunningProcess process = ProcessRunner.Start(ProcessRunner.Dotnet(CollectorWorkspace.CollectorDll, arguments, workingDirectory));
+    private readonly RunningProcess process = ProcessRunner.Start(ProcessRunner.Dotnet(CollectorWorkspace.CollectorDll, arguments, workingDirectory, environment));
+
+    /// <summary>The process id (for /proc figures such as its resident memory).</summary>
+    public int Id => process.Id;
 
     public bool HasExited => process.HasExited;
 
@@ -212,6 +235,9 @@ internal sealed class CollectorProcess(IReadOnlyList<string> arguments, string w
 
     /// <summary>SIGTERM, as systemd or Kubernetes stop a node: sessions finish the message in flight and commit.</summary>
     public void Terminate() => process.Signal("TERM");
+
+    /// <summary>Any signal by name (<c>TERM</c>, <c>INT</c>, ...).</summary>
+    public void Signal(string signal) => process.Signal(signal);
 
     /// <summary>SIGHUP, as an operator asks a daemon to reload its configuration.</summary>
     public void Hangup() => process.Signal("HUP");

@@ -1,3 +1,5 @@
+using CollectorCluster.Core.Accounts;
+using CollectorCluster.Core.Delivery;
 using CollectorCluster.Delivery.Maildir;
 using CollectorCluster.Testing;
 
@@ -26,11 +28,12 @@ public sealed class CrashRecoveryTests(DovecotFixture fixture) : IDisposable
         var listing = await RawPop3.ListAsync(Server.Host, Server.PlainPort, user.Name, user.Password, Ct);
         Assert.Equal(5, listing.Count);
 
-        // What the collector did before "crashing": message 3 delivered under its account+UIDL name, nothing journaled.
+        // What the collector did before "crashing": message 3 delivered under its account+mailbox+UIDL name, nothing journaled.
         const string accountId = "crashy";
         var third = listing.Single(l => l.Number == 3);
         var destination = new MaildirDestination(node.Maildir);
-        await using (var delivery = await destination.OpenAsync(accountId, Ct))
+        var scope = new MailboxScope(accountId, new MailboxIdentity(Server.Host, user.Name));
+        await using (var delivery = await destination.OpenAsync(scope, Ct))
         {
             using var content = new MemoryStream(messages[2].Content);
             var receipt = await delivery.DeliverAsync(third.Uidl, content, Ct);
@@ -39,7 +42,7 @@ public sealed class CrashRecoveryTests(DovecotFixture fixture) : IDisposable
         }
 
         var predelivered = Assert.Single(node.DeliveredFiles());
-        Assert.Equal(MaildirNames.BaseName(accountId, third.Uidl), MaildirNames.BaseOf(Path.GetFileName(predelivered)));
+        Assert.Equal(MaildirNames.BaseName(scope.NameSeed, third.Uidl), MaildirNames.BaseOf(Path.GetFileName(predelivered)));
 
         node.WriteNodeFile(new AccountSpec(accountId, user, Server.PlainPort) { LeaveMailOnServer = leaveOnServer });
         var result = await node.RunOnceAsync(Ct);

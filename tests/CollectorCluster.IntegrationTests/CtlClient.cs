@@ -19,9 +19,18 @@ internal static class CtlClient
         return new OnceResult(result.ExitCode, result.Output, result.Error);
     }
 
-    /// <summary>Starts collectorctl with stdout readable line by line (for <c>--follow</c>); the caller kills it.</summary>
-    public static Process Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment) =>
-        Process.Start(ProcessRunner.Dotnet(CtlDll, arguments, environment: environment))!;
+    /// <summary>Starts collectorctl with stdout readable line by line (for <c>--follow</c>); the caller kills it. The node's token file comes with it.</summary>
+    public static Process Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
+    {
+        var words = arguments.ToList();
+        var all = new Dictionary<string, string>(CollectorCtl.EnvironmentFor(words.FirstOrDefault()));
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        return Process.Start(ProcessRunner.Dotnet(CtlDll, words, environment: all))!;
+    }
 
     /// <summary>
     /// Runs collectorctl's interactive prompt on a pseudo-terminal (util-linux <c>script</c>), typing
@@ -29,7 +38,8 @@ internal static class CtlClient
     /// </summary>
     public static async Task<OnceResult> OnTerminalAsync(string at, string keys, string stateHome)
     {
-        var info = ProcessRunner.StartInfo("script", ["-q", "-e", "-c", $"dotnet {CtlDll} {at}", "/dev/null"], environment: new Dictionary<string, string> { ["XDG_STATE_HOME"] = stateHome });
+        var environment = new Dictionary<string, string>(CollectorCtl.EnvironmentFor(at)) { ["XDG_STATE_HOME"] = stateHome };
+        var info = ProcessRunner.StartInfo("script", ["-q", "-e", "-c", $"dotnet {CtlDll} {at}", "/dev/null"], environment: environment);
         using var process = Process.Start(info)!;
         await process.StandardInput.WriteAsync(keys.AsMemory(), Ct);
         await process.StandardInput.FlushAsync(Ct);

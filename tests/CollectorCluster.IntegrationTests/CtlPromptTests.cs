@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CollectorCluster.Ctl;
+using CollectorCluster.Testing;
 using CollectorCluster.Wire;
 
 namespace CollectorCluster.IntegrationTests;
@@ -104,7 +105,60 @@ public sealed class CtlPromptTests : IDisposable
         Assert.Equal($"collector show a{CtlHistory.Keep + 9}", reloaded.Entries[^1]);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    [Theory]
+    [InlineData("collector add x --password hunter2", true)]
+    [InlineData("collector add x --password-stdin", true)]
+    [InlineData("node show --token cctok_abc", true)]
+    [InlineData("node show --token-file /run/t", true)]
+    [InlineData("collector edit x --client-secret s", true)]
+    [InlineData("collector edit x --refresh-token r", true)]
+    [InlineData("collector list --status ok", false)]
+    [InlineData("collector mark a u1 delete --yes", false)]
+    [InlineData("collector show token", false)]
+    public void A_line_with_a_secret_option_is_recognised(string line, bool secret) =>
+        Assert.Equal(secret, CtlHistory.HoldsSecret(line));
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void History_is_written_0600_and_an_older_file_open_to_others_or_holding_a_secret_is_rewritten()
+    {
+        var path = Path.Combine(_dir, "old", "collector-cluster", "ctl_history");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllLines(path, ["cluster show", "collector add x --password " + TestSecrets.Password("old-history"), "collector list"]);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var history = CtlHistory.Load(path);
+        Assert.Equal(["cluster show", "collector list"], history.Entries);
+        Assert.Equal(["cluster show", "collector list"], File.ReadAllLines(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+
+        history.Add("node show --token " + TestSecrets.Password("new-history"));
+        history.Add("node show");
+        Assert.Equal(["cluster show", "collector list", "node show"], File.ReadAllLines(path));
+        Assert.DoesNotContain(TestSecrets.Marker, File.ReadAllText(path), StringComparison.Ordinal);
+
+        var fresh = Path.Combine(_dir, "fresh", "collector-cluster", "ctl_history");
+        CtlHistory.Load(fresh).Add("cluster show");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(fresh));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(fresh)!));
+    }
+
+    [Fact]
+    public void Printed_text_from_the_node_is_made_terminal_safe_and_completion_offers_no_control_characters()
+    {
+        var output = new StringWriter();
+        new ProgressDisplay(output, terminal: false, json: false).Show(ProgressFrame.Text("2026 warn: -ERR \u001b]0;owned\u0007 \rforged"));
+        Assert.Equal("2026 warn: -ERR \\x1b]0;owned\\x07 \\x0dforged\n", output.ToString().ReplaceLineEndings("\n"));
+
+        var completer = new CommandCompleter(Help, ["alpha", "ev\u001b[2Jil"]);
+        Assert.Equal("--all alpha", string.Join(' ', completer.Candidates("collector collect ")));
+    }
+
+    public void Dispose()
+    {
+        TestArtifacts.KeepFrom(_dir);
+        Directory.Delete(_dir, recursive: true);
+    }
 
     private static ProgressFrame Frame(int done, int total, string line) => ProgressFrame.Step(done, total, line);
 }

@@ -25,9 +25,7 @@ public sealed class CtlTests(DovecotFixture fixture) : IDisposable
         messages.ForEach(m => Server.DropMessage(user.Name, m));
         // A long interval, so what gets collected is what collectorctl asks for.
         node.WriteNodeFile(new AccountSpec("ctl", user, Server.PlainPort) { LeaveMailOnServer = true, Extra = "      check-every = 24h" });
-        var port = PortAllocator.Reserve();
-        File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port}\n");
-        var at = $"127.0.0.1:{port}";
+        var at = node.ServeCommands();
 
         using var daemon = node.StartProcess("run", "--config", node.NodeFile);
         var cluster = await WaitForCommandHostAsync(daemon, at);
@@ -60,8 +58,21 @@ public sealed class CtlTests(DovecotFixture fixture) : IDisposable
         Assert.Contains($"{uidl} | ", text.Output);
         Assert.Contains("3 message(s)", text.Output);
 
+        // Deleting a message that was never collected loses its only copy: previewed without --yes, nothing marked.
+        var uncollected = await CtlAsync(at, "collector", "mark", "ctl", "never-collected-uidl", "delete");
+        Assert.True(uncollected.ExitCode == 0, uncollected.ToString());
+        Assert.Contains("ctl never-collected-uidl: mark delete would delete a message that was never collected", uncollected.Output);
+        Assert.Contains("add --yes", uncollected.Output);
+        Assert.DoesNotContain("never-collected-uidl", (await CtlAsync(at, "collector", "messages", "ctl")).Output);
+        var confirmed = await CtlAsync(at, "collector", "mark", "ctl", "never-collected-uidl", "delete", "--yes");
+        Assert.Contains("marked for deletion", confirmed.Output);
+        Assert.Contains("never-collected-uidl", (await CtlAsync(at, "collector", "messages", "ctl")).Output);
+        Assert.Contains("mark cleared", (await CtlAsync(at, "collector", "mark", "ctl", "never-collected-uidl", "clear")).Output);
+
+        // A collected message has its copy here: marking it needs no --yes.
         var mark = await CtlAsync(at, "collector", "mark", "ctl", uidl, "delete");
         Assert.True(mark.ExitCode == 0, mark.ToString());
+        Assert.Contains("marked for deletion", mark.Output);
         Assert.Contains("marked-delete", (await CtlAsync(at, "collector", "messages", "ctl")).Output);
         var afterMark = await CtlAsync(at, "collector", "collect", "ctl");
         Assert.True(afterMark.ExitCode == 0, afterMark.ToString());
@@ -109,7 +120,7 @@ public sealed class CtlTests(DovecotFixture fixture) : IDisposable
         daemon.Terminate();
         var stopped = await daemon.WaitAsync(TimeSpan.FromSeconds(90), Ct);
         Assert.True(stopped.ExitCode == 0, stopped.ToString());
-        Assert.Contains("Command host listening on 127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture), stopped.Error);
+        Assert.Contains("Command host listening on " + at + " (collectorctl; plain TCP, loopback only; token in " + node.TokenFile + ")", stopped.Error);
         Assert.DoesNotContain(user.Password, stopped.Error + stopped.Output);
     }
 
@@ -119,9 +130,7 @@ public sealed class CtlTests(DovecotFixture fixture) : IDisposable
         var user = await Server.CreateUserAsync("ctlauth", Ct);
         Server.DropMessage(user.Name, MessageFactory.Create(1500, 31));
         node.WriteNodeFile(new AccountSpec("auth", user, Server.PlainPort) { Password = "not-the-password", Extra = "      check-every = 24h" });
-        var port = PortAllocator.Reserve();
-        File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port}\n");
-        var at = $"127.0.0.1:{port}";
+        var at = node.ServeCommands();
 
         using var daemon = node.StartProcess("run", "--config", node.NodeFile);
         await WaitForCommandHostAsync(daemon, at);

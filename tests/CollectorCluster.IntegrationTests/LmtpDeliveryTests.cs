@@ -83,6 +83,40 @@ public sealed class LmtpDeliveryTests : IAsyncLifetime
         Assert.Equal(0, Server.CountMessages(source.Name));
     }
 
+    [Fact]
+    public async Task A_permanent_refusal_parks_the_account_with_the_destinations_words_and_a_temporary_one_only_backs_off()
+    {
+        var source = await Server.CreateUserAsync("lmtp5xx", Ct);
+        var messages = Enumerable.Range(0, 3).Select(i => MessageFactory.Create(2000 + (i * 500), 470 + i)).ToList();
+        messages.ForEach(m => Server.DropMessage(source.Name, m));
+        node.WriteNodeFile(new AccountSpec("refused", source, Server.PlainPort));
+        var template = File.ReadAllText(node.NodeFile);
+
+        // 4xx: a failed session that backs off; the next run tries again (and here succeeds elsewhere).
+        await using (var flaky = AcceptOnceThenDefer.Start())
+        {
+            File.WriteAllText(node.NodeFile, template.Replace($"maildir:{node.Maildir}", $"lmtp:127.0.0.1:{flaky.Port}?rcpt=x@example.org", StringComparison.Ordinal));
+            var deferred = await node.RunOnceAsync(Ct);
+            Assert.Equal(1, deferred.ExitCode);
+            Assert.DoesNotContain("needs operator", deferred.Output, StringComparison.Ordinal);
+        }
+
+        // 5xx: the destination will never take it (no such recipient). One attempt, then the account waits for an operator,
+        // quoting the destination; the messages stay on the server.
+        File.WriteAllText(node.NodeFile, template.Replace($"maildir:{node.Maildir}", $"lmtp:127.0.0.1:{Server.LmtpPort}?rcpt=nobody-here@example.org", StringComparison.Ordinal));
+        var refused = await node.RunOnceAsync(Ct);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("550", refused.Output, StringComparison.Ordinal);
+        var logins = await Server.CountLoginsAsync(source.Name, Ct);
+
+        var parked = await node.RunOnceAsync(Ct);
+        Assert.Equal(1, parked.ExitCode);
+        Assert.Contains("needs operator: the destination refused a message for good", parked.Output, StringComparison.Ordinal);
+        Assert.Contains("nobody-here@example.org", parked.Output, StringComparison.Ordinal);
+        Assert.Equal(logins, await Server.CountLoginsAsync(source.Name, Ct)); // not retried by itself
+        Assert.InRange(Server.CountMessages(source.Name), 2, 3); // the refused ones stay on the server
+    }
+
     // Dovecot stores LF line endings and puts its trace headers above ours; the original follows unchanged.
     private void AssertHoldsEachOnce(string user, IReadOnlyList<TestMessage> messages)
     {

@@ -25,9 +25,7 @@ public sealed class NodeCommandTests(DovecotFixture fixture) : IDisposable
             LeaveMailOnServer = true,
             Extra = "      check-every = 24h\n      local-area-network = off",
         });
-        var port = PortAllocator.Reserve();
-        File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port}\ncollector.online.initial = offline\n");
-        var at = $"127.0.0.1:{port}";
+        var at = node.ServeCommands("collector.online.initial = offline");
 
         using var daemon = node.StartProcess("run", "--config", node.NodeFile);
         await WaitForCommandHostAsync(daemon, at);

@@ -26,9 +26,7 @@ public sealed class RuntimeAccountTests(DovecotFixture fixture) : IDisposable
         var messages = Enumerable.Range(0, 3).Select(i => MessageFactory.Create(1200 + (i * 100), 600 + i)).ToList();
         messages.ForEach(m => Server.DropMessage(added.Name, m));
         node.WriteNodeFile(new AccountSpec("file", fileUser, Server.PlainPort) { Extra = "      check-every = 24h" });
-        var port = PortAllocator.Reserve();
-        File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port.ToString(CultureInfo.InvariantCulture)}\n");
-        var at = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        var at = node.ServeCommands(MaildirRoots);
         var daemon = Start();
         await CtlClient.WaitForCommandHostAsync(daemon, at);
         var keyFile = Path.Combine(node.Root, "state", "node.key");
@@ -69,6 +67,15 @@ public sealed class RuntimeAccountTests(DovecotFixture fixture) : IDisposable
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("collected 1", again.Output);
         node.AssertHoldsExactly(messages);
+
+        // An edit that would delete mail on the server is only previewed without --yes.
+        var deleting = await CtlClient.RunAsync(at, "collector", "edit", "extra", "--leave-mail-on-server", "off");
+        Assert.True(deleting.ExitCode == 0, deleting.ToString());
+        Assert.Contains("extra: edit would turn leave-mail-on-server off: the next session deletes on the server every collected message still there (4); add --yes to change it", deleting.Output);
+        Assert.Contains("deleted 0", (await CtlClient.RunAsync(at, "collector", "collect", "extra")).Output);
+        Assert.Equal(4, Server.CountMessages(added.Name));
+        Assert.Contains("extra: edit would turn mirror-mailbox on", (await CtlClient.RunAsync(at, "collector", "edit", "extra", "--mirror-mailbox", "on")).Output);
+        Assert.Contains("extra: edit would delete on the server collected messages first seen more than 7 day(s) ago", (await CtlClient.RunAsync(at, "collector", "edit", "extra", "--delete-after-days", "7")).Output);
 
         // Edit keeps the other settings (and the sealed password); disable/enable are edits of "enabled".
         var edit = await CtlClient.RunAsync(at, "collector", "edit", "extra", "--every", "2h");
@@ -131,10 +138,11 @@ public sealed class RuntimeAccountTests(DovecotFixture fixture) : IDisposable
 
         var port = PortAllocator.Reserve();
         var at = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        CollectorCtl.RegisterTokenFile(at, node.TokenFile);
         void Write(params AccountSpec[] accounts)
         {
             node.WriteNodeFile(accounts);
-            File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port.ToString(CultureInfo.InvariantCulture)}\n");
+            File.AppendAllText(node.NodeFile, $"collector.command-host.port = {port.ToString(CultureInfo.InvariantCulture)}\n{MaildirRoots}\n");
         }
 
         AccountSpec Spec(string id, int user, string every = "24h") => new(id, users[user], Server.PlainPort) { Extra = $"      check-every = {every}" };
@@ -167,6 +175,9 @@ public sealed class RuntimeAccountTests(DovecotFixture fixture) : IDisposable
         Assert.Equal(0, stopped.ExitCode);
         Assert.All(users, u => Assert.DoesNotContain(u.Password, stopped.Error + stopped.Output));
     }
+
+    /// <summary>The node file's line that lets runtime accounts deliver into this test's directory (and nowhere else).</summary>
+    private string MaildirRoots => $"collector.runtime-accounts.maildir-roots = [\"{node.Root}\"]";
 
     public void Dispose()
     {

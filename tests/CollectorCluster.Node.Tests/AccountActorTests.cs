@@ -95,6 +95,51 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("password")]
+    [InlineData("certificate")]
+    public async Task A_configuration_fixed_while_the_node_was_down_clears_needs_operator_and_unchanged_settings_do_not(string fix)
+    {
+        var user = await fixture.Server.CreateUserAsync("fix" + fix[..4], Ct);
+        fixture.Server.DropMessage(user.Name, MessageFactory.Create(2000, 4242));
+        string NodeFileWith(bool fixedSettings) => fix == "password"
+            ? NodeFile(user, fixedSettings ? user.Password : "not-the-password")
+            : _scenario.WriteNodeFile(_scenario.Account(
+                fixture.Server, user, "ssl = implicit" + (fixedSettings ? $", certificate-sha256 = \"{fixture.Server.Certificate.Sha256Fingerprint}\"" : ""), port: fixture.Server.TlsPort));
+
+        // The first process: the server refuses; NeedsOperator is journalled with the digest of these settings.
+        var (broken, brokenOptions) = await NodeScenario.StartAsync(NodeFileWith(fixedSettings: false), Ct);
+        await using (broken)
+        {
+            var failed = await NodeScenario.CollectAsync(broken, brokenOptions.Accounts[0], Ct);
+            Assert.False(failed.Succeeded);
+            Assert.Equal(AccountHealth.NeedsOperator, (await broken.Accounts.Ask<AccountStatus>(new GetAccountStatus(user.Name), AskTimeout, Ct)).Health);
+        }
+
+        // A second process with the same settings: still refused, without a connection.
+        var (same, sameOptions) = await NodeScenario.StartAsync(NodeFileWith(fixedSettings: false), Ct);
+        await using (same)
+        {
+            var refused = await NodeScenario.CollectAsync(same, sameOptions.Accounts[0], Ct);
+            Assert.StartsWith("needs operator:", refused.Detail, StringComparison.Ordinal);
+        }
+
+        // A third with the operator's fix: the changed digest heals the account, and it collects.
+        var (fixedNode, fixedOptions) = await NodeScenario.StartAsync(NodeFileWith(fixedSettings: true), Ct);
+        await using (fixedNode)
+        {
+            var collected = await NodeScenario.CollectAsync(fixedNode, fixedOptions.Accounts[0], Ct);
+            Assert.True(collected.Succeeded, collected.Detail);
+            Assert.Equal(1, collected.Collected);
+            Assert.Equal(AccountHealth.Healthy, (await fixedNode.Accounts.Ask<AccountStatus>(new GetAccountStatus(user.Name), AskTimeout, Ct)).Health);
+        }
+
+        // The journal holds the digest, never the settings' secrets.
+        var health = await _scenario.JournalAsync(user.Name, "AccountHealthChanged.v2", Ct);
+        Assert.Contains(health, h => h.Contains("hmac-sha256:", StringComparison.Ordinal));
+        Assert.DoesNotContain(health, h => h.Contains(user.Password, StringComparison.Ordinal) || h.Contains("not-the-password", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task State_survives_a_restart_through_journal_and_snapshots()
     {

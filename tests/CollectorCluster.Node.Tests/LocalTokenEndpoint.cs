@@ -14,6 +14,7 @@ internal sealed class LocalTokenEndpoint : IAsyncDisposable
     private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<(int Status, string Json)> _answers = new();
     private readonly ConcurrentQueue<IReadOnlyDictionary<string, string>> _requests = new();
+    private readonly ConcurrentDictionary<string, bool> _revoked = new(StringComparer.Ordinal);
     private readonly Task _loop;
     private (int Status, string Json) _last = (500, "{\"error\":\"server_error\"}");
 
@@ -33,8 +34,11 @@ internal sealed class LocalTokenEndpoint : IAsyncDisposable
 
     public void Answer(int status, string json) => _answers.Enqueue((status, json));
 
-    public void AnswerToken(string token, int expiresIn = 3600) =>
-        Answer(200, $"{{\"access_token\":\"{token}\",\"token_type\":\"Bearer\",\"expires_in\":{expiresIn}}}");
+    public void AnswerToken(string token, int expiresIn = 3600, string? refreshToken = null) =>
+        Answer(200, $"{{\"access_token\":\"{token}\",\"token_type\":\"Bearer\",\"expires_in\":{expiresIn}{(refreshToken is null ? "" : $",\"refresh_token\":\"{refreshToken}\"")}}}");
+
+    /// <summary>Requests with this refresh token are refused with invalid_grant from now on (it was rotated away).</summary>
+    public void Revoke(string refreshToken) => _revoked[refreshToken] = true;
 
     public async ValueTask DisposeAsync()
     {
@@ -65,16 +69,23 @@ internal sealed class LocalTokenEndpoint : IAsyncDisposable
 
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             var body = await reader.ReadToEndAsync();
-            _requests.Enqueue(body.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            var form = body.Split('&', StringSplitOptions.RemoveEmptyEntries)
                 .Select(p => p.Split('=', 2))
-                .ToDictionary(p => WebUtility.UrlDecode(p[0]), p => WebUtility.UrlDecode(p.Length > 1 ? p[1] : "")));
-            if (_answers.TryDequeue(out var next))
+                .ToDictionary(p => WebUtility.UrlDecode(p[0]), p => WebUtility.UrlDecode(p.Length > 1 ? p[1] : ""));
+            _requests.Enqueue(form);
+            var answer = (Status: 400, Json: "{\"error\":\"invalid_grant\"}");
+            if (!_revoked.ContainsKey(form.GetValueOrDefault("refresh_token", "")))
             {
-                _last = next;
+                if (_answers.TryDequeue(out var next))
+                {
+                    _last = next;
+                }
+
+                answer = _last;
             }
 
-            var bytes = Encoding.UTF8.GetBytes(_last.Json);
-            context.Response.StatusCode = _last.Status;
+            var bytes = Encoding.UTF8.GetBytes(answer.Json);
+            context.Response.StatusCode = answer.Status;
             context.Response.ContentType = "application/json";
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();

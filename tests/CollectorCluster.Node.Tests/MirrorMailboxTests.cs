@@ -6,10 +6,14 @@ using CollectorCluster.Testing.Nodes;
 
 namespace CollectorCluster.Node.Tests;
 
-/// <summary>Mirror Mailbox on a real node, a real Maildir and a real Dovecot: deletions both ways, two-listing rule, guard.</summary>
+/// <summary>
+/// Mirror Mailbox on a real node, a real Maildir and a real Dovecot: deletions both ways, the absence rule (two committed
+/// listings, an hour apart: the sessions' clock is stepped), guard.
+/// </summary>
 public sealed class MirrorMailboxTests(DovecotFixture fixture) : IDisposable
 {
     private readonly NodeScenario _scenario = new("cc-mirror-");
+    private readonly SteppedClock _clock = new(DateTimeOffset.UtcNow);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -22,7 +26,7 @@ public sealed class MirrorMailboxTests(DovecotFixture fixture) : IDisposable
         var messages = Enumerable.Range(0, 4).Select(i => MessageFactory.Create(1500 + (i * 50), 1500 + i)).ToList();
         var serverFiles = messages.Select(m => fixture.Server.DropMessage(user.Name, m)).ToList();
         var options = Options(user);
-        await using var node = await NodeScenario.StartAsync(options, Ct);
+        await using var node = await NodeScenario.StartAsync(options, Ct, environment => environment with { Clock = _clock });
 
         var first = await CollectAsync(node, options);
         Assert.True(first.Succeeded, first.Detail);
@@ -42,9 +46,16 @@ public sealed class MirrorMailboxTests(DovecotFixture fixture) : IDisposable
         var third = await CollectAsync(node, options);
         Assert.True(third.Succeeded, third.Detail);
         Assert.Equal(3, Directory.GetFiles(LocalNew).Length);
-        Assert.Single(await JournalAsync(user.Name, "MirrorAbsenceNoted.v1"));
+        Assert.Single(await JournalAsync(user.Name, "AbsenceNoted.v1"));
 
-        // ... the second removes the local copy.
+        // ... a second one within the hour too ...
+        _clock.Advance(TimeSpan.FromMinutes(30));
+        var quick = await CollectAsync(node, options);
+        Assert.True(quick.Succeeded, quick.Detail);
+        Assert.Equal(3, Directory.GetFiles(LocalNew).Length);
+
+        // ... one an hour after the first removes the local copy.
+        _clock.Advance(TimeSpan.FromMinutes(31));
         var fourth = await CollectAsync(node, options);
         Assert.True(fourth.Succeeded, fourth.Detail);
         Assert.Equal(2, Directory.GetFiles(LocalNew).Length);
@@ -52,13 +63,14 @@ public sealed class MirrorMailboxTests(DovecotFixture fixture) : IDisposable
         Assert.NotNull(LocalFileOrNull(messages[2]));
         Assert.NotNull(LocalFileOrNull(messages[3]));
         Assert.Single(await JournalAsync(user.Name, "LocalCopiesRemoved.v1"));
-        Assert.Equal(0, second.Collected + third.Collected + fourth.Collected); // nothing was collected twice
+        Assert.Equal(0, second.Collected + third.Collected + quick.Collected + fourth.Collected); // nothing was collected twice
 
         // The server suddenly lists nothing: noted once, then held back as needing the operator; the local mailbox stays.
         DeleteOnServer(user, serverFiles[2]);
         DeleteOnServer(user, serverFiles[3]);
         var fifth = await CollectAsync(node, options);
         Assert.True(fifth.Succeeded, fifth.Detail);
+        _clock.Advance(TimeSpan.FromHours(2));
         var sixth = await CollectAsync(node, options);
         Assert.True(sixth.Succeeded, sixth.Detail);
         Assert.Contains("the server listed no message at all", sixth.Detail, StringComparison.Ordinal);
@@ -77,7 +89,7 @@ public sealed class MirrorMailboxTests(DovecotFixture fixture) : IDisposable
         await using var node = await NodeScenario.StartAsync(options, Ct);
         Assert.Equal(4, (await CollectAsync(node, options)).Collected);
 
-        messages.Take(3).ToList().ForEach(m => File.Delete(LocalFileOf(m))); // 3 of 4 > mirror-max-share 0.5
+        messages.Take(3).ToList().ForEach(m => File.Delete(LocalFileOf(m))); // 3 of 4: above mirror-max-share 0.5
         var result = await CollectAsync(node, options);
         Assert.True(result.Succeeded, result.Detail);
         Assert.Equal(0, result.Deleted);

@@ -1,12 +1,13 @@
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Node.Configuration;
+using CollectorCluster.Testing;
 
 namespace CollectorCluster.Node.Tests;
 
 /// <summary>The <c>auth = xoauth2 | oauthbearer</c> and <c>oauth2 { ... }</c> keys, read strictly.</summary>
 public sealed class OAuth2ConfigurationTests : IDisposable
 {
-    private const string Refresh = "1//refresh-SECRET";
+    private const string Refresh = "1//refresh-SECRET-" + TestSecrets.Marker + "config";
     private readonly string _dir = Directory.CreateTempSubdirectory("cc-oauth2-config-").FullName;
 
     private CollectorOptions Load(string account)

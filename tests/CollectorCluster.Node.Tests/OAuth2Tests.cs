@@ -3,6 +3,7 @@ using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.OAuth2;
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Policy;
+using CollectorCluster.Testing;
 using CollectorCluster.Testing.Nodes;
 
 namespace CollectorCluster.Node.Tests;
@@ -14,8 +15,12 @@ namespace CollectorCluster.Node.Tests;
 /// </summary>
 public sealed class OAuth2Tests : IDisposable
 {
-    private const string RefreshToken = "1//refresh-SECRET-4f7a";
-    private const string ClientSecret = "client-SECRET-9b2c";
+    // Marked (TestSecrets.Marker), so the secrets scan after the suite would find any of them in a log or journal.
+    private const string RefreshToken = "1//refresh-SECRET-" + TestSecrets.Marker + "refresh_4f7a";
+    private const string ClientSecret = "client-SECRET-" + TestSecrets.Marker + "client_9b2c";
+    private const string Tok1 = TestSecrets.Marker + "tok-1";
+    private const string Tok2 = TestSecrets.Marker + "tok-2";
+    private const string Tok3 = TestSecrets.Marker + "tok-3";
     private static readonly TimeSpan AskTimeout = NodeScenario.AskTimeout;
     private readonly NodeScenario _scenario = new("cc-oauth2-");
 
@@ -27,13 +32,13 @@ public sealed class OAuth2Tests : IDisposable
     public async Task Token_is_fetched_once_then_cached_until_it_nears_expiry()
     {
         await using var endpoint = new LocalTokenEndpoint();
-        endpoint.AnswerToken("tok-1", expiresIn: 3600);
-        endpoint.AnswerToken("tok-2", expiresIn: 3600);
+        endpoint.AnswerToken(Tok1, expiresIn: 3600);
+        endpoint.AnswerToken(Tok2, expiresIn: 3600);
         var clock = new SteppedClock(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
         using var source = new OAuth2TokenSource(clock);
 
-        Assert.Equal("tok-1", (await source.GetAsync("a", Settings(endpoint.Url), false, Ct)).Reveal());
-        Assert.Equal("tok-1", (await source.GetAsync("a", Settings(endpoint.Url), false, Ct)).Reveal());
+        Assert.Equal(Tok1, (await source.GetAsync("a", Settings(endpoint.Url), false, Ct)).Reveal());
+        Assert.Equal(Tok1, (await source.GetAsync("a", Settings(endpoint.Url), false, Ct)).Reveal());
         Assert.Single(endpoint.Requests);
         var form = endpoint.Requests[0];
         Assert.Equal("refresh_token", form["grant_type"]);
@@ -43,9 +48,9 @@ public sealed class OAuth2Tests : IDisposable
         Assert.Equal("https://mail.google.com/", form["scope"]);
 
         clock.Advance(TimeSpan.FromMinutes(54)); // 6 minutes left: outside the 5-minute margin
-        Assert.Equal("tok-1", (await source.GetAsync("a", Settings(endpoint.Url), false, Ct)).Reveal());
+        Assert.Equal(Tok1, (await source.GetAsync("a", Settings(endpoint.Url), false, Ct)).Reveal());
         clock.Advance(TimeSpan.FromMinutes(2)); // 4 minutes left: refreshed before use
-        Assert.Equal("tok-2", (await source.GetAsync("a", Settings(endpoint.Url), false, Ct)).Reveal());
+        Assert.Equal(Tok2, (await source.GetAsync("a", Settings(endpoint.Url), false, Ct)).Reveal());
         Assert.Equal(2, endpoint.Requests.Count);
     }
 
@@ -78,10 +83,10 @@ public sealed class OAuth2Tests : IDisposable
     public async Task Collector_refreshes_after_a_refused_token_and_needs_an_operator_when_the_grant_is_refused()
     {
         await using var endpoint = new LocalTokenEndpoint();
-        endpoint.AnswerToken("tok-1");
-        endpoint.AnswerToken("tok-2");
+        endpoint.AnswerToken(Tok1);
+        endpoint.AnswerToken(Tok2);
         endpoint.Answer(400, "{\"error\":\"invalid_grant\"}");
-        await using var server = new WindowedPop3Server(count: 3, window: 10) { ExpectedBearer = "tok-1" };
+        await using var server = new WindowedPop3Server(count: 3, window: 10) { ExpectedBearer = Tok1 };
         var file = _scenario.WriteNodeFile(_scenario.Account("oauth", "127.0.0.1", server.Port, "fred", password: null, checkEvery: "1h", extra: $$"""
             auth = xoauth2
                 oauth2 {
@@ -106,14 +111,14 @@ public sealed class OAuth2Tests : IDisposable
         Assert.Single(endpoint.Requests);
 
         // The provider revoked tok-1: the login is refused once, the collector refreshes and logs in with tok-2.
-        server.ExpectedBearer = "tok-2";
+        server.ExpectedBearer = Tok2;
         var second = await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
         Assert.True(second.Succeeded, second.Detail);
         Assert.Equal(2, endpoint.Requests.Count);
         Assert.Equal(1, server.RefusedLogins);
 
         // tok-2 revoked too, and now the refresh token itself is refused: NeedsOperator, no retry.
-        server.ExpectedBearer = "tok-3";
+        server.ExpectedBearer = Tok3;
         var third = await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), AskTimeout, Ct);
         Assert.False(third.Succeeded);
         Assert.Contains("invalid_grant", third.Detail);
@@ -125,6 +130,49 @@ public sealed class OAuth2Tests : IDisposable
         Assert.Equal(2, server.RefusedLogins);
         Assert.DoesNotContain("SECRET", third.Detail + status);
         Assert.DoesNotContain("tok-", third.Detail + status);
+    }
+
+    [Fact]
+    public async Task A_rotated_refresh_token_is_journalled_sealed_and_used_by_the_next_process()
+    {
+        const string Rotated = "1//rotated-SECRET-77aa";
+        await using var endpoint = new LocalTokenEndpoint();
+        endpoint.AnswerToken("tok-1", refreshToken: Rotated);
+        endpoint.AnswerToken("tok-2");
+        await using var server = new WindowedPop3Server(count: 3, window: 10) { ExpectedBearer = "tok-1" };
+        var file = _scenario.WriteNodeFile(_scenario.Account("rotate", "127.0.0.1", server.Port, "fred", password: null, checkEvery: "1h", extra: $$"""
+            auth = xoauth2
+                oauth2 {
+                  token-endpoint = "{{endpoint.Url}}"
+                  client-id = client-1
+                  refresh-token = "{{RefreshToken}}"
+                }
+            """));
+
+        var (first, options) = await NodeScenario.StartAsync(file, Ct);
+        await using (first)
+        {
+            var collected = await NodeScenario.CollectAsync(first, options.Accounts[0], Ct);
+            Assert.True(collected.Succeeded, collected.Detail);
+        }
+
+        // The provider rotated the refresh token: the configured one no longer works.
+        endpoint.Revoke(RefreshToken);
+        var rotations = await _scenario.JournalAsync("rotate", "RefreshTokenRotated.v1", Ct);
+        Assert.DoesNotContain(Rotated, Assert.Single(rotations), StringComparison.Ordinal); // sealed, never in clear
+
+        // A new process (no access token in memory) refreshes with the rotated token from the journal.
+        server.ExpectedBearer = "tok-2";
+        var (second, again) = await NodeScenario.StartAsync(file, Ct);
+        await using (second)
+        {
+            var result = await NodeScenario.CollectAsync(second, again.Accounts[0], Ct);
+            Assert.True(result.Succeeded, result.Detail);
+            var status = await second.Accounts.Ask<AccountStatus>(new GetAccountStatus("rotate"), AskTimeout, Ct);
+            Assert.Equal(AccountHealth.Healthy, status.Health);
+        }
+
+        Assert.Equal([RefreshToken, Rotated], endpoint.Requests.Select(r => r["refresh_token"]));
     }
 
     public void Dispose() => _scenario.Dispose();

@@ -4,6 +4,7 @@ using CollectorCluster.Actors.Recipients;
 using CollectorCluster.Core.Routing;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Node.Hosting;
+using CollectorCluster.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace CollectorCluster.Node.Tests;

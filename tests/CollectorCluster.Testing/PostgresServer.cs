@@ -78,6 +78,12 @@ public sealed class PostgresServer : IAsyncDisposable
 
         if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
         {
+            if (TestArtifacts.Directory is not null)
+            {
+                // Every journal row, for the secrets scan after the suite (the run's output is what it keeps).
+                await AsOwnerAsync("pg_dumpall", ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "--data-only"], TimeSpan.FromMinutes(2), CancellationToken.None).ConfigureAwait(false);
+            }
+
             try
             {
                 await AsOwnerAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], TimeSpan.FromSeconds(60), CancellationToken.None).ConfigureAwait(false);

@@ -28,6 +28,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly CollectionRound _round = new();
     private AccountState _state = AccountState.Empty;
     private AccountSettings? _settings;
+    private AccountSettings? _sessionSettings; // what the running (or last) session collects with
     private CancellationTokenSource? _stop;
     private CancellationTokenSource? _abort;
     private DateTimeOffset? _nextDue;
@@ -106,15 +107,41 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private void Configure(ConfigureAccount command)
     {
         var sender = Sender;
-        var change = Reconfiguration.Decide(_state, _settings, command.Settings, _env.Clock.GetUtcNow());
-        _settings = command.Settings;
-        _scheduled = command.Scheduled;
-        if (change.Configured is { } configured)
+        var now = _env.Clock.GetUtcNow();
+        var change = Reconfiguration.Decide(_state, _settings, command.Settings, now, SettingsDigest.Of(command.Settings, _env.Secrets));
+        if (change.Identified is { Reset: true } && _stop is not null)
         {
-            Persist(configured, e => _state = _state.Apply(e));
+            // Another mailbox: the running session's records belong to the old one. Let it stop after the message in
+            // flight and record; the reset follows once it has ended.
+            _log.Info("Account {0}: the mailbox changes to {1}; the running session stops first", _accountId, command.Settings.Address);
+            _stop.Cancel();
+            Stash.Stash();
+            return;
         }
 
-        if (change.SettingsChanged)
+        _settings = command.Settings;
+        _scheduled = command.Scheduled;
+        var events = new List<IAccountEvent>(3);
+        if (change.Identified is { } identified)
+        {
+            events.Add(identified);
+            if (identified.Reset)
+            {
+                _log.Info("Account {0}: the mailbox changed to {1}; {2} collected message(s) of the previous mailbox forgotten, its mail is collected as new", _accountId, command.Settings.Address, identified.Forgotten);
+            }
+        }
+
+        if (change.Configured is { } configured)
+        {
+            events.Add(configured);
+        }
+
+        if (events.Count > 0)
+        {
+            PersistAll(events, e => _state = _state.Apply(e));
+        }
+
+        if (change.SettingsChanged || change.Identified is { Reset: true })
         {
             _env.OAuth2.Forget(_accountId); // a new client or refresh token must not be served an old access token
         }
@@ -131,6 +158,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         DeferAsync(command, _ =>
         {
             ScheduleNext();
+            SnapshotIfDue();
             if (!sender.IsNobody())
             {
                 sender.Tell(new AccountAck(_accountId));
@@ -179,7 +207,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 ReplyToWaiting(Refused(decision.Reason));
                 break;
             case CollectVerdict.WaitForLoginDelay:
-                ReplyToWaiting(Refused(decision.Reason));
+                ReplyToWaiting(Refused(decision.Reason) with { Deferred = true });
                 ScheduleNext();
                 break;
             case CollectVerdict.Join:
@@ -280,6 +308,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _stop = new CancellationTokenSource();
         _abort = new CancellationTokenSource();
         _sessionStartedAt = _env.Clock.GetUtcNow();
+        _sessionSettings = settings;
         var run = new CollectionRun(settings, _state, _env, new ActorRecorder(Self));
         var stop = _stop.Token;
         var abort = _abort.Token;
@@ -399,10 +428,17 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _abort = null;
         var outcome = ended.Outcome ?? Crashed(ended.Error);
         var address = _settings?.Address ?? _state.Configuration?.Address ?? "";
-        var policyEvents = SessionPolicy.EventsAfter(_state.Apply(outcome.Event), outcome, _env.Tuning, _env.Clock.GetUtcNow());
+        var ran = _sessionSettings;
+        var policyEvents = SessionPolicy.EventsAfter(_state.Apply(outcome.Event), outcome, _env.Tuning, _env.Clock.GetUtcNow(), ran is null ? null : SettingsDigest.Of(ran, _env.Secrets));
         if (policyEvents.Count > 0)
         {
             PersistPolicy(policyEvents); // journalled before the outcome, so its callback schedules by the new policy
+        }
+
+        if (policyEvents.OfType<AccountHealthChanged>().Any(h => h.Health == nameof(AccountHealth.NeedsOperator)) && _settings is not null && !_settings.Equals(ran))
+        {
+            // The operator changed the configuration while the failing session ran: that is the way out already.
+            PersistPolicy([new AccountHealthChanged(nameof(AccountHealth.Healthy), "", null, _env.Clock.GetUtcNow())], "configuration changed while the session ran");
         }
 
         Persist(outcome.Event, e =>
@@ -432,6 +468,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             else
             {
                 ScheduleNext();
+                Stash.UnstashAll(); // a reconfiguration that waited for the session to end
             }
         });
     }

@@ -115,7 +115,7 @@ public sealed record AccountAck(string AccountId);
 /// <param name="Address">account@server.</param>
 /// <param name="Succeeded">QUIT committed and nothing failed.</param>
 /// <param name="Listed">Messages the server listed.</param>
-/// <param name="Collected">Messages collected (delivered and recorded).</param>
+/// <param name="Collected">Messages collected (delivered and recorded), also when the session failed after collecting some.</param>
 /// <param name="Deleted">Deletions the server committed.</param>
 /// <param name="Bytes">Bytes collected.</param>
 /// <param name="Duration">Session wall time.</param>
@@ -129,7 +129,17 @@ public sealed record CollectionResult(
     int Deleted,
     long Bytes,
     TimeSpan Duration,
-    string Detail);
+    string Detail)
+{
+    /// <summary>
+    /// Not collected now because of the server's LOGIN-DELAY (the account's own gate, or the server's [LOGIN-DELAY]
+    /// refusal): a wait, not a failure; <see cref="Detail"/> says until when.
+    /// </summary>
+    public bool Deferred { get; init; }
+
+    /// <summary>A stop request (SIGTERM, Ctrl+C, a hand-off) ended the session early; what it delivered is recorded.</summary>
+    public bool Interrupted { get; init; }
+}
 
 /// <summary>What an operator sees of one account: the seed's listing (address, last collection) and more.</summary>
 /// <remarks>

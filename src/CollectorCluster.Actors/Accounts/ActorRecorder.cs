@@ -9,20 +9,6 @@ internal sealed class ActorRecorder(IActorRef account) : ICollectionRecorder
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    public Task RecordCollectedAsync(IReadOnlyList<MessageCollected> batch) =>
-        batch.Count == 0 ? Task.CompletedTask : RecordAsync([.. batch]);
-
-    public Task RecordDeletedAsync(MessagesDeletedOnServer deleted) => RecordAsync([deleted]);
-
-    public Task RecordMirrorAsync(IAccountEvent mirrored) => RecordAsync([mirrored]);
-
-    public Task RecordOversizeAsync(OversizeMessagesReported reported) => RecordAsync([reported]);
-
-    public Task RecordVanishedAsync(MessagesVanished vanished) => RecordAsync([vanished]);
-
-    public Task RecordRekeyedAsync(UidlsRekeyed rekeyed) => RecordAsync([rekeyed]);
-
-    public Task RecordRoutedAsync(MessageRouted routed) => RecordAsync([routed]);
-
-    private Task RecordAsync(IReadOnlyList<IAccountEvent> events) => account.Ask<Recorded>(new RecordEvents(events), Timeout);
+    public Task RecordAsync(IReadOnlyList<IAccountEvent> events) =>
+        events.Count == 0 ? Task.CompletedTask : account.Ask<Recorded>(new RecordEvents(events), Timeout);
 }

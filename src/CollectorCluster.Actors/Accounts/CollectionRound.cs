@@ -1,4 +1,5 @@
 using CollectorCluster.Actors.Collection;
+using CollectorCluster.Core.Policy;
 using CollectorCluster.Core.Scheduling;
 
 namespace CollectorCluster.Actors.Accounts;
@@ -46,7 +47,11 @@ internal sealed class CollectionRound
     {
         var sessions = _sessions + 1;
         var detail = sessions > 1 ? $"{sessions} sessions this round{(last.Detail.Length > 0 ? "; " + last.Detail : "")}" : last.Detail;
-        var result = new CollectionResult(accountId, address, last.Succeeded, last.Listed, _collected + last.Collected, _deleted + last.Deleted, _bytes + last.Bytes, _duration + last.Duration, detail);
+        var result = new CollectionResult(accountId, address, last.Succeeded, last.Listed, _collected + last.Collected, _deleted + last.Deleted, _bytes + last.Bytes, _duration + last.Duration, detail)
+        {
+            Interrupted = last.Interrupted,
+            Deferred = !last.Succeeded && last.Cause == FailureCause.LoginDelay,
+        };
         _sessions = 0;
         _collected = 0;
         _deleted = 0;

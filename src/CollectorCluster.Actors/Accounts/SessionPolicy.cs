@@ -12,7 +12,12 @@ namespace CollectorCluster.Actors.Accounts;
 internal static class SessionPolicy
 {
     /// <summary>The events to persist after <paramref name="outcome"/>, given the state with the outcome already applied.</summary>
-    public static IReadOnlyList<IAccountEvent> EventsAfter(AccountState state, SessionOutcome outcome, CollectionTuning tuning, DateTimeOffset now)
+    /// <param name="state">The state with the outcome applied.</param>
+    /// <param name="outcome">How the session ended.</param>
+    /// <param name="tuning">The retry knobs.</param>
+    /// <param name="now">The clock reading.</param>
+    /// <param name="settingsDigest">The keyed digest of the settings the session ran with: journalled with NeedsOperator, so a later process sees a changed configuration.</param>
+    public static IReadOnlyList<IAccountEvent> EventsAfter(AccountState state, SessionOutcome outcome, CollectionTuning tuning, DateTimeOffset now, string? settingsDigest = null)
     {
         var events = new List<IAccountEvent>(2);
         var policy = state.Policy;
@@ -27,6 +32,11 @@ internal static class SessionPolicy
             }
         }
 
+        if (outcome.Cause == FailureCause.Stopped)
+        {
+            return events; // stopped from our side: no verdict on the server
+        }
+
         var decision = ServerPolicy.Decide(new PolicyInput(
             // A failure without a cause (a crash of the run itself) is "other": it backs off, never passes as success.
             outcome.Succeeded ? FailureCause.None : outcome.Cause == FailureCause.None ? FailureCause.Other : outcome.Cause,
@@ -35,10 +45,13 @@ internal static class SessionPolicy
             policy.LastLoginAt,
             policy.LoginDelay,
             tuning.RetryBase,
-            tuning.RetryMax));
-        if (decision.Health != policy.Health || decision.Reason != policy.Reason || (decision.NotBefore != policy.NotBefore && decision.Health != AccountHealth.Healthy))
+            tuning.RetryMax,
+            (outcome.Event as CollectionFailed)?.Error ?? ""));
+        var digest = decision.Health == AccountHealth.NeedsOperator ? settingsDigest : null;
+        if (decision.Health != policy.Health || decision.Reason != policy.Reason || (decision.NotBefore != policy.NotBefore && decision.Health != AccountHealth.Healthy)
+            || digest != policy.SettingsDigest)
         {
-            events.Add(new AccountHealthChanged(decision.Health.ToString(), decision.Reason, decision.NotBefore, now));
+            events.Add(new AccountHealthChanged(decision.Health.ToString(), decision.Reason, decision.NotBefore, now, digest));
         }
 
         return events;

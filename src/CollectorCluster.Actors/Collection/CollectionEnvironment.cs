@@ -21,6 +21,12 @@ public sealed record CollectionEnvironment(
     /// <summary>Access tokens of XOAUTH2/OAUTHBEARER accounts (memory only, shared by the node's accounts).</summary>
     public OAuth2.OAuth2TokenSource OAuth2 { get; init; } = new(TimeProvider.System);
 
+    /// <summary>
+    /// The node key's services (sealing, keyed digests), or null without one: then rotated refresh tokens are kept in
+    /// memory only and NeedsOperator is healed across processes only by an operator.
+    /// </summary>
+    public Core.Accounts.INodeSecrets? Secrets { get; init; }
+
     /// <summary>The multidrop recipients' memory of delivered copies (duplicate suppression); null on a node without multidrop delivery.</summary>
     public IDuplicateLedger? Recipients { get; init; }
 

@@ -4,14 +4,17 @@ using CollectorCluster.Core.Events;
 using CollectorCluster.Core.Planning;
 using CollectorCluster.Core.Policy;
 using CollectorCluster.Core.State;
+using CollectorCluster.Delivery;
 using CollectorCluster.Pop3;
 
 namespace CollectorCluster.Actors.Collection;
 
 /// <summary>
 /// One POP3 session for one account, in the order that makes it safe: deliver, then record; record, then DELE;
-/// deletions count only after QUIT answered +OK. A crash anywhere costs at worst a re-check, never a lost or
-/// doubled message (the destination recognises what it already holds).
+/// record the intent to delete before DELE; deletions count only after QUIT answered +OK; an absence counts only after
+/// the listing it was seen in is committed. A crash anywhere costs at worst a re-check, never a lost or doubled message
+/// (the destination recognises what it already holds). The decisions are Core's (planner, mirror, absence rule); this
+/// class carries them out.
 /// </summary>
 public sealed class CollectionRun
 {
@@ -19,6 +22,7 @@ public sealed class CollectionRun
     private AccountState _state; // advanced with what this run records, so a reconnect after a commit replans from it
     private readonly CollectionEnvironment _env;
     private readonly ICollectionRecorder _recorder;
+    private readonly MailboxScope _scope;
     private readonly List<string> _warnings = [];
     private readonly List<(string Key, DeletionReason Reason)> _pendingDeletes = [];
     private CollectionStage _stage = CollectionStage.Connect;
@@ -30,6 +34,8 @@ public sealed class CollectionRun
     private FailureCause _cause = FailureCause.Other;
     private Pop3ServerCapabilities? _capabilities;
     private DateTimeOffset? _loggedInAt;
+    private string? _refusal; // collecting would break a promise: nothing done, the operator is needed
+    private bool _stoppedEarly; // a stop request ended the run before everything planned was done
 
     /// <summary>Prepares a run from a snapshot of the account's state.</summary>
     public CollectionRun(AccountSettings account, AccountState state, CollectionEnvironment env, ICollectionRecorder recorder)
@@ -38,11 +44,14 @@ public sealed class CollectionRun
         _state = state;
         _env = env;
         _recorder = recorder;
+        _scope = state.ScopeFor(account.Id);
     }
 
     /// <summary>
-    /// Runs the session. <paramref name="stopRequested"/> asks it to finish the batch in flight, commit and end;
-    /// <paramref name="abort"/> cuts it off (the server then rolls back uncommitted deletions).
+    /// Runs the session. <paramref name="stopRequested"/> asks it to stop after the message in flight, record what was
+    /// delivered, commit and end; a message in flight that has not finished <see cref="CollectionTuning.StopGrace"/>
+    /// after the request is given up (it stays on the server). <paramref name="abort"/> cuts it off at once: the account
+    /// is gone, so nothing more is recorded (the server then rolls back uncommitted deletions).
     /// Never throws for POP3, delivery or journal errors: they become a <see cref="CollectionFailed"/> outcome.
     /// </summary>
     public async Task<SessionOutcome> ExecuteAsync(CancellationToken stopRequested, CancellationToken abort)
@@ -50,17 +59,28 @@ public sealed class CollectionRun
         var started = _env.Clock.GetUtcNow();
         IPop3Session? session = null;
         IConnectionLease? lease = null;
+        using var io = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        using var grace = stopRequested.Register(() => io.CancelAfter(_env.Tuning.StopGrace));
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopRequested, abort);
         try
         {
-            if (!await WaitOnlineAsync(stopRequested, abort).ConfigureAwait(false))
+            if (!await WaitOnlineAsync(waiting.Token, stopRequested, abort).ConfigureAwait(false))
             {
-                return Failed(started, "the node was offline (local-area-network = off) until the account stopped; nothing collected");
+                return Stopped(started, "the node was offline (local-area-network = off) until the account stopped; nothing collected");
             }
 
-            lease = await _env.Leases.AcquireAsync(_account.Id, _account.Pop3Server, _account.Priority, abort).ConfigureAwait(false);
             try
             {
-                session = await AccountConnector.ConnectAsync(_account, _env, abort).ConfigureAwait(false);
+                lease = await _env.Leases.AcquireAsync(_account.Id, _account.Pop3Server, _account.Priority, waiting.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopRequested.IsCancellationRequested && !abort.IsCancellationRequested)
+            {
+                return Stopped(started, "stopped while waiting for a connection token; nothing collected");
+            }
+
+            try
+            {
+                session = await AccountConnector.ConnectAsync(_account, _state, _env, _recorder, io.Token).ConfigureAwait(false);
             }
             finally
             {
@@ -75,7 +95,7 @@ public sealed class CollectionRun
             while (true)
             {
                 var progress = _collected + _committed;
-                var chunk = await RunChunkAsync(session, started, stopRequested, abort).ConfigureAwait(false);
+                var chunk = await RunChunkAsync(session, started, stopRequested, io.Token, abort).ConfigureAwait(false);
                 session = null;
                 if (!chunk.QuitConfirmed)
                 {
@@ -90,19 +110,29 @@ public sealed class CollectionRun
 
                 _stage = CollectionStage.Connect;
                 _chunks++;
-                session = await AccountConnector.ConnectAsync(_account, _env, abort).ConfigureAwait(false);
+                session = await AccountConnector.ConnectAsync(_account, _state, _env, _recorder, io.Token).ConfigureAwait(false);
                 _loggedInAt = _env.Clock.GetUtcNow();
+            }
+
+            if (_refusal is { } refusal)
+            {
+                _cause = FailureCause.Unsafe;
+                _stage = CollectionStage.List; // decided from the listing; the session itself ended cleanly
+                return Failed(started, refusal);
             }
 
             var finished = _env.Clock.GetUtcNow();
             var completed = new CollectionCompleted(started, finished, _listed, _collected, _committed, _bytes, _warnings.ToList());
             _cause = FailureCause.None;
-            return Observed(new SessionOutcome(completed, true, _listed, _collected, _committed, _bytes, finished - started, string.Join("; ", _warnings)));
+            return Observed(new SessionOutcome(completed, true, _listed, _collected, _committed, _bytes, finished - started, string.Join("; ", _warnings))
+            {
+                Interrupted = _stoppedEarly || stopRequested.IsCancellationRequested,
+            });
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            var (error, sessionUsable) = Describe(e, abort);
-            return await FailAfterAsync(session, started, error, sessionUsable, abort).ConfigureAwait(false);
+            var (error, sessionUsable) = Describe(e, stopRequested, abort);
+            return await FailAfterAsync(session, started, error, sessionUsable, stopRequested, abort).ConfigureAwait(false);
         }
         finally
         {
@@ -115,7 +145,7 @@ public sealed class CollectionRun
     /// Not a LAN account and the node is offline: waits (without polling) until it goes online. False when the account
     /// was asked to stop first.
     /// </summary>
-    private async Task<bool> WaitOnlineAsync(CancellationToken stopRequested, CancellationToken abort)
+    private async Task<bool> WaitOnlineAsync(CancellationToken either, CancellationToken stopRequested, CancellationToken abort)
     {
         if (_account.LocalAreaNetwork || _env.Online.IsOnline)
         {
@@ -123,10 +153,9 @@ public sealed class CollectionRun
         }
 
         _stage = CollectionStage.WaitForOnline;
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(stopRequested, abort);
         try
         {
-            await _env.Online.WaitOnlineAsync(either.Token).ConfigureAwait(false);
+            await _env.Online.WaitOnlineAsync(either).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (stopRequested.IsCancellationRequested && !abort.IsCancellationRequested)
@@ -139,7 +168,7 @@ public sealed class CollectionRun
     /// What a failure tells the operator, the cause the server policy acts on (set on the run), and whether the POP3
     /// link still works, so QUIT can commit the deletions of messages already recorded.
     /// </summary>
-    private (string Error, bool SessionUsable) Describe(Exception e, CancellationToken abort)
+    private (string Error, bool SessionUsable) Describe(Exception e, CancellationToken stopRequested, CancellationToken abort)
     {
         switch (e)
         {
@@ -152,6 +181,13 @@ public sealed class CollectionRun
                 return (oauth.Message, false);
             case OperationCanceledException when abort.IsCancellationRequested:
                 return ("aborted (node stopping)", false);
+            case OperationCanceledException when stopRequested.IsCancellationRequested:
+                _cause = FailureCause.Stopped;
+                return ($"stopped: the message in flight did not finish within {_env.Tuning.StopGrace.TotalSeconds:0}s of the stop request; it stays on the server for the next session", false);
+            case DeliveryRefusedException refused:
+                // 4xx / EX_TEMPFAIL: back off and retry; 5xx and other refusals: the same delivery cannot succeed, park.
+                _cause = refused.Transient ? FailureCause.Other : FailureCause.DeliveryRefused;
+                return (refused.Message, false);
             case IOException when _stage == CollectionStage.Deliver:
                 return ($"delivery to {_account.Mailbox} failed: {e.Message}", false);
             default:
@@ -159,120 +195,156 @@ public sealed class CollectionRun
         }
     }
 
-    /// <summary>One connection's share of the run: LIST, plan, fetch, DELE, QUIT.</summary>
-    private async Task<ChunkResult> RunChunkAsync(IPop3Session session, DateTimeOffset started, CancellationToken stopRequested, CancellationToken abort)
+    /// <summary>One connection's share of the run: LIST, plan, fetch, DELE, QUIT, then what the committed listing showed.</summary>
+    private async Task<ChunkResult> RunChunkAsync(IPop3Session session, DateTimeOffset started, CancellationToken stopRequested, CancellationToken io, CancellationToken abort)
     {
         _stage = CollectionStage.List;
-        var listing = await session.ListAsync(abort).ConfigureAwait(false);
+        var listing = await session.ListAsync(io).ConfigureAwait(false);
         _warnings.AddRange(session.Warnings.Where(w => !_warnings.Contains(w))); // e.g. UIDLs keyed by digest
-        if (_chunks == 0)
+        var listedAt = _env.Clock.GetUtcNow();
+        var first = _chunks == 0;
+        if (first)
         {
             _listed = listing.Count; // the mailbox as the run found it
+            _state = await RekeyIfMigratedAsync(session, listing, io).ConfigureAwait(false);
         }
 
         var supportsUidl = listing.Count == 0 || listing.Any(m => m.Uidl is not null);
         var options = new CollectionOptions(_account.LeaveMailOnServer, _account.DeleteAfterDays, _account.DownloadSmallestFirst, supportsUidl);
-        if (_chunks == 0)
+        var plan = _refusal is null ? CollectionPlanner.Plan(listing, _state, options, started) : null;
+        if (plan?.Refusal is { } refusal)
         {
-            _state = await RekeyIfMigratedAsync(session, listing, abort).ConfigureAwait(false);
+            _refusal = refusal;
         }
 
-        var plan = CollectionPlanner.Plan(listing, _state, options, started);
+        if (_refusal is not null || plan is null)
+        {
+            // Nothing is fetched or deleted; QUIT ends the session cleanly.
+            return new ChunkResult(await QuitAsync(session, io).ConfigureAwait(false) is not null, 0, false);
+        }
+
+        if (plan.Confirmed.Count > 0)
+        {
+            // Our own deletions an earlier QUIT committed without their record: recorded now, never taken for absences.
+            _stage = CollectionStage.Record;
+            await RecordAsync(plan.Confirmed.GroupBy(c => c.Reason, StringComparer.Ordinal)
+                .Select(g => (IAccountEvent)new MessagesDeletedOnServer(g.Select(c => c.Uidl).ToList(), g.Key, listedAt))
+                .ToList()).ConfigureAwait(false);
+            _warnings.Add($"{plan.Confirmed.Count} deletion(s) an earlier session committed without recording them are recorded now.");
+        }
+
         plan = await LimitSizeAsync(plan, started).ConfigureAwait(false);
-        var mirror = _account.MirrorMailbox && _chunks == 0 ? await MirrorAsync(plan, listing, started).ConfigureAwait(false) : null;
-        plan = mirror?.Plan ?? plan;
+        var absence = first ? await AbsenceAsync(plan, listing, listedAt).ConfigureAwait(false) : null;
+        plan = absence?.Plan ?? plan;
         var chunk = CommitChunker.First(plan, _account.CommitEvery);
         plan = chunk.Plan;
         _warnings.AddRange(plan.Warnings.Where(w => !_warnings.Contains(w))); // a replanned chunk repeats them
 
-        if (plan.Vanished.Count > 0)
-        {
-            var vanished = new MessagesVanished(plan.Vanished, started);
-            await _recorder.RecordVanishedAsync(vanished).ConfigureAwait(false);
-            _state = _state.Apply(vanished);
-        }
-
         if (plan.Fetch.Count > 0)
         {
-            await FetchAsync(session, plan, started, stopRequested, abort).ConfigureAwait(false);
+            await FetchAsync(session, plan, started, stopRequested, io, abort).ConfigureAwait(false);
         }
 
         if (plan.Delete.Count > 0 && !stopRequested.IsCancellationRequested)
         {
+            // The intent first: a QUIT that commits these without their record must not make them look hidden or
+            // deleted by someone else next session.
+            _stage = CollectionStage.Record;
+            await RecordAsync([new DeletionsIntended(plan.Delete.Select(d => new IntendedDeletion(d.Message.Uidl!, d.Reason.ToString())).ToList(), _env.Clock.GetUtcNow())]).ConfigureAwait(false);
             _stage = CollectionStage.Delete;
-            await session.DeleteAsync(plan.Delete.Select(d => d.Message).ToList(), abort).ConfigureAwait(false);
+            await session.DeleteAsync(plan.Delete.Select(d => d.Message).ToList(), io).ConfigureAwait(false);
             _pendingDeletes.AddRange(plan.Delete.Select(d => (d.Message.Uidl!, d.Reason)));
         }
 
-        if (await QuitAsync(session, abort).ConfigureAwait(false) is not { } deleted)
+        if (await QuitAsync(session, io).ConfigureAwait(false) is not { } deleted)
         {
             return new ChunkResult(QuitConfirmed: false, 0, chunk.More);
         }
 
-        if (mirror is not null)
+        if (absence is not null)
         {
-            await FinishMirrorAsync(mirror).ConfigureAwait(false);
+            await FinishAbsenceAsync(absence, listedAt).ConfigureAwait(false);
         }
 
         return new ChunkResult(QuitConfirmed: true, deleted, chunk.More);
     }
 
-    /// <summary>Mirror Mailbox, before fetching: compare the listing and the local mailbox with what was collected.</summary>
-    private async Task<MirrorPlan> MirrorAsync(CollectionPlan plan, IReadOnlyList<ListedMessage> listing, DateTimeOffset at)
+    /// <summary>
+    /// Before fetching, on the first listing of the run: what its absences mean (<see cref="AbsenceRule"/>), and with
+    /// Mirror Mailbox both directions of mirroring (<see cref="MirrorPlanner"/>), recording the local deletions it saw.
+    /// </summary>
+    private async Task<MirrorPlan> AbsenceAsync(CollectionPlan plan, IReadOnlyList<ListedMessage> listing, DateTimeOffset listedAt)
     {
+        if (!_account.MirrorMailbox)
+        {
+            var decision = AbsenceRule.Decide(_state, plan.Absent, listedAt);
+            return new MirrorPlan(plan, [], decision.Noted, plan.Reappeared, [], decision.Gone, false);
+        }
+
         _stage = CollectionStage.Mirror;
         var destination = _env.Destination(_account.Mailbox) as IMirrorableDestination
             ?? throw new InvalidOperationException($"mirror-mailbox: the mailbox {_account.Mailbox} cannot be mirrored (only maildir: can)");
-        var held = destination.Holding(_account.Id, _state.Collected.Keys.ToList());
-        var mirror = MirrorPlanner.Plan(plan, listing, _state, held, _account.MirrorMaxShare);
+        var held = destination.Holding(_scope, _state.Collected.Values.Select(m => m.StoredKey).ToList());
+        var mirror = MirrorPlanner.Plan(plan, listing, _state, held, _account.MirrorMaxShare, _capabilities?.Expire, listedAt);
         if (mirror.LocalDeletions.Count > 0)
         {
-            await _recorder.RecordMirrorAsync(new LocalDeletionObserved(mirror.LocalDeletions, at)).ConfigureAwait(false);
+            await RecordAsync([new LocalDeletionObserved(mirror.LocalDeletions, listedAt)]).ConfigureAwait(false);
         }
 
         return mirror;
     }
 
     /// <summary>
-    /// Mirror Mailbox, after QUIT +OK (so the listing counts as committed): remove the local copies of messages absent
-    /// from two committed listings, then note this listing's first absences. A copy that cannot be removed is reported
-    /// and stays a candidate for the next session.
+    /// After QUIT +OK (so the listing counts as committed): remove the local copies of messages gone from the server
+    /// (Mirror Mailbox), forget those the rule takes as gone otherwise, and note the rest. A copy that cannot be removed
+    /// is reported and stays noted.
     /// </summary>
-    private async Task FinishMirrorAsync(MirrorPlan mirror)
+    private async Task FinishAbsenceAsync(MirrorPlan absence, DateTimeOffset listedAt)
     {
-        _stage = CollectionStage.Mirror;
-        var at = _env.Clock.GetUtcNow();
-        if (mirror.LocalRemovals.Count > 0)
+        var events = new List<IAccountEvent>();
+        var plan = absence.Plan;
+        var noted = absence.Noted.ToList();
+        if (absence.LocalRemovals.Count > 0)
         {
+            _stage = CollectionStage.Mirror;
             var destination = (IMirrorableDestination)_env.Destination(_account.Mailbox);
             var removed = new List<string>();
-            foreach (var uidl in mirror.LocalRemovals)
+            foreach (var uidl in absence.LocalRemovals)
             {
                 try
                 {
-                    destination.Remove(_account.Id, uidl);
+                    destination.Remove(_scope, _state.Collected.TryGetValue(uidl, out var m) ? m.StoredKey : uidl);
                     removed.Add(uidl);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     _warnings.Add($"Mirror: the local copy of UIDL \"{uidl}\" (deleted on the server) could not be removed: {e.Message}");
+                    noted.Add(uidl);
                 }
             }
 
             if (removed.Count > 0)
             {
-                var e = new LocalCopiesRemoved(removed, at);
-                await _recorder.RecordMirrorAsync(e).ConfigureAwait(false);
-                _state = _state.Apply(e);
+                events.Add(new LocalCopiesRemoved(removed, listedAt));
                 _warnings.Add($"Mirror: {removed.Count} message(s) deleted on the server removed from the local mailbox.");
             }
         }
 
-        if (mirror.FirstAbsent.Count > 0 || mirror.Reappeared.Count > 0)
+        var forget = absence.Forget.Concat(plan.Vanished).ToList();
+        if (forget.Count > 0)
         {
-            var noted = new MirrorAbsenceNoted(mirror.FirstAbsent, mirror.Reappeared, at);
-            await _recorder.RecordMirrorAsync(noted).ConfigureAwait(false);
-            _state = _state.Apply(noted);
+            events.Add(new MessagesVanished(forget, listedAt));
+        }
+
+        if (noted.Count > 0 || absence.Reappeared.Count > 0)
+        {
+            events.Add(new AbsenceNoted(noted, absence.Reappeared, listedAt));
+        }
+
+        if (events.Count > 0)
+        {
+            _stage = CollectionStage.Record;
+            await RecordAsync(events).ConfigureAwait(false);
         }
     }
 
@@ -283,77 +355,113 @@ public sealed class CollectionRun
         if (limited.Oversize.Count > 0 || !_state.Oversize.IsEmpty)
         {
             var entries = limited.Oversize.Select(o => new OversizeEntry(o.Message.Uidl, o.Message.Number, o.Message.Size)).ToList();
-            await _recorder.RecordOversizeAsync(new OversizeMessagesReported(entries, _account.MaxMessageSize, _account.Oversize.ToString(), at)).ConfigureAwait(false);
+            await RecordAsync([new OversizeMessagesReported(entries, _account.MaxMessageSize, _account.Oversize.ToString(), at)]).ConfigureAwait(false);
         }
 
         return limited.Plan;
     }
 
-    private async Task FetchAsync(IPop3Session session, CollectionPlan plan, DateTimeOffset firstSeen, CancellationToken stopRequested, CancellationToken abort)
+    /// <summary>
+    /// RETR in batches; every batch is flushed (made durable) and recorded before its DELE, and before an error is
+    /// passed on: a link dropped mid-batch loses nothing already delivered. A stop request lets the message in flight
+    /// finish; the rest of its pipelined batch streams past undelivered, so the session stays usable for QUIT.
+    /// </summary>
+    private async Task FetchAsync(IPop3Session session, CollectionPlan plan, DateTimeOffset firstSeen, CancellationToken stopRequested, CancellationToken io, CancellationToken abort)
     {
         var destination = _env.DestinationFor(_account, _recorder);
-        await using var delivery = await destination.OpenAsync(_account.Id, abort).ConfigureAwait(false);
+        await using var delivery = await destination.OpenAsync(_scope, io).ConfigureAwait(false);
+        var deliveredInPlan = 0;
         foreach (var batch in Batches(plan.Fetch, destination.PreferredBatchMessages))
         {
             if (stopRequested.IsCancellationRequested)
             {
-                _warnings.Add($"stopped early: {plan.Fetch.Count - _collected} message(s) left for the next session");
                 break;
             }
 
             var events = new List<MessageCollected>(batch.Count);
-            var retrieve = new List<ListedMessage>(batch.Count);
-            foreach (var message in batch)
-            {
-                if (message.Uidl is not null && delivery.Contains(message.Uidl))
-                {
-                    events.Add(new MessageCollected(message.Uidl, message.Size, firstSeen, _env.Clock.GetUtcNow(), AlreadyPresent: true));
-                }
-                else
-                {
-                    retrieve.Add(message);
-                }
-            }
-
+            var delivered = new List<ListedMessage>(batch.Count);
             _stage = CollectionStage.Retrieve;
-            await session.RetrieveAsync(
-                retrieve,
-                async (message, content, ct) =>
-                {
-                    _stage = CollectionStage.Deliver;
-                    var captured = new HeaderCapturingStream(content);
-                    var receipt = await delivery.DeliverAsync(message.Uidl, captured, ct).ConfigureAwait(false);
-                    events.Add(new MessageCollected(receipt.Key, receipt.Bytes, firstSeen, _env.Clock.GetUtcNow(), receipt.AlreadyPresent, captured.Fingerprint));
-                    _stage = CollectionStage.Retrieve;
-                },
-                abort).ConfigureAwait(false);
-
-            _stage = CollectionStage.Deliver;
-            await delivery.FlushAsync(abort).ConfigureAwait(false);
-            _stage = CollectionStage.Record;
-            await _recorder.RecordCollectedAsync(events).ConfigureAwait(false);
-            events.ForEach(e => _state = _state.Apply(e));
-            _collected += events.Count;
-            _bytes += events.Sum(e => e.Size);
-
-            if (plan.DeleteAfterFetch)
+            try
             {
-                _stage = CollectionStage.Delete;
-                await session.DeleteAsync(batch, abort).ConfigureAwait(false);
-                var keys = events.Select(e => e.Uidl);
-                _pendingDeletes.AddRange(keys.Select(k => (k, DeletionReason.NotLeftOnServer)));
+                await session.RetrieveAsync(
+                    batch,
+                    async (message, content, ct) =>
+                    {
+                        if (stopRequested.IsCancellationRequested)
+                        {
+                            await content.CopyToAsync(Stream.Null, ct).ConfigureAwait(false); // stopped: read past it, deliver nothing
+                            return;
+                        }
+
+                        _stage = CollectionStage.Deliver;
+                        var captured = new HeaderCapturingStream(content);
+                        var receipt = await delivery.DeliverAsync(message.Uidl, captured, ct).ConfigureAwait(false);
+                        var storedAs = message.Uidl is not null && receipt.Key != message.Uidl ? receipt.Key : null;
+                        events.Add(new MessageCollected(message.Uidl ?? receipt.Key, receipt.Bytes, firstSeen, _env.Clock.GetUtcNow(), receipt.AlreadyPresent, captured.Fingerprint, storedAs));
+                        delivered.Add(message);
+                        _stage = CollectionStage.Retrieve;
+                    },
+                    io).ConfigureAwait(false);
             }
+            catch (Exception) when (events.Count > 0 && !abort.IsCancellationRequested)
+            {
+                // Journal what was delivered before passing the error on; if that fails too, the error stays the first one
+                // (the destination still recognises the messages next session).
+                var stage = _stage;
+                try
+                {
+                    await CommitDeliveredAsync(delivery, events, [], CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    _warnings.Add($"{events.Count} delivered message(s) could not be recorded after the failure: {e.Message}");
+                }
+
+                _stage = stage;
+                throw;
+            }
+
+            var intents = plan.DeleteAfterFetch && events.Count > 0
+                ? new DeletionsIntended(events.Select(e => new IntendedDeletion(e.Uidl, nameof(DeletionReason.NotLeftOnServer))).ToList(), _env.Clock.GetUtcNow())
+                : null;
+            await CommitDeliveredAsync(delivery, events, intents is null ? [] : [intents], io).ConfigureAwait(false);
+            deliveredInPlan += events.Count;
+
+            if (intents is not null)
+            {
+                // Also when stopping: these are recorded, and the QUIT that ends the session commits them.
+                _stage = CollectionStage.Delete;
+                await session.DeleteAsync(delivered, io).ConfigureAwait(false);
+                _pendingDeletes.AddRange(events.Select(e => (e.Uidl, DeletionReason.NotLeftOnServer)));
+            }
+        }
+
+        if (stopRequested.IsCancellationRequested && deliveredInPlan < plan.Fetch.Count)
+        {
+            _stoppedEarly = true;
+            _warnings.Add($"stopped early: {plan.Fetch.Count - deliveredInPlan} message(s) left for the next session");
         }
     }
 
+    /// <summary>Makes the batch durable at the destination, then records it (with the deletions it intends, if any).</summary>
+    private async Task CommitDeliveredAsync(IDeliverySession delivery, List<MessageCollected> events, IReadOnlyList<IAccountEvent> intents, CancellationToken cancellationToken)
+    {
+        _stage = CollectionStage.Deliver;
+        await delivery.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _stage = CollectionStage.Record;
+        await RecordAsync([.. events, .. intents]).ConfigureAwait(false);
+        _collected += events.Count;
+        _bytes += events.Sum(e => e.Size);
+    }
+
     /// <summary>QUIT, then record what it committed. Returns the number deleted, or null when QUIT was not confirmed.</summary>
-    private async Task<int?> QuitAsync(IPop3Session session, CancellationToken abort)
+    private async Task<int?> QuitAsync(IPop3Session session, CancellationToken cancellationToken)
     {
         _stage = CollectionStage.Quit;
         bool committed;
         try
         {
-            committed = await session.QuitAsync(abort).ConfigureAwait(false);
+            committed = await session.QuitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -369,12 +477,9 @@ public sealed class CollectionRun
         {
             _stage = CollectionStage.Record;
             var at = _env.Clock.GetUtcNow();
-            foreach (var group in _pendingDeletes.GroupBy(d => d.Reason))
-            {
-                var deleted = new MessagesDeletedOnServer(group.Select(d => d.Key).ToList(), group.Key.ToString(), at);
-                await _recorder.RecordDeletedAsync(deleted).ConfigureAwait(false);
-                _state = _state.Apply(deleted);
-            }
+            await RecordAsync(_pendingDeletes.GroupBy(d => d.Reason)
+                .Select(g => (IAccountEvent)new MessagesDeletedOnServer(g.Select(d => d.Key).ToList(), g.Key.ToString(), at))
+                .ToList()).ConfigureAwait(false);
         }
 
         var count = _pendingDeletes.Count;
@@ -382,7 +487,7 @@ public sealed class CollectionRun
         return count;
     }
 
-    private async Task<SessionOutcome> FailAfterAsync(IPop3Session? session, DateTimeOffset started, string error, bool sessionUsable, CancellationToken abort)
+    private async Task<SessionOutcome> FailAfterAsync(IPop3Session? session, DateTimeOffset started, string error, bool sessionUsable, CancellationToken stopRequested, CancellationToken abort)
     {
         var stage = _stage;
         if (session is not null)
@@ -392,13 +497,19 @@ public sealed class CollectionRun
                 // The link still works: commit the deletions of messages already recorded.
                 try
                 {
-                    var deleted = await QuitAsync(session, abort).ConfigureAwait(false);
+                    using var quit = CancellationTokenSource.CreateLinkedTokenSource(abort);
+                    if (stopRequested.IsCancellationRequested)
+                    {
+                        quit.CancelAfter(_env.Tuning.StopGrace);
+                    }
+
+                    var deleted = await QuitAsync(session, quit.Token).ConfigureAwait(false);
                     if (deleted > 0)
                     {
                         error += $" ({deleted} deletion(s) committed before ending)";
                     }
                 }
-                catch (Exception e) when (e is Pop3Exception or IOException or OperationCanceledException)
+                catch (Exception e) when (e is Pop3Exception or IOException or OperationCanceledException or TimeoutException)
                 {
                     error += $"; QUIT also failed: {e.Message}";
                 }
@@ -410,7 +521,14 @@ public sealed class CollectionRun
         }
 
         _stage = stage;
-        return Failed(started, error);
+        var failed = Failed(started, error);
+        return failed with { Interrupted = _cause == FailureCause.Stopped || stopRequested.IsCancellationRequested };
+    }
+
+    private SessionOutcome Stopped(DateTimeOffset started, string error)
+    {
+        _cause = FailureCause.Stopped;
+        return Failed(started, error) with { Interrupted = true };
     }
 
     private SessionOutcome Failed(DateTimeOffset started, string error)
@@ -428,13 +546,21 @@ public sealed class CollectionRun
 
     /// <summary>
     /// When most collected UIDLs vanished and same-sized new ones appeared (a provider migration), confirm by the
-    /// header fingerprint of TOP n 0 and re-key instead of collecting the mailbox again. Returns the state to plan from.
+    /// header fingerprint of TOP n 0 and re-key instead of collecting the mailbox again. Without TOP the run refuses to
+    /// collect (<see cref="Core.Uidl.UidlMigration.WithoutTop"/>): confirming would mean downloading every suspect again,
+    /// not confirming would deliver the mailbox twice. Returns the state to plan from.
     /// </summary>
-    private async Task<AccountState> RekeyIfMigratedAsync(IPop3Session session, IReadOnlyList<ListedMessage> listing, CancellationToken abort)
+    private async Task<AccountState> RekeyIfMigratedAsync(IPop3Session session, IReadOnlyList<ListedMessage> listing, CancellationToken cancellationToken)
     {
         var suspects = Core.Uidl.UidlMigration.Suspects(_state, listing);
-        if (suspects.Count == 0 || !session.Capabilities.Top)
+        if (suspects.Count == 0)
         {
+            return _state;
+        }
+
+        if (!session.Capabilities.Top)
+        {
+            _refusal = Core.Uidl.UidlMigration.WithoutTop(suspects, _state);
             return _state;
         }
 
@@ -442,7 +568,7 @@ public sealed class CollectionRun
         var fingerprinted = new List<(ListedMessage, string?)>(suspects.Count);
         foreach (var message in suspects)
         {
-            var header = await session.TopHeaderAsync(message, 64 * 1024, abort).ConfigureAwait(false);
+            var header = await session.TopHeaderAsync(message, 64 * 1024, cancellationToken).ConfigureAwait(false);
             fingerprinted.Add((message, Core.Uidl.HeaderFingerprint.Compute(header)));
         }
 
@@ -452,11 +578,25 @@ public sealed class CollectionRun
             return _state;
         }
 
-        var rekeyed = new UidlsRekeyed(rekeys, _env.Clock.GetUtcNow());
         _stage = CollectionStage.Record;
-        await _recorder.RecordRekeyedAsync(rekeyed).ConfigureAwait(false);
+        await RecordAsync([new UidlsRekeyed(rekeys, _env.Clock.GetUtcNow())]).ConfigureAwait(false);
         _warnings.Add($"the server changed the UIDLs of {rekeys.Count} collected message(s) (provider migration?); re-keyed by header fingerprint, not collected again");
-        return _state.Apply(rekeyed);
+        return _state;
+    }
+
+    /// <summary>Journals events (returns once they are persisted) and advances this run's view of the state with them.</summary>
+    private async Task RecordAsync(IReadOnlyList<IAccountEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        await _recorder.RecordAsync(events).ConfigureAwait(false);
+        foreach (var e in events)
+        {
+            _state = _state.Apply(e);
+        }
     }
 
     // What the server policy needs besides the figures: the cause, and CAPA as seen after login.

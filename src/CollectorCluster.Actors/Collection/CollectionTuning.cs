@@ -30,6 +30,12 @@ public sealed record CollectionTuning(
     /// </summary>
     public int RoundMinListed { get; init; } = 100;
 
+    /// <summary>
+    /// After a stop request (SIGTERM, Ctrl+C, a hand-off), how long the message in flight may take to finish before the
+    /// session gives it up (it stays on the server) and ends, recording what it delivered.
+    /// </summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>What a POP3 server may send before a session is cut off (<c>collector.pop3</c>): line length, listing length, body slack, session deadline.</summary>
     public Pop3Limits Pop3 { get; init; } = Pop3Limits.Default;
 

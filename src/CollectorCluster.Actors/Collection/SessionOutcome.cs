@@ -15,4 +15,7 @@ public sealed record SessionOutcome(IAccountEvent Event, bool Succeeded, int Lis
 
     /// <summary>When the login succeeded (LOGIN-DELAY counts from it), or null.</summary>
     public DateTimeOffset? LoggedInAt { get; init; }
+
+    /// <summary>A stop request (SIGTERM, Ctrl+C, a hand-off) ended the session before all it planned was done.</summary>
+    public bool Interrupted { get; init; }
 }

@@ -8,7 +8,9 @@ namespace CollectorCluster.Actors.OAuth2;
 /// <summary>
 /// Access tokens for OAuth2 accounts: refreshed at the account's token endpoint (RFC 6749 6, refresh_token grant)
 /// when none is cached, when the cached one is within <see cref="Margin"/> of expiry, or when the server refused it.
-/// Tokens stay in this process's memory; a restarted node simply refreshes again.
+/// Access tokens stay in this process's memory; a restarted node simply refreshes again. A new refresh token in the
+/// endpoint's answer (rotation: the old one may stop working) is handed to the caller to keep, and used from then on in
+/// this process in place of the one it replaced.
 /// </summary>
 public sealed class OAuth2TokenSource : IDisposable
 {
@@ -16,6 +18,7 @@ public sealed class OAuth2TokenSource : IDisposable
     private readonly TimeProvider _clock;
     private readonly bool _ownsHttp;
     private readonly ConcurrentDictionary<string, AccessToken> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Secret Replaced, Secret Current)> _rotated = new(StringComparer.Ordinal);
 
     /// <summary>Creates a source; <paramref name="http"/> null means one of its own.</summary>
     public OAuth2TokenSource(TimeProvider clock, HttpClient? http = null)
@@ -34,8 +37,13 @@ public sealed class OAuth2TokenSource : IDisposable
     private int _refreshes;
 
     /// <summary>A usable access token for <paramref name="accountId"/>; refreshes when needed or when <paramref name="forceRefresh"/>.</summary>
+    /// <param name="accountId">The account.</param>
+    /// <param name="settings">Its OAuth2 client, with the refresh token to use.</param>
+    /// <param name="forceRefresh">Refresh even when a cached token would do (the server refused it).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <param name="rotated">Called with a new refresh token the endpoint issued, before it is used (to keep it durably); null to keep it in memory only.</param>
     /// <exception cref="OAuth2Exception">The endpoint refused or failed.</exception>
-    public async Task<Secret> GetAsync(string accountId, OAuth2Settings settings, bool forceRefresh, CancellationToken cancellationToken)
+    public async Task<Secret> GetAsync(string accountId, OAuth2Settings settings, bool forceRefresh, CancellationToken cancellationToken, Func<Secret, Task>? rotated = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (!forceRefresh && _cache.TryGetValue(accountId, out var cached) && cached.ExpiresAt - Margin > _clock.GetUtcNow())
@@ -43,13 +51,33 @@ public sealed class OAuth2TokenSource : IDisposable
             return new Secret(cached.Value);
         }
 
-        var fresh = await RefreshAsync(settings, cancellationToken).ConfigureAwait(false);
+        // A token this process saw rotated away is replaced by its successor.
+        if (_rotated.TryGetValue(accountId, out var chain) && chain.Replaced.Equals(settings.RefreshToken))
+        {
+            settings = settings with { RefreshToken = chain.Current };
+        }
+
+        var (fresh, refreshToken) = await RefreshAsync(settings, cancellationToken).ConfigureAwait(false);
+        if (refreshToken is not null && !refreshToken.Equals(settings.RefreshToken))
+        {
+            if (rotated is not null)
+            {
+                await rotated(refreshToken).ConfigureAwait(false);
+            }
+
+            _rotated[accountId] = (settings.RefreshToken, refreshToken);
+        }
+
         _cache[accountId] = fresh;
         return new Secret(fresh.Value);
     }
 
-    /// <summary>Forgets an account's token (configuration changed).</summary>
-    public void Forget(string accountId) => _cache.TryRemove(accountId, out _);
+    /// <summary>Forgets an account's tokens (configuration changed).</summary>
+    public void Forget(string accountId)
+    {
+        _cache.TryRemove(accountId, out _);
+        _rotated.TryRemove(accountId, out _);
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -60,7 +88,7 @@ public sealed class OAuth2TokenSource : IDisposable
         }
     }
 
-    private async Task<AccessToken> RefreshAsync(OAuth2Settings settings, CancellationToken cancellationToken)
+    private async Task<(AccessToken Access, Secret? RefreshToken)> RefreshAsync(OAuth2Settings settings, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _refreshes);
         var form = new List<KeyValuePair<string, string>>
@@ -127,7 +155,12 @@ public sealed class OAuth2TokenSource : IDisposable
 
             // Without expires_in (it is optional), assume an hour, the common lifetime; a refusal refreshes sooner.
             var lifetime = json.TryGetProperty("expires_in", out var expires) && expires.TryGetInt32(out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromHours(1);
-            return new AccessToken(token.GetString()!, _clock.GetUtcNow() + lifetime);
+
+            // RFC 6749 6: the endpoint MAY issue a new refresh token; the client must then use it instead of the old one.
+            var refresh = json.TryGetProperty("refresh_token", out var r) && r.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(r.GetString())
+                ? new Secret(r.GetString()!)
+                : null;
+            return (new AccessToken(token.GetString()!, _clock.GetUtcNow() + lifetime), refresh);
         }
     }
 

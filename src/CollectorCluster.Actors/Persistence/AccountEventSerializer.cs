@@ -20,7 +20,7 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
     private static readonly Dictionary<Type, (string Manifest, JsonTypeInfo Info)> ByType = new()
     {
         [typeof(AccountConfigured)] = ("AccountConfigured.v1", AccountJsonContext.Default.AccountConfigured),
-        [typeof(MessageCollected)] = ("MessageCollected.v1", AccountJsonContext.Default.MessageCollected),
+        [typeof(MessageCollected)] = ("MessageCollected.v2", AccountJsonContext.Default.MessageCollected),
         [typeof(MessagesVanished)] = ("MessagesVanished.v1", AccountJsonContext.Default.MessagesVanished),
         [typeof(MessagesDeletedOnServer)] = ("MessagesDeletedOnServer.v1", AccountJsonContext.Default.MessagesDeletedOnServer),
         [typeof(CollectionCompleted)] = ("CollectionCompleted.v1", AccountJsonContext.Default.CollectionCompleted),
@@ -32,7 +32,7 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(AccountResumed)] = ("AccountResumed.v1", AccountJsonContext.Default.AccountResumed),
         [typeof(RuntimeAccountAdded)] = ("RuntimeAccountAdded.v2", AccountJsonContext.Default.RuntimeAccountAdded),
         [typeof(RuntimeAccountRemoved)] = ("RuntimeAccountRemoved.v1", AccountJsonContext.Default.RuntimeAccountRemoved),
-        [typeof(AccountHealthChanged)] = ("AccountHealthChanged.v1", AccountJsonContext.Default.AccountHealthChanged),
+        [typeof(AccountHealthChanged)] = ("AccountHealthChanged.v2", AccountJsonContext.Default.AccountHealthChanged),
         [typeof(ServerPolicyObserved)] = ("ServerPolicyObserved.v1", AccountJsonContext.Default.ServerPolicyObserved),
         [typeof(UidlsRekeyed)] = ("UidlsRekeyed.v1", AccountJsonContext.Default.UidlsRekeyed),
         [typeof(SessionStarted)] = ("SessionStarted.v1", AccountJsonContext.Default.SessionStarted),
@@ -41,6 +41,10 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(LocalDeletionObserved)] = ("LocalDeletionObserved.v1", AccountJsonContext.Default.LocalDeletionObserved),
         [typeof(MirrorAbsenceNoted)] = ("MirrorAbsenceNoted.v1", AccountJsonContext.Default.MirrorAbsenceNoted),
         [typeof(LocalCopiesRemoved)] = ("LocalCopiesRemoved.v1", AccountJsonContext.Default.LocalCopiesRemoved),
+        [typeof(MailboxIdentified)] = ("MailboxIdentified.v1", AccountJsonContext.Default.MailboxIdentified),
+        [typeof(DeletionsIntended)] = ("DeletionsIntended.v1", AccountJsonContext.Default.DeletionsIntended),
+        [typeof(AbsenceNoted)] = ("AbsenceNoted.v1", AccountJsonContext.Default.AbsenceNoted),
+        [typeof(RefreshTokenRotated)] = ("RefreshTokenRotated.v1", AccountJsonContext.Default.RefreshTokenRotated),
         [typeof(MessageRouted)] = ("MessageRouted.v1", AccountJsonContext.Default.MessageRouted),
         [typeof(UidlsImported)] = ("UidlsImported.v1", AccountJsonContext.Default.UidlsImported),
         [typeof(CopyDelivered)] = ("CopyDelivered.v1", AccountJsonContext.Default.CopyDelivered),
@@ -56,6 +60,10 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
     private static readonly Dictionary<string, JsonTypeInfo> ReadOnly = new(StringComparer.Ordinal)
     {
         ["RuntimeAccountAdded.v1"] = AccountJsonContext.Default.RuntimeAccountAddedV1,
+
+        // v1 lacked the trailing optional fields (StoredAs, SettingsDigest): they read as null.
+        ["MessageCollected.v1"] = AccountJsonContext.Default.MessageCollected,
+        ["AccountHealthChanged.v1"] = AccountJsonContext.Default.AccountHealthChanged,
     };
 
     private static readonly Dictionary<string, JsonTypeInfo> ByManifest =

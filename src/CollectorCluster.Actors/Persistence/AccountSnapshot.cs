@@ -1,3 +1,4 @@
+using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Events;
 using CollectorCluster.Core.Policy;
 using CollectorCluster.Core.Routing;
@@ -11,7 +12,10 @@ namespace CollectorCluster.Actors.Persistence;
 /// </summary>
 /// <remarks>
 /// <see cref="Marks"/> came later under the same manifest: a snapshot written before it has no <c>marks</c> property
-/// and reads as no marks, which is what such an account had. <see cref="Policy"/> likewise: absent reads as healthy, nothing known. <see cref="Paused"/> likewise: absent reads as not paused. <see cref="Routing"/> and <see cref="ImportedSeeds"/> likewise: absent reads as nothing routed and no seed taken over.
+/// and reads as no marks, which is what such an account had. <see cref="Policy"/> likewise: absent reads as healthy, nothing known. <see cref="Paused"/> likewise: absent reads as not paused.
+/// The absences, pending deletions, mailbox identity, rotated refresh token and oversize report came later still: absent,
+/// they read as none (a snapshot from before identities has none, as its journal had none). <see cref="Routing"/> and <see cref="ImportedSeeds"/> (multidrop counts, taken-over
+/// seeds) likewise: absent, nothing routed and no seed taken over.
 /// </remarks>
 public sealed record AccountSnapshot(
     IReadOnlyList<CollectedMessage> Collected,
@@ -24,6 +28,12 @@ public sealed record AccountSnapshot(
     IReadOnlyList<SnapshotMark>? Marks = null,
     SnapshotPolicy? Policy = null,
     bool Paused = false,
+    IReadOnlyList<SnapshotAbsence>? Absent = null,
+    IReadOnlyList<IntendedDeletion>? PendingDeletions = null,
+    MailboxIdentity? Identity = null,
+    bool NamesIncludeMailbox = false,
+    RotatedRefreshToken? RefreshToken = null,
+    IReadOnlyList<SnapshotOversize>? Oversize = null,
     RoutingCounts? Routing = null,
     IReadOnlyList<string>? ImportedSeeds = null)
 {
@@ -39,6 +49,12 @@ public sealed record AccountSnapshot(
         state.Marks.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new SnapshotMark(m.Key, m.Value.ToString())).ToList(),
         SnapshotPolicy.From(state.Policy),
         state.Paused,
+        state.Absent.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new SnapshotAbsence(a.Key, a.Value.Since, a.Value.Listings)).ToList(),
+        state.PendingDeletions.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new IntendedDeletion(p.Key, p.Value)).ToList(),
+        state.Identity,
+        state.NamesIncludeMailbox,
+        state.RefreshToken,
+        state.Oversize.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => new SnapshotOversize(o.Key, o.Value)).ToList(),
         state.Routing,
         state.ImportedSeeds.Order(StringComparer.Ordinal).ToList());
 
@@ -55,6 +71,12 @@ public sealed record AccountSnapshot(
         Marks = AccountState.Empty.Marks.AddRange((Marks ?? []).Select(m => new KeyValuePair<string, MessageMark>(m.Uidl, Enum.Parse<MessageMark>(m.Mark)))),
         Policy = Policy?.ToState() ?? ServerPolicyState.Initial,
         Paused = Paused,
+        Absent = AccountState.Empty.Absent.AddRange((Absent ?? []).Select(a => KeyValuePair.Create(a.Uidl, new AbsenceRecord(a.Since, a.Listings)))),
+        PendingDeletions = AccountState.Empty.PendingDeletions.AddRange((PendingDeletions ?? []).Select(p => KeyValuePair.Create(p.Uidl, p.Reason))),
+        Identity = Identity,
+        NamesIncludeMailbox = NamesIncludeMailbox,
+        RefreshToken = RefreshToken,
+        Oversize = AccountState.Empty.Oversize.AddRange((Oversize ?? []).Select(o => KeyValuePair.Create(o.Uidl, o.Size))),
         Routing = Routing ?? RoutingCounts.None,
         ImportedSeeds = AccountState.Empty.ImportedSeeds.Union(ImportedSeeds ?? []),
     };

@@ -14,7 +14,7 @@ public interface IMessageDestination
     int? PreferredBatchMessages => null;
 
     /// <summary>Opens a delivery session for one account's collection session.</summary>
-    /// <param name="accountId">Part of every delivery key, so two accounts never collide.</param>
+    /// <param name="scope">The account and mailbox: part of every delivery key, so two accounts or mailboxes never collide.</param>
     /// <param name="cancellationToken">Cancels the open.</param>
-    Task<IDeliverySession> OpenAsync(string accountId, CancellationToken cancellationToken);
+    Task<IDeliverySession> OpenAsync(MailboxScope scope, CancellationToken cancellationToken);
 }

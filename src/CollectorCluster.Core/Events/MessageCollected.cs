@@ -7,4 +7,9 @@ namespace CollectorCluster.Core.Events;
 /// <param name="CollectedAt">When delivery completed.</param>
 /// <param name="AlreadyPresent">True when the destination already held it (a crash between delivery and this record).</param>
 /// <param name="Fingerprint">Header fingerprint (Message-ID, Date, From) for UIDL-migration matching; null in events written before it existed.</param>
-public sealed record MessageCollected(string Uidl, long Size, DateTimeOffset FirstSeen, DateTimeOffset CollectedAt, bool AlreadyPresent, string? Fingerprint = null) : IAccountEvent;
+/// <param name="StoredAs">
+/// The key the destination named the message by when it differs from <paramref name="Uidl"/> (a Maildir that already
+/// held another message under the UIDL's name, i.e. a server that reused a UIDL); null when it is the UIDL, and in
+/// events written before it existed (<c>MessageCollected.v1</c>).
+/// </param>
+public sealed record MessageCollected(string Uidl, long Size, DateTimeOffset FirstSeen, DateTimeOffset CollectedAt, bool AlreadyPresent, string? Fingerprint = null, string? StoredAs = null) : IAccountEvent;

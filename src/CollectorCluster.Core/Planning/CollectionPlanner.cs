@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using CollectorCluster.Core.Events;
 using CollectorCluster.Core.State;
 
 namespace CollectorCluster.Core.Planning;
@@ -13,10 +14,11 @@ namespace CollectorCluster.Core.Planning;
 /// <remarks>
 /// <para>Rules, in the order they apply:</para>
 /// <list type="number">
-/// <item><description><b>No UIDL</b> (<see cref="CollectionOptions.ServerSupportsUidl"/> false): delete mode regardless of
-/// leave-on-server. Every listed message is fetched with <c>Uidl = null</c> (the delivery keys it by content),
-/// <see cref="CollectionPlan.DeleteAfterFetch"/> is true, <see cref="CollectionPlan.Delete"/> and
-/// <see cref="CollectionPlan.Vanished"/> are empty, and one warning says so.</description></item>
+/// <item><description><b>No UIDL</b> (<see cref="CollectionOptions.ServerSupportsUidl"/> false): with leave-on-server the
+/// plan is a <see cref="CollectionPlan.Refusal"/>: nothing fetched, nothing deleted, the operator is needed (without UIDL
+/// nothing tells a collected message from a new one, and deleting against the setting is never an option). In delete
+/// mode every listed message is fetched with <c>Uidl = null</c> (the delivery keys it by content) and deleted after
+/// fetch, with one warning; nothing is compared with the collected state.</description></item>
 /// <item><description><b>Ambiguous lines</b>: a UIDL listed for more than one message, or a line with a null or empty
 /// UIDL while the server supports UIDL. With leave-on-server they are skipped (neither fetched nor deleted: a UIDL
 /// that names two messages cannot be remembered safely); in delete mode they are fetched with <c>Uidl = null</c>
@@ -36,9 +38,12 @@ namespace CollectorCluster.Core.Planning;
 /// unambiguous UIDLs only: <see cref="MessageMark.Delete"/> deletes the message with <see cref="DeletionReason.OperatorMark"/>
 /// in either mode, collected or not, and it is not fetched; <see cref="MessageMark.Download"/> fetches it even though it
 /// was collected (in the normal order), instead of any deletion. A UIDL carries at most one mark.</description></item>
-/// <item><description><b>Vanished</b>: every UIDL in <see cref="AccountState.Collected"/> or <see cref="AccountState.Marks"/>
-/// that no listing line carries (all of them, even when the listing is empty), in ordinal order; recording them
-/// prunes the state and drops marks the server can no longer act on.</description></item>
+/// <item><description><b>Absent and vanished</b>: a pending deletion (<see cref="AccountState.PendingDeletions"/>) whose UIDL
+/// no line carries is <see cref="CollectionPlan.Confirmed"/> (an earlier QUIT committed it). Every other collected UIDL no
+/// line carries (all of them, even when the listing is empty) is <see cref="CollectionPlan.Absent"/>: not forgotten yet,
+/// <see cref="AbsenceRule"/> decides when it is gone. A marked UIDL never collected and not listed is
+/// <see cref="CollectionPlan.Vanished"/> (its mark can no longer act). An absentee listed again is
+/// <see cref="CollectionPlan.Reappeared"/>. Each list in ordinal order.</description></item>
 /// </list>
 /// <para>Delete is ordered by message number. A message is never both fetched and deleted by the plan.</para>
 /// </remarks>
@@ -67,8 +72,18 @@ public static class CollectionPlanner
             : PlanWithoutUidl(listing, options, warnings);
     }
 
+    /// <summary>The reason a leave-on-server account waits for an operator on a server without UIDL.</summary>
+    public const string NoUidlRefusal =
+        "the server does not support UIDL, so leave-mail-on-server cannot be honoured (nothing tells a collected message from a new one): nothing was collected or deleted; set leave-mail-on-server = off to collect the mail (it is then deleted from the server) or collect from a server with UIDL, then the account collects again (or `collector resume`)";
+
     private static CollectionPlan PlanWithoutUidl(IReadOnlyList<ListedMessage> listing, CollectionOptions options, List<string> warnings)
     {
+        if (options.LeaveMailOnServer)
+        {
+            // Never delete against the setting: park the account instead (see the class remarks).
+            return new CollectionPlan([], false, [], [], [NoUidlRefusal]) { Refusal = NoUidlRefusal };
+        }
+
         var fetch = new List<ListedMessage>(listing.Count);
         foreach (var m in listing)
         {
@@ -76,9 +91,7 @@ public static class CollectionPlanner
         }
 
         Order(fetch, options.DownloadSmallestFirst);
-        warnings.Add(options.LeaveMailOnServer
-            ? "The server does not support UIDL, so Leave Mail on Server cannot work: messages are identified by content and deleted from the server after collection."
-            : "The server does not support UIDL: messages are identified by content and deleted from the server after collection.");
+        warnings.Add("The server does not support UIDL: messages are identified by content and deleted from the server after collection.");
         return new CollectionPlan(fetch, true, [], [], warnings);
     }
 
@@ -191,25 +204,21 @@ public static class CollectionPlanner
                 : $"{what} {NumberList(withoutUidl)} listed without a UIDL: collected by content and deleted after collection.");
         }
 
-        var vanished = new List<string>();
-        foreach (var uidl in state.Collected.Keys)
-        {
-            if (!counts.ContainsKey(uidl))
-            {
-                vanished.Add(uidl);
-            }
-        }
-
-        foreach (var uidl in state.Marks.Keys)
-        {
-            if (!counts.ContainsKey(uidl) && !state.Collected.ContainsKey(uidl))
-            {
-                vanished.Add(uidl);
-            }
-        }
-
-        vanished.Sort(StringComparer.Ordinal);
-        return new CollectionPlan(fetch, !leave, delete, vanished, warnings);
+        var confirmed = state.PendingDeletions
+            .Where(p => !counts.ContainsKey(p.Key))
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => new IntendedDeletion(p.Key, p.Value))
+            .ToList();
+        var absent = state.Collected.Keys
+            .Where(u => !counts.ContainsKey(u) && !state.PendingDeletions.ContainsKey(u))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var vanished = state.Marks.Keys
+            .Where(u => !counts.ContainsKey(u) && !state.Collected.ContainsKey(u) && !state.PendingDeletions.ContainsKey(u))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var reappeared = state.Absent.Keys.Where(counts.ContainsKey).Order(StringComparer.Ordinal).ToList();
+        return new CollectionPlan(fetch, !leave, delete, vanished, warnings) { Absent = absent, Reappeared = reappeared, Confirmed = confirmed };
     }
 
     /// <summary>True when at least <paramref name="days"/> whole days have passed since first seen (overflow-free for any int).</summary>

@@ -44,4 +44,20 @@ public static class ExpireAdvice
             ? $"the server advertises EXPIRE {days}: it removes retrieved messages after {days} day(s), sooner than delete-after = {deleteAfterDays}"
             : null;
     }
+
+    /// <summary>
+    /// How long after retrieval the server removes a message by itself, by its EXPIRE (RFC 2449 6.7): zero for
+    /// <c>EXPIRE 0</c>, N days for <c>EXPIRE N</c>; null when it keeps them (<c>NEVER</c>, not advertised, unreadable).
+    /// A message retrieved longer ago than that may be missing from a listing without anyone having deleted it.
+    /// </summary>
+    public static TimeSpan? RemovesRetrievedAfter(string? expire)
+    {
+        if (string.IsNullOrWhiteSpace(expire))
+        {
+            return null;
+        }
+
+        var first = expire.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+        return int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var days) ? TimeSpan.FromDays(days) : null;
+    }
 }

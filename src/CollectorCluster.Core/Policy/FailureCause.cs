@@ -47,4 +47,16 @@ public enum FailureCause
 
     /// <summary>The session waited on the server longer than its deadline allows (a trickling server).</summary>
     SessionDeadline,
+
+    /// <summary>The destination refused a message for good (LMTP/SMTP 5xx, an MDA's failure status): retrying the same delivery cannot help.</summary>
+    DeliveryRefused,
+
+    /// <summary>
+    /// Collecting would break a promise the collector keeps: a server without UIDL with leave-mail-on-server, a UIDL
+    /// migration that cannot be confirmed without downloading the mailbox again. Nothing was collected or deleted.
+    /// </summary>
+    Unsafe,
+
+    /// <summary>The session was stopped from our side (SIGTERM, hand-off) before it could commit: not the server's doing.</summary>
+    Stopped,
 }

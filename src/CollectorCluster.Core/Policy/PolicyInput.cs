@@ -8,6 +8,7 @@ namespace CollectorCluster.Core.Policy;
 /// <param name="LoginDelay">The server's LOGIN-DELAY (CAPA, possibly only after login), or null when not advertised.</param>
 /// <param name="RetryBase">First back-off step (collector.retry.base).</param>
 /// <param name="RetryMax">Longest back-off (collector.retry.max).</param>
+/// <param name="Detail">What went wrong in words (the destination's reply, the reason a session refused): quoted in an operator's reason.</param>
 public sealed record PolicyInput(
     FailureCause Cause,
     int ConsecutiveFailures,
@@ -15,4 +16,5 @@ public sealed record PolicyInput(
     DateTimeOffset? LastLoginAt,
     TimeSpan? LoginDelay,
     TimeSpan RetryBase,
-    TimeSpan RetryMax);
+    TimeSpan RetryMax,
+    string Detail = "");

@@ -7,8 +7,11 @@ namespace CollectorCluster.Core.Policy;
 /// Pure, so the whole table is tested. Rules, in order of strength:
 /// a refused credential, [SYS/PERM], a refused certificate or missing TLS never retry by themselves (one
 /// failed login per configuration, so an account is never hammered into lockout); [IN-USE] and [LOGIN-DELAY]
-/// retry soon but still back off if they repeat; everything else backs off exponentially up to retry.max;
-/// and no connect ever happens sooner than last login + LOGIN-DELAY.
+/// retry soon but still back off if they repeat; a destination's permanent refusal (5xx) and a session that refused to
+/// collect unsafely wait for an operator too, quoting why; everything else (a 4xx from the destination included)
+/// backs off exponentially up to retry.max; and no connect ever happens sooner than last login + LOGIN-DELAY.
+/// A session stopped from our side (<see cref="FailureCause.Stopped"/>) is no verdict on the server: callers do not
+/// ask (it would back off like any other failure).
 /// </summary>
 public static class ServerPolicy
 {
@@ -34,6 +37,10 @@ public static class ServerPolicy
                 return Operator("TLS was required but not available; check ssl and port, then `collector resume`");
             case FailureCause.OAuthGrantRefused:
                 return Operator("the OAuth2 token endpoint refused the refresh token; store a new refresh token, then `collector resume`");
+            case FailureCause.DeliveryRefused:
+                return Operator($"the destination refused a message for good: {Quoted(input.Detail)}; the message stays on the server; fix the destination, then `collector resume`");
+            case FailureCause.Unsafe:
+                return Operator(Quoted(input.Detail));
         }
 
         var failures = Math.Max(1, input.ConsecutiveFailures);
@@ -72,6 +79,14 @@ public static class ServerPolicy
         new(AccountHealth.BackingOff, Later(at, gate), $"{what}; backing off after {failures} failure(s)");
 
     private static PolicyDecision Operator(string reason) => new(AccountHealth.NeedsOperator, null, reason);
+
+    // An operator's reason quotes the failure's own words, bounded: a destination's reply can be long.
+    private static string Quoted(string detail)
+    {
+        const int Max = 400;
+        var text = string.IsNullOrWhiteSpace(detail) ? "(no detail)" : detail.Trim();
+        return text.Length <= Max ? text : text[..Max] + "...";
+    }
 
     private static DateTimeOffset Later(DateTimeOffset at, DateTimeOffset? gate) => gate is { } g && g > at ? g : at;
 }

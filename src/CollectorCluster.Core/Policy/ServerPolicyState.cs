@@ -20,4 +20,7 @@ public sealed record ServerPolicyState(
 
     /// <summary>LOGIN-DELAY as a span, or null.</summary>
     public TimeSpan? LoginDelay => LoginDelaySeconds is { } s ? TimeSpan.FromSeconds(s) : null;
+
+    /// <summary>With NeedsOperator: the keyed digest of the settings that caused it (a different one heals), or null when unknown.</summary>
+    public string? SettingsDigest { get; init; }
 }

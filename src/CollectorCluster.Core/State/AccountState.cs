@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using CollectorCluster.Core.Accounts;
+using CollectorCluster.Core.Delivery;
 using CollectorCluster.Core.Events;
 using CollectorCluster.Core.Policy;
 using CollectorCluster.Core.Routing;
@@ -28,8 +30,26 @@ public sealed record AccountState
     /// <summary>UIDLs the last report found over the size limit, with their sizes (a Download mark may override the skip).</summary>
     public ImmutableDictionary<string, long> Oversize { get; init; } = ImmutableDictionary.Create<string, long>(StringComparer.Ordinal);
 
-    /// <summary>Mirror Mailbox: collected UIDLs one committed listing lacked (a second absence removes the local copy).</summary>
-    public ImmutableHashSet<string> MirrorAbsent { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+    /// <summary>
+    /// Collected UIDLs committed listings lacked, with since when and how many listings: one listing is not proof that a
+    /// message is gone (servers hide and glitch); <see cref="Planning.AbsenceRule"/> decides when it is.
+    /// </summary>
+    public ImmutableDictionary<string, AbsenceRecord> Absent { get; init; } = ImmutableDictionary.Create<string, AbsenceRecord>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Deletions recorded as intended (<see cref="DeletionsIntended"/>) whose commit is not recorded yet, by UIDL, with
+    /// the <see cref="Planning.DeletionReason"/> name: a listing without them confirms the deletion as ours.
+    /// </summary>
+    public ImmutableDictionary<string, string> PendingDeletions { get; init; } = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The remote mailbox the collected state belongs to; null for a journal written before identities existed.</summary>
+    public MailboxIdentity? Identity { get; init; }
+
+    /// <summary>Destination names include the mailbox (false: account-only names of a journal from before identities existed).</summary>
+    public bool NamesIncludeMailbox { get; init; }
+
+    /// <summary>The refresh token the OAuth2 endpoint issued last, sealed; null when it never rotated one.</summary>
+    public RotatedRefreshToken? RefreshToken { get; init; }
 
     /// <summary>Last applied configuration (non-secret).</summary>
     public AccountConfigured? Configuration { get; init; }
@@ -61,6 +81,9 @@ public sealed record AccountState
     /// <summary>Seed files of UIDLs taken over from another collector (<c>imported-uidls</c>), each read once.</summary>
     public ImmutableHashSet<string> ImportedSeeds { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
 
+    /// <summary>Whose messages the destination holds and the seed of their names (see <see cref="MailboxScope"/>).</summary>
+    public MailboxScope ScopeFor(string accountId) => new(accountId, NamesIncludeMailbox ? Identity : null);
+
     /// <summary>True when the UIDL has been collected (and not since pruned).</summary>
     public bool HasCollected(string uidl) => Collected.ContainsKey(uidl);
 
@@ -79,22 +102,25 @@ public sealed record AccountState
         {
             // A re-collection (Download mark) keeps the original first sighting, so expiry still counts from it.
             Collected = Collected.SetItem(m.Uidl, new CollectedMessage(
-                m.Uidl, m.Size, Collected.TryGetValue(m.Uidl, out var known) && known.FirstSeen < m.FirstSeen ? known.FirstSeen : m.FirstSeen, m.CollectedAt, m.Fingerprint ?? known?.Fingerprint)),
+                m.Uidl,
+                m.Size,
+                Collected.TryGetValue(m.Uidl, out var known) && known.FirstSeen < m.FirstSeen ? known.FirstSeen : m.FirstSeen,
+                m.CollectedAt,
+                m.Fingerprint ?? known?.Fingerprint,
+                m.StoredAs)),
             Marks = Marks.TryGetValue(m.Uidl, out var mark) && mark == MessageMark.Download ? Marks.Remove(m.Uidl) : Marks,
+            Absent = Absent.Remove(m.Uidl),
             TotalCollected = TotalCollected + 1,
             TotalBytes = TotalBytes + m.Size,
         },
-        MessagesVanished v => this with { Collected = Collected.RemoveRange(v.Uidls), Marks = Marks.RemoveRange(v.Uidls) },
+        MessagesVanished v => Forget(v.Uidls),
         // A deleted message carries out a Delete mark, and leaves nothing for any other mark to act on.
-        MessagesDeletedOnServer d => this with { Collected = Collected.RemoveRange(d.Uidls), Marks = Marks.RemoveRange(d.Uidls) },
+        MessagesDeletedOnServer d => Forget(d.Uidls),
         MessageMarked mm => this with { Marks = Marks.SetItem(mm.Uidl, ParseMark(mm.Mark)) },
         MarkCleared mc => this with { Marks = Marks.Remove(mc.Uidl) },
         AccountPaused => this with { Paused = true },
         AccountResumed => this with { Paused = false },
-        CollectorReset r => this with
-        {
-            Collected = Collected.RemoveRange(Collected.Values.Where(m => ForgottenByReset(m, r.Since)).Select(m => m.Uidl).ToList()),
-        },
+        CollectorReset r => ForgetCollected(Collected.Values.Where(m => ForgottenByReset(m, r.Since)).Select(m => m.Uidl).ToList()),
         CollectionCompleted c => this with
         {
             LastCollection = new CollectionOutcome(c.StartedAt, c.FinishedAt, true, c.Collected, c.Bytes, string.Join("; ", c.Warnings)),
@@ -108,7 +134,7 @@ public sealed record AccountState
         },
         AccountHealthChanged h => this with
         {
-            Policy = Policy with { Health = Enum.Parse<AccountHealth>(h.Health), Reason = h.Reason, NotBefore = h.NotBefore },
+            Policy = Policy with { Health = Enum.Parse<AccountHealth>(h.Health), Reason = h.Reason, NotBefore = h.NotBefore, SettingsDigest = h.SettingsDigest },
         },
         ServerPolicyObserved o => this with
         {
@@ -121,14 +147,21 @@ public sealed record AccountState
             Oversize = o.Messages.Where(m => m.Uidl is not null).GroupBy(m => m.Uidl!, StringComparer.Ordinal)
                 .ToImmutableDictionary(g => g.Key, g => g.First().Size, StringComparer.Ordinal),
         },
-        MirrorAbsenceNoted n => this with { MirrorAbsent = MirrorAbsent.Union(n.Absent).Except(n.Reappeared) },
-        LocalCopiesRemoved r => this with
-        {
-            Collected = Collected.RemoveRange(r.Uidls),
-            Marks = Marks.RemoveRange(r.Uidls),
-            MirrorAbsent = MirrorAbsent.Except(r.Uidls),
-        },
+        // Written before AbsenceNoted existed: its Absent were first absences only (a second one removed the copy).
+        MirrorAbsenceNoted n => NoteAbsence(n.Absent.Where(u => !Absent.ContainsKey(u)), n.Reappeared, n.At),
+        AbsenceNoted n => NoteAbsence(n.Absent, n.Reappeared, n.At),
+        LocalCopiesRemoved r => Forget(r.Uidls),
         LocalDeletionObserved => this, // the DELE is recorded by MessagesDeletedOnServer after QUIT
+        DeletionsIntended i => this with
+        {
+            PendingDeletions = PendingDeletions.SetItems(i.Deletions.Select(d => KeyValuePair.Create(d.Uidl, d.Reason))),
+        },
+        MailboxIdentified m => (m.Reset ? ForgetMailbox() : this) with
+        {
+            Identity = new MailboxIdentity(m.Server, m.User),
+            NamesIncludeMailbox = m.NamesIncludeMailbox,
+        },
+        RefreshTokenRotated t => this with { RefreshToken = new RotatedRefreshToken(t.Sealed, t.ConfiguredDigest) },
         MessageRouted r => this with { Routing = Routing.Add(r) },
         UidlsImported i => Import(i),
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
@@ -147,25 +180,74 @@ public sealed record AccountState
         return this with { Collected = collected, ImportedSeeds = ImportedSeeds.Add(i.File) };
     }
 
-    // A renamed message keeps everything it had (first sighting, fingerprint, mark) under its new UIDL.
+    // Messages the account no longer tracks: with their marks, absences and pending deletions.
+    private AccountState Forget(IReadOnlyCollection<string> uidls) => this with
+    {
+        Collected = Collected.RemoveRange(uidls),
+        Marks = Marks.RemoveRange(uidls),
+        Absent = Absent.RemoveRange(uidls),
+        PendingDeletions = PendingDeletions.RemoveRange(uidls),
+    };
+
+    // A reset forgets what was collected (collected again next session); marks stay for the operator.
+    private AccountState ForgetCollected(IReadOnlyCollection<string> uidls) => this with
+    {
+        Collected = Collected.RemoveRange(uidls),
+        Absent = Absent.RemoveRange(uidls),
+    };
+
+    // Another mailbox: nothing known of the old one applies (its UIDLs, its marks, its server's LOGIN-DELAY and health).
+    private AccountState ForgetMailbox() => this with
+    {
+        Collected = Collected.Clear(),
+        Marks = Marks.Clear(),
+        Oversize = Oversize.Clear(),
+        Absent = Absent.Clear(),
+        PendingDeletions = PendingDeletions.Clear(),
+        RefreshToken = null,
+        Policy = ServerPolicyState.Initial,
+    };
+
+    private AccountState NoteAbsence(IEnumerable<string> absent, IEnumerable<string> reappeared, DateTimeOffset at)
+    {
+        var records = Absent;
+        foreach (var uidl in absent)
+        {
+            records = records.SetItem(uidl, records.TryGetValue(uidl, out var r) ? r with { Listings = r.Listings + 1 } : new AbsenceRecord(at, 1));
+        }
+
+        return this with { Absent = records.RemoveRange(reappeared) };
+    }
+
+    // A renamed message keeps everything it had (first sighting, fingerprint, mark, pending deletion) under its new
+    // UIDL, and the name its destination holds it under: that still derives from the old key.
     private AccountState Rekey(UidlsRekeyed r)
     {
         var collected = Collected;
         var marks = Marks;
+        var pending = PendingDeletions;
+        var absent = Absent;
         foreach (var (old, now) in r.Rekeys.Select(k => (k.Old, k.New)))
         {
             if (collected.TryGetValue(old, out var message))
             {
-                collected = collected.Remove(old).SetItem(now, message with { Uidl = now });
+                collected = collected.Remove(old).SetItem(now, message with { Uidl = now, StoredAs = message.StoredKey });
             }
 
             if (marks.TryGetValue(old, out var mark))
             {
                 marks = marks.Remove(old).SetItem(now, mark);
             }
+
+            if (pending.TryGetValue(old, out var reason))
+            {
+                pending = pending.Remove(old).SetItem(now, reason);
+            }
+
+            absent = absent.Remove(old);
         }
 
-        return this with { Collected = collected, Marks = marks };
+        return this with { Collected = collected, Marks = marks, PendingDeletions = pending, Absent = absent };
     }
 
     private static MessageMark ParseMark(string mark) => mark switch

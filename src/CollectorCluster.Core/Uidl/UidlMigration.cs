@@ -61,6 +61,19 @@ public static class UidlMigration
     }
 
     /// <summary>
+    /// Why a session that sees a migration-shaped listing on a server without TOP collects nothing: confirming the
+    /// migration would mean downloading every suspect again, and not confirming it would deliver the mailbox twice.
+    /// </summary>
+    /// <param name="suspects">Listed messages that look like renamed collected ones.</param>
+    /// <param name="state">The account's state.</param>
+    public static string WithoutTop(IReadOnlyList<ListedMessage> suspects, AccountState state)
+    {
+        ArgumentNullException.ThrowIfNull(suspects);
+        ArgumentNullException.ThrowIfNull(state);
+        return $"the server changed the UIDLs of most collected messages ({suspects.Count} new UIDL(s) of the same sizes as {state.Collected.Count} collected message(s); a provider migration?) and offers no TOP to confirm them by their headers: nothing was collected, so the mailbox is not downloaded and delivered again; `collector resume` once the server offers TOP, or `collector reset` to collect everything again (the destination then holds those messages twice)";
+    }
+
+    /// <summary>
     /// Pairs missing collected messages with suspects by fingerprint and size. Only unambiguous pairs count: a
     /// fingerprint shared by two old or two new messages is left alone (it is then collected again, never lost).
     /// </summary>

@@ -6,9 +6,11 @@ using CollectorCluster.Core.Delivery;
 namespace CollectorCluster.Delivery.Maildir;
 
 /// <summary>
-/// One account's deliveries into a Maildir. The names already present are read once at open, so the collector can
-/// ask <see cref="Contains"/> before every RETR at no I/O cost and skip messages delivered before a crash.
-/// Meant for one collection at a time: not safe for concurrent calls.
+/// One mailbox scope's deliveries into a Maildir. The names already present are read once at open, so each delivery
+/// knows at no I/O cost whether its name is taken: by the same message (delivered before a crash, not yet journalled:
+/// recognised, not written twice) or by another one under a UIDL the server reused (compared by content, and then
+/// delivered under a name of its own, never taken for delivered). Meant for one collection at a time: not safe for
+/// concurrent calls.
 /// </summary>
 internal sealed class MaildirDeliverySession : IDeliverySession
 {
@@ -20,6 +22,7 @@ internal sealed class MaildirDeliverySession : IDeliverySession
 
     private readonly string _description;
     private readonly string _accountId;
+    private readonly string _seed;
     private readonly string _tmp;
     private readonly string _new;
     private readonly string _cur;
@@ -27,10 +30,11 @@ internal sealed class MaildirDeliverySession : IDeliverySession
     private bool _unflushed;
     private bool _disposed;
 
-    private MaildirDeliverySession(MaildirDestination destination, string accountId, HashSet<string> present)
+    private MaildirDeliverySession(MaildirDestination destination, MailboxScope scope, HashSet<string> present)
     {
         _description = destination.Description;
-        _accountId = accountId;
+        _accountId = scope.AccountId;
+        _seed = scope.NameSeed;
         _tmp = Path.Combine(destination.Root, "tmp");
         _new = Path.Combine(destination.Root, "new");
         _cur = Path.Combine(destination.Root, "cur");
@@ -39,7 +43,7 @@ internal sealed class MaildirDeliverySession : IDeliverySession
 
     /// <summary>Prepares the Maildir and reads the names present (one enumeration each of new/ and cur/).</summary>
     internal static MaildirDeliverySession Open(
-        MaildirDestination destination, string accountId, DateTime nowUtc, CancellationToken cancellationToken)
+        MaildirDestination destination, MailboxScope scope, DateTime nowUtc, CancellationToken cancellationToken)
     {
         var root = destination.Root;
         try
@@ -54,51 +58,62 @@ internal sealed class MaildirDeliverySession : IDeliverySession
             var present = new HashSet<string>(StringComparer.Ordinal);
             ReadNames(Path.Combine(root, "new"), present, cancellationToken);
             ReadNames(Path.Combine(root, "cur"), present, cancellationToken);
-            return new MaildirDeliverySession(destination, accountId, present);
+            return new MaildirDeliverySession(destination, scope, present);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DeliveryException(destination.Description, accountId, "Opening", e);
+            throw new DeliveryException(destination.Description, scope.AccountId, "Opening", e);
         }
-    }
-
-    /// <inheritdoc />
-    public bool Contains(string uidl)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentException.ThrowIfNullOrEmpty(uidl);
-        return _present.Contains(MaildirNames.BaseName(_accountId, uidl));
     }
 
     /// <inheritdoc />
     /// <remarks>
     /// Writes tmp/&lt;name&gt;.&lt;random&gt;.tmp through a 128 KiB buffer, fsyncs it, then links it into new/&lt;name&gt;
-    /// without overwriting (link(2), as the Maildir spec does); a message is never partly visible in new/.
-    /// Errors of the Maildir become a <see cref="DeliveryException"/> (an <see cref="IOException"/>) naming it and
-    /// the account; errors reading <paramref name="content"/> pass through unchanged.
+    /// without overwriting (link(2), as the Maildir spec does); a message is never partly visible in new/. When the
+    /// UIDL's name is taken already, the message is hashed on the way in and compared with the file holding the name:
+    /// the same content is the same message (already present, nothing kept); another content is another message under a
+    /// reused UIDL and goes under <see cref="MaildirNames.ReusedKey"/> (a file that cannot be read counts as another
+    /// content: at worst a copy too many, never a message lost). Errors of the Maildir become a
+    /// <see cref="DeliveryException"/> (an <see cref="IOException"/>) naming it and the account; errors reading
+    /// <paramref name="content"/> pass through unchanged.
     /// </remarks>
     public async Task<DeliveryReceipt> DeliverAsync(string? uidl, Stream content, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(content);
+        string? taken = null;
         if (uidl is not null)
         {
             ArgumentException.ThrowIfNullOrEmpty(uidl);
-            var known = MaildirNames.BaseName(_accountId, uidl);
-            if (_present.Contains(known))
-            {
-                var drained = await DrainAsync(content, cancellationToken).ConfigureAwait(false);
-                return new DeliveryReceipt(uidl, drained, true, Locate(known));
-            }
+            var name = MaildirNames.BaseName(_seed, uidl);
+            taken = _present.Contains(name) ? name : null;
         }
 
-        var tmpName = uidl is null ? MaildirNames.Prefix + "content" : MaildirNames.BaseName(_accountId, uidl);
+        var tmpName = uidl is null ? MaildirNames.Prefix + "content" : MaildirNames.BaseName(_seed, uidl);
         var tmpPath = Path.Combine(_tmp, $"{tmpName}.{RandomNumberGenerator.GetHexString(16, lowercase: true)}{MaildirNames.TempSuffix}");
         try
         {
-            var (bytes, digest) = await WriteTempAsync(tmpPath, content, uidl is null, cancellationToken).ConfigureAwait(false);
-            var key = uidl ?? MaildirNames.ContentKey(digest);
-            var baseName = MaildirNames.BaseName(_accountId, key);
+            // The content decides the name without a UIDL, and whether a taken name holds this message.
+            var (bytes, digest) = await WriteTempAsync(tmpPath, content, hashContent: uidl is null || taken is not null, durable: taken is null, cancellationToken).ConfigureAwait(false);
+            string key;
+            if (taken is not null)
+            {
+                var holder = Locate(taken);
+                if (HoldsContent(holder, digest))
+                {
+                    TryDelete(tmpPath);
+                    return new DeliveryReceipt(uidl!, bytes, true, holder);
+                }
+
+                key = MaildirNames.ReusedKey(uidl!, digest);
+                FlushToDisk(tmpPath);
+            }
+            else
+            {
+                key = uidl ?? MaildirNames.ContentKey(digest);
+            }
+
+            var baseName = MaildirNames.BaseName(_seed, key);
             if (_present.Contains(baseName))
             {
                 TryDelete(tmpPath);
@@ -268,28 +283,23 @@ internal sealed class MaildirDeliverySession : IDeliverySession
         }
     }
 
-    private static async Task<long> DrainAsync(Stream content, CancellationToken cancellationToken)
+    /// <summary>True when the file at <paramref name="path"/> has the SHA-256 <paramref name="digest"/>; false when it differs or cannot be read.</summary>
+    private static bool HoldsContent(string path, byte[] digest)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            long total = 0;
-            int read;
-            while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                total += read;
-            }
-
-            return total;
+            using var file = new FileStream(path, System.IO.FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize, FileOptions.SequentialScan);
+            return SHA256.HashData(file).AsSpan().SequenceEqual(digest);
         }
-        finally
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            return false;
         }
     }
 
+    /// <summary>Writes the content to tmp/ (hashing it when asked); fsyncs it when <paramref name="durable"/> (else <see cref="FlushToDisk"/> does, if it is kept).</summary>
     private async Task<(long Bytes, byte[] Digest)> WriteTempAsync(
-        string tmpPath, Stream content, bool hashContent, CancellationToken cancellationToken)
+        string tmpPath, Stream content, bool hashContent, bool durable, CancellationToken cancellationToken)
     {
         var options = new FileStreamOptions
         {
@@ -341,7 +351,7 @@ internal sealed class MaildirDeliverySession : IDeliverySession
 
                 try
                 {
-                    file.Flush(flushToDisk: true);
+                    file.Flush(flushToDisk: durable);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -354,6 +364,19 @@ internal sealed class MaildirDeliverySession : IDeliverySession
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void FlushToDisk(string tmpPath)
+    {
+        try
+        {
+            using var file = new FileStream(tmpPath, System.IO.FileMode.Open, FileAccess.Write, FileShare.None);
+            file.Flush(flushToDisk: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failure(e);
         }
     }
 

@@ -4,8 +4,8 @@ namespace CollectorCluster.Delivery.Maildir;
 
 /// <summary>
 /// A Maildir (cr.yp.to/proto/maildir.html) as a destination: each message is written to tmp/, fsynced, and linked
-/// into new/ under a name derived from account + UIDL (<see cref="MaildirNames"/>), so it appears whole or not at
-/// all and a repeated delivery is recognised. Mail readers may later move it to cur/ as <c>name:2,FLAGS</c>.
+/// into new/ under a name derived from the mailbox scope + UIDL (<see cref="MaildirNames"/>), so it appears whole or not
+/// at all and a repeated delivery is recognised. Mail readers may later move it to cur/ as <c>name:2,FLAGS</c>.
 /// </summary>
 public sealed class MaildirDestination : IMessageDestination, IMirrorableDestination
 {
@@ -42,17 +42,18 @@ public sealed class MaildirDestination : IMessageDestination, IMirrorableDestina
     /// scans of a large Maildir must not block the caller.
     /// </remarks>
     /// <exception cref="IOException">The Maildir cannot be created or read; the message names it and the account.</exception>
-    public Task<IDeliverySession> OpenAsync(string accountId, CancellationToken cancellationToken)
+    public Task<IDeliverySession> OpenAsync(MailboxScope scope, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(accountId);
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentException.ThrowIfNullOrEmpty(scope.AccountId);
         return Task.Run<IDeliverySession>(
-            () => MaildirDeliverySession.Open(this, accountId, _time.GetUtcNow().UtcDateTime, cancellationToken),
+            () => MaildirDeliverySession.Open(this, scope, _time.GetUtcNow().UtcDateTime, cancellationToken),
             cancellationToken);
     }
 
     /// <inheritdoc />
-    public IReadOnlySet<string> Holding(string accountId, IReadOnlyCollection<string> uidls) => new MaildirMirror(Root).Holding(accountId, uidls);
+    public IReadOnlySet<string> Holding(MailboxScope scope, IReadOnlyCollection<string> keys) => new MaildirMirror(Root).Holding(scope, keys);
 
     /// <inheritdoc />
-    public bool Remove(string accountId, string uidl) => new MaildirMirror(Root).Remove(accountId, uidl);
+    public bool Remove(MailboxScope scope, string key) => new MaildirMirror(Root).Remove(scope, key);
 }

@@ -3,18 +3,18 @@ using CollectorCluster.Core.Delivery;
 namespace CollectorCluster.Delivery.Maildir;
 
 /// <summary>
-/// Mirror Mailbox over a Maildir: a collected message is held while a file named after the hash of account + UIDL
-/// (see <see cref="MaildirNames"/>) is in new/ or cur/, whatever flags a mail client appended; the user deleting or
+/// Mirror Mailbox over a Maildir: a collected message is held while a file named after the hash of its scope + stored
+/// key (see <see cref="MaildirNames"/>) is in new/ or cur/, whatever flags a mail client appended; the user deleting or
 /// moving it out is a local deletion. Removal deletes every such file and syncs the directory.
 /// </summary>
 public sealed class MaildirMirror(string root) : IMirrorableDestination
 {
     /// <inheritdoc />
-    public IReadOnlySet<string> Holding(string accountId, IReadOnlyCollection<string> uidls)
+    public IReadOnlySet<string> Holding(MailboxScope scope, IReadOnlyCollection<string> keys)
     {
-        ArgumentException.ThrowIfNullOrEmpty(accountId);
-        ArgumentNullException.ThrowIfNull(uidls);
-        if (uidls.Count == 0)
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
         {
             return new HashSet<string>(StringComparer.Ordinal); // nothing collected yet: the Maildir may not exist yet
         }
@@ -33,13 +33,15 @@ public sealed class MaildirMirror(string root) : IMirrorableDestination
             }
         }
 
-        return uidls.Where(u => present.Contains(MaildirNames.BaseName(accountId, u))).ToHashSet(StringComparer.Ordinal);
+        var seed = scope.NameSeed;
+        return keys.Where(k => present.Contains(MaildirNames.BaseName(seed, k))).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <inheritdoc />
-    public bool Remove(string accountId, string uidl)
+    public bool Remove(MailboxScope scope, string key)
     {
-        var baseName = MaildirNames.BaseName(accountId, uidl);
+        ArgumentNullException.ThrowIfNull(scope);
+        var baseName = MaildirNames.BaseName(scope.NameSeed, key);
         var removed = false;
         foreach (var sub in new[] { "new", "cur" })
         {

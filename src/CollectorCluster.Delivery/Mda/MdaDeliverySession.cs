@@ -20,20 +20,14 @@ internal sealed class MdaDeliverySession : IDeliverySession
 
     private readonly MdaDestination _destination;
     private readonly string _accountId;
+    private readonly string _nameSeed;
     private bool _disposed;
 
-    internal MdaDeliverySession(MdaDestination destination, string accountId)
+    internal MdaDeliverySession(MdaDestination destination, MailboxScope scope)
     {
         _destination = destination;
-        _accountId = accountId;
-    }
-
-    /// <inheritdoc />
-    /// <remarks>A program cannot be asked: always false.</remarks>
-    public bool Contains(string uidl)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return false;
+        _accountId = scope.AccountId;
+        _nameSeed = scope.NameSeed;
     }
 
     /// <inheritdoc />
@@ -56,6 +50,13 @@ internal sealed class MdaDeliverySession : IDeliverySession
         foreach (var argument in command.Arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        // Not the node's environment (its password-env secrets): only what MdaEnvironment lists.
+        info.Environment.Clear();
+        foreach (var (name, value) in MdaEnvironment.For(_accountId, uidl, Environment.GetEnvironmentVariable("HOME")))
+        {
+            info.Environment[name] = value;
         }
 
         Process process;
@@ -163,7 +164,7 @@ internal sealed class MdaDeliverySession : IDeliverySession
         var output = new byte[ChunkSize + 1];
         var pendingCr = false;
         long bytes = 0;
-        if (!await WriteAsync(stdin, DeliveryTrace.HeaderLine(_accountId, uidl, "\n"), cancellationToken).ConfigureAwait(false))
+        if (!await WriteAsync(stdin, DeliveryTrace.HeaderLine(_nameSeed, uidl, "\n"), cancellationToken).ConfigureAwait(false))
         {
             return ("", 0, false);
         }

@@ -28,9 +28,10 @@ public sealed class MdaDestination : IMessageDestination
     public int? PreferredBatchMessages => 1;
 
     /// <inheritdoc />
-    public Task<IDeliverySession> OpenAsync(string accountId, CancellationToken cancellationToken)
+    public Task<IDeliverySession> OpenAsync(MailboxScope scope, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(accountId);
-        return Task.FromResult<IDeliverySession>(new MdaDeliverySession(this, accountId));
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentException.ThrowIfNullOrEmpty(scope.AccountId);
+        return Task.FromResult<IDeliverySession>(new MdaDeliverySession(this, scope));
     }
 }

@@ -10,18 +10,12 @@ namespace CollectorCluster.Delivery.Multidrop;
 /// durable and confirm it; finally journal the routing. Users' destinations are opened on first use and kept for the
 /// session. Not safe for concurrent calls.
 /// </summary>
-internal sealed class MultidropDeliverySession(MultidropDestination destination, string accountId) : IDeliverySession
+internal sealed class MultidropDeliverySession(MultidropDestination destination, MailboxScope scope) : IDeliverySession
 {
+    private readonly string accountId = scope.AccountId;
+
     private readonly Dictionary<string, IDeliverySession> _users = new(StringComparer.Ordinal);
     private bool _disposed;
-
-    /// <inheritdoc />
-    /// <remarks>Always false: where a message goes is known only from its header; each user's copy is checked on delivery.</remarks>
-    public bool Contains(string uidl)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return false;
-    }
 
     /// <inheritdoc />
     /// <remarks>
@@ -46,7 +40,8 @@ internal sealed class MultidropDeliverySession(MultidropDestination destination,
 
         var duplicateKey = DuplicateKey.For(HeaderBlock.Values(header, "Message-ID").FirstOrDefault(), spool.BodySha256);
         var source = RecipientId.Source(accountId, key);
-        var ledgerKey = duplicateKey ?? DuplicateKey.ForSource(source);
+        // Without a Message-ID only this very message from this source matches (its content too: a server may reuse a UIDL).
+        var ledgerKey = duplicateKey ?? DuplicateKey.ForSource($"{source}\n{Convert.ToHexStringLower(spool.Sha256)}");
         var copies = new List<RoutedCopy>(decision.Users.Count);
         foreach (var user in decision.Users)
         {
@@ -146,7 +141,7 @@ internal sealed class MultidropDeliverySession(MultidropDestination destination,
     {
         if (!_users.TryGetValue(user, out var session))
         {
-            session = await destination.DestinationOf(spec).OpenAsync(MultidropDestination.RecipientAccount(accountId, user), cancellationToken).ConfigureAwait(false);
+            session = await destination.DestinationOf(spec).OpenAsync(MultidropDestination.RecipientScope(scope, user), cancellationToken).ConfigureAwait(false);
             _users[user] = session;
         }
 

@@ -52,17 +52,22 @@ public sealed class MultidropDestination : IMessageDestination
     internal string SpoolDirectory { get; }
 
     /// <inheritdoc />
-    public Task<IDeliverySession> OpenAsync(string accountId, CancellationToken cancellationToken)
+    public Task<IDeliverySession> OpenAsync(MailboxScope scope, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(accountId);
-        return Task.FromResult<IDeliverySession>(new MultidropDeliverySession(this, accountId));
+        ArgumentNullException.ThrowIfNull(scope);
+        return Task.FromResult<IDeliverySession>(new MultidropDeliverySession(this, scope));
     }
 
     /// <summary>
-    /// The account id a user's copies are delivered under: Maildir names and trace headers derive from it, so each
-    /// recipient's copy of a message has its own name and a repeated session recognises it.
+    /// The scope a user's copies are delivered under: the account's, with the user added to the account id. Maildir names
+    /// and trace headers derive from it, so each recipient's copy of a message has its own name and a repeated session
+    /// recognises it.
     /// </summary>
-    public static string RecipientAccount(string accountId, string user) => $"{accountId}/{user}";
+    public static MailboxScope RecipientScope(MailboxScope scope, string user)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return scope with { AccountId = $"{scope.AccountId}/{user}" };
+    }
 
     internal IMessageDestination DestinationOf(string spec) => _destinations(spec);
 }

@@ -25,6 +25,7 @@ internal sealed class SmtpDeliverySession : IDeliverySession
     private readonly SmtpDestination _destination;
     private readonly SmtpDestinationOptions _options;
     private readonly string _accountId;
+    private readonly string _nameSeed;
     private readonly RemoteCertificateValidationCallback? _certificateValidation;
     private readonly HashSet<string> _extensions = new(StringComparer.OrdinalIgnoreCase);
     private SmtpConnection? _connection;
@@ -32,23 +33,16 @@ internal sealed class SmtpDeliverySession : IDeliverySession
     private bool _sourceFailed;
     private bool _disposed;
 
-    internal SmtpDeliverySession(SmtpDestination destination, string accountId, RemoteCertificateValidationCallback? certificateValidation)
+    internal SmtpDeliverySession(SmtpDestination destination, MailboxScope scope, RemoteCertificateValidationCallback? certificateValidation)
     {
         _destination = destination;
         _options = destination.Options;
-        _accountId = accountId;
+        _accountId = scope.AccountId;
+        _nameSeed = scope.NameSeed;
         _certificateValidation = certificateValidation;
     }
 
     private string Description => _destination.Description;
-
-    /// <inheritdoc />
-    /// <remarks>An LMTP/SMTP server cannot be asked: always false (hence batches of one and the trace header).</remarks>
-    public bool Contains(string uidl)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return false;
-    }
 
     /// <inheritdoc />
     /// <remarks>
@@ -289,7 +283,7 @@ internal sealed class SmtpDeliverySession : IDeliverySession
         using var hash = uidl is null ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         long bytes = 0;
 
-        await connection.WriteAsync(DeliveryTrace.HeaderLine(_accountId, uidl, "\r\n"), cancellationToken).ConfigureAwait(false);
+        await connection.WriteAsync(DeliveryTrace.HeaderLine(_nameSeed, uidl, "\r\n"), cancellationToken).ConfigureAwait(false);
         while (true)
         {
             int read;

@@ -40,10 +40,11 @@ public sealed class SmtpDestination : IMessageDestination
 
     /// <inheritdoc />
     /// <remarks>Connects lazily, at the first message: a session with nothing to collect costs the server nothing.</remarks>
-    public Task<IDeliverySession> OpenAsync(string accountId, CancellationToken cancellationToken)
+    public Task<IDeliverySession> OpenAsync(MailboxScope scope, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(accountId);
-        return Task.FromResult<IDeliverySession>(new SmtpDeliverySession(this, accountId, _certificateValidation));
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentException.ThrowIfNullOrEmpty(scope.AccountId);
+        return Task.FromResult<IDeliverySession>(new SmtpDeliverySession(this, scope, _certificateValidation));
     }
 
     private static string SafeMachineName()

@@ -22,12 +22,12 @@ public sealed class CollectorPalette : ICommandPalette
         "collector show <id>",
         "collector collect <id>|--all",
         "collector messages <id>",
-        "collector mark <id> <uidl> download|delete|clear",
+        "collector mark <id> <uidl> download|delete|clear [--yes]",
         "collector reset <id> [--since yyyy-mm-dd] [--yes]",
         "collector pause <id>",
         "collector resume <id>",
         "collector add <id> --server host[:port] --user U --password-stdin|--password-file F [--tls none|starttls|implicit] [--mailbox maildir:/path] [--every 5m]",
-        "collector edit <id> --KEY VALUE... [--password-stdin|--password-file F]",
+        "collector edit <id> --KEY VALUE... [--password-stdin|--password-file F] [--yes]",
         "collector disable <id>",
         "collector enable <id>",
         "collector remove <id> [--yes]",
@@ -45,14 +45,14 @@ public sealed class CollectorPalette : ICommandPalette
             "collect" when args is ["--all"] => await CollectAllAsync(context).ConfigureAwait(false),
             "collect" => await CollectAsync(Expect(args, 1, "collector collect <id>|--all"), context).ConfigureAwait(false),
             "messages" => await MessagesAsync(Expect(args, 1, "collector messages <id>"), context).ConfigureAwait(false),
-            "mark" => await MarkAsync(Expect(args, 3, "collector mark <id> <uidl> download|delete|clear"), context).ConfigureAwait(false),
+            "mark" => await MarkAsync(args, context).ConfigureAwait(false),
             "reset" => await ResetAsync(args, context).ConfigureAwait(false),
             "pause" => await PauseAsync(Expect(args, 1, "collector pause <id>")[0], paused: true, context).ConfigureAwait(false),
             "resume" => await ResumeAsync(Expect(args, 1, "collector resume <id>")[0], context).ConfigureAwait(false),
             "add" => await AddAsync(args, context).ConfigureAwait(false),
             "remove" => await RemoveAsync(args, context).ConfigureAwait(false),
             "edit" when args.Count > 0 => await EditAsync(args[0], args.Skip(1).ToList(), context).ConfigureAwait(false),
-            "edit" => throw new CommandException("usage: collector edit <id> --KEY VALUE... [--password-stdin|--password-file F]"),
+            "edit" => throw new CommandException("usage: collector edit <id> --KEY VALUE... [--password-stdin|--password-file F] [--yes]"),
             "disable" => await EditAsync(Expect(args, 1, "collector disable <id>")[0], ["--enabled", "off"], context).ConfigureAwait(false),
             "enable" => await EditAsync(Expect(args, 1, "collector enable <id>")[0], ["--enabled", "on"], context).ConfigureAwait(false),
             _ => throw new CommandException($"unknown command 'collector {verb}' (help lists the commands)"),
@@ -252,8 +252,14 @@ public sealed class CollectorPalette : ICommandPalette
         return CommandResponse.Success(lines, data);
     }
 
+    /// <summary>
+    /// <c>mark &lt;id&gt; &lt;uidl&gt; download|delete|clear [--yes]</c>. Deleting a message that was never collected
+    /// destroys the only copy: without <c>--yes</c> that is only previewed.
+    /// </summary>
     private static async Task<CommandResponse> MarkAsync(List<string> args, CommandContext context)
     {
+        var yes = args.Remove("--yes");
+        args = Expect(args, 3, "collector mark <id> <uidl> download|delete|clear [--yes]");
         var id = context.RequireAccount(args[0]);
         var action = args[2] switch
         {
@@ -262,6 +268,16 @@ public sealed class CollectorPalette : ICommandPalette
             "clear" => MarkAction.Clear,
             _ => throw new CommandException($"collector mark: '{args[2]}' is not one of download, delete, clear"),
         };
+        if (action == MarkAction.Delete && !yes)
+        {
+            var known = await context.Accounts.Ask<MessageLines>(new GetMessageLines(id), CommandContext.AskTimeout).ConfigureAwait(false);
+            if (known.Lines.FirstOrDefault(l => l.Uidl == args[1])?.CollectedAt is null)
+            {
+                var preview = $"{id} {args[1]}: mark delete would delete a message that was never collected: the server's copy is the only one, and it would be lost; add --yes to mark it";
+                return CommandResponse.Success([preview], new JsonObject { ["id"] = id, ["uidl"] = args[1], ["applied"] = false, ["detail"] = preview });
+            }
+        }
+
         var r = await context.Accounts.Ask<MarkResult>(new MarkMessage(id, args[1], action), CommandContext.AskTimeout).ConfigureAwait(false);
         var data = new JsonObject { ["id"] = r.AccountId, ["uidl"] = r.Uidl, ["applied"] = r.Applied, ["detail"] = r.Detail };
         var line = $"{r.AccountId} {r.Uidl}: {r.Detail}";
@@ -310,9 +326,67 @@ public sealed class CollectorPalette : ICommandPalette
 
     private static async Task<CommandResponse> EditAsync(string id, List<string> options, CommandContext context)
     {
+        var yes = options.Remove("--yes");
+        if (!yes && await DeletesMoreAsync(id, options, context).ConfigureAwait(false) is { } more)
+        {
+            return CommandResponse.Success([$"{id}: edit would {more}; add --yes to change it"], new JsonObject { ["id"] = id, ["applied"] = false });
+        }
+
         var s = await Runtime(context).EditAsync(id, options, context.Password, context.FileAccounts.Select(a => a.Id), CommandContext.AskTimeout).ConfigureAwait(false);
         var line = $"{s.Id}: updated ({s.Address}, every {s.CheckEvery}, into {s.Mailbox}, {(s.Enabled ? "enabled" : "disabled")})";
         return CommandResponse.Success([line], new JsonObject { ["id"] = s.Id, ["address"] = s.Address, ["enabled"] = s.Enabled });
+    }
+
+    /// <summary>
+    /// What an edit of a runtime account would newly delete (leave-mail-on-server turned off, mirror-mailbox turned
+    /// on, delete-after-days set or shortened); null when it deletes nothing more, or when the options do not read
+    /// (the edit itself then says what is wrong).
+    /// </summary>
+    private static async Task<string?> DeletesMoreAsync(string id, List<string> options, CommandContext context)
+    {
+        string[] deleting = ["leave-mail-on-server", "mirror-mailbox", "delete-after-days"];
+        var pairs = new List<(string Key, string Value)>();
+        for (var i = 0; i + 1 < options.Count; i++)
+        {
+            if (options[i].StartsWith("--", StringComparison.Ordinal) && deleting.Contains(options[i][2..], StringComparer.Ordinal))
+            {
+                pairs.Add((options[i][2..], options[++i]));
+            }
+        }
+
+        if (pairs.Count == 0 || context.Runtime is not { } runtime || !runtime.Contains(id)
+            || await runtime.SettingsAsync(id, CommandContext.AskTimeout).ConfigureAwait(false) is not { } current)
+        {
+            return null;
+        }
+
+        Core.Accounts.AccountOptions given;
+        try
+        {
+            given = Configuration.AccountConfigParser.ReadOptions(id, pairs, partial: true);
+        }
+        catch (Configuration.ConfigurationException)
+        {
+            return null;
+        }
+
+        var onServer = (await StatusAsync(id, context).ConfigureAwait(false)).CollectedOnServer;
+        if (given.LeaveMailOnServer == false && current.LeaveMailOnServer)
+        {
+            return $"turn leave-mail-on-server off: the next session deletes on the server every collected message still there ({onServer})";
+        }
+
+        if (given.MirrorMailbox == true && !current.MirrorMailbox)
+        {
+            return "turn mirror-mailbox on: messages deleted locally get deleted on the server, and local copies of messages the server no longer lists get removed";
+        }
+
+        if (given.DeleteAfterDays is { } days && (current.DeleteAfterDays is not { } before || days < before))
+        {
+            return $"delete on the server collected messages first seen more than {days} day(s) ago (of {onServer} collected still there)";
+        }
+
+        return null;
     }
 
     private static async Task<CommandResponse> RemoveAsync(List<string> args, CommandContext context)

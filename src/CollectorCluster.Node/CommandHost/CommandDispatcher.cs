@@ -6,52 +6,44 @@ using CollectorCluster.Wire;
 namespace CollectorCluster.Node.CommandHost;
 
 /// <summary>
-/// Turns one request line into one response: parses the JSON, checks the token, picks the palette by the first
-/// word, and converts every failure into <c>ok:false</c> with a message, so a bad request never drops the connection.
+/// Turns one request into one response: picks the palette by the first word, and converts every failure of a
+/// command into <c>ok:false</c> with a message. Reading the line and checking the token are the server's
+/// (<see cref="CommandServer"/>), which closes the connection on a line that is not a request.
 /// </summary>
 public sealed class CommandDispatcher
 {
     private readonly IReadOnlyList<ICommandPalette> _palettes;
     private readonly CommandContext _context;
-    private readonly string? _token;
 
     /// <summary>Creates the dispatcher over the given palettes.</summary>
-    public CommandDispatcher(IReadOnlyList<ICommandPalette> palettes, CommandContext context, string? token)
+    public CommandDispatcher(IReadOnlyList<ICommandPalette> palettes, CommandContext context)
     {
         _palettes = palettes;
         _context = context;
-        _token = token;
     }
 
     /// <summary>The commands served, for <c>help</c>.</summary>
     public IEnumerable<string> Commands => _palettes.SelectMany(p => p.Commands).Append("help");
 
-    /// <summary>Serves one request line.</summary>
-    public Task<CommandResponse> DispatchAsync(string requestLine) => DispatchAsync(requestLine, _ => Task.CompletedTask, CancellationToken.None);
-
     /// <summary>
-    /// Serves one request line; <paramref name="progress"/> sends a frame to the client ahead of the answer, and
-    /// <paramref name="cancellation"/> ends commands that stream until the client leaves (<c>log tail --follow</c>).
+    /// Serves one request (read and authenticated by the server); <paramref name="progress"/> sends a frame to the
+    /// client ahead of the answer, and <paramref name="cancellation"/> ends commands that stream until the client
+    /// leaves (<c>log tail --follow</c>).
     /// </summary>
-    public async Task<CommandResponse> DispatchAsync(string requestLine, Func<ProgressFrame, Task> progress, CancellationToken cancellation)
+    public async Task<CommandResponse> DispatchAsync(CommandRequest request, Func<ProgressFrame, Task> progress, CancellationToken cancellation)
     {
+        ArgumentNullException.ThrowIfNull(request);
         List<string> words;
-        Secret? password;
         try
         {
-            var request = CommandWire.ReadRequest(requestLine);
             words = [.. request.Words()];
-            password = request.Password is { } p ? new Secret(p) : null;
-            if (_token is not null && !string.Equals(request.Token, _token, StringComparison.Ordinal))
-            {
-                return CommandResponse.Failure("missing or wrong token (collector.command-host.token)");
-            }
         }
         catch (JsonException e)
         {
             return CommandResponse.Failure("bad request: " + e.Message);
         }
 
+        var password = request.Password is { } given ? new Secret(given) : null;
         try
         {
             if (words.Count == 0)

@@ -1,9 +1,14 @@
 using System.Globalization;
+using CollectorCluster.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace CollectorCluster.Node.CommandHost;
 
-/// <summary>Feeds the node's <see cref="LogRing"/> from Microsoft.Extensions.Logging (where Akka's log events go too), one line per entry.</summary>
+/// <summary>
+/// Feeds the node's <see cref="LogRing"/> from Microsoft.Extensions.Logging (where Akka's log events go too), one line
+/// per entry, with control characters escaped (<see cref="TerminalText"/>), so <c>log tail</c> never hands an
+/// operator's terminal an escape sequence a POP3 server wrote.
+/// </summary>
 public sealed class LogRingLoggerProvider : ILoggerProvider
 {
     private readonly LogRing _ring;
@@ -37,7 +42,8 @@ public sealed class LogRingLoggerProvider : ILoggerProvider
             var text = formatter(state, exception);
             // One line per entry: the exception's type and message, not its stack (that stays on stderr).
             var error = exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})";
-            ring.Add($"{time} {Level(logLevel)} {category}: {text.ReplaceLineEndings(" ")}{error}");
+            // Server and program text reaches the log: no control character gets into a line log tail shows.
+            ring.Add(TerminalText.Sanitize($"{time} {Level(logLevel)} {category}: {text}{error}".ReplaceLineEndings(" ")));
         }
 
         private static string Level(LogLevel level) => level switch

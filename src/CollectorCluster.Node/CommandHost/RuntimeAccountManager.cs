@@ -42,19 +42,32 @@ public sealed class RuntimeAccountManager
         _configDirectory = configDirectory;
     }
 
+    /// <summary>What runtime accounts may deliver to (<c>collector.runtime-accounts</c>); none by default.</summary>
+    public RuntimeAccountPolicy Policy { get; init; } = RuntimeAccountPolicy.None;
+
+    /// <summary>Runtime accounts journaled with a mailbox the policy no longer allows: not configured at start, each with why.</summary>
+    public IReadOnlyList<string> RefusedAtRestore { get; private set; } = [];
+
     /// <summary>True when <paramref name="id"/> was added at run time (and not removed).</summary>
     public bool Contains(string id) => _ids.ContainsKey(id);
 
     /// <summary>The runtime account ids.</summary>
     public IReadOnlyCollection<string> Ids => [.. _ids.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>Configures every journaled runtime account; a password the key cannot open stops the start with an error naming the key file.</summary>
+    /// <summary>
+    /// Configures every journaled runtime account that <see cref="Policy"/> allows (the others are listed in
+    /// <see cref="RefusedAtRestore"/> and stay known, so they can be removed); a password the key cannot open stops
+    /// the start with an error naming the key file.
+    /// </summary>
     public async Task<int> RestoreAsync(TimeSpan timeout)
     {
         var known = await _registry.Ask<Actors.Registry.RuntimeAccounts>(GetRuntimeAccounts.Instance, timeout).ConfigureAwait(false);
-        var settings = known.Accounts.Select(a => Resolve(a.Id, a.Settings, _key.Open(a.Id, a.Password))).ToList();
+        var all = known.Accounts.Select(a => Resolve(a.Id, a.Settings, _key.Open(a.Id, a.Password))).ToList();
+        var refused = all.Select(s => (s.Id, Why: Policy.Refusal(s, _configDirectory))).Where(r => r.Why is not null).ToList();
+        var settings = all.Where(s => refused.All(r => r.Id != s.Id)).ToList();
+        RefusedAtRestore = [.. refused.Select(r => $"account '{r.Id}' (added at run time): {r.Why}; not configured (collector remove {r.Id} --yes, or move it to the node file)")];
         await Task.WhenAll(settings.Select(s => _accounts.Ask<AccountAck>(new ConfigureAccount(s), timeout))).ConfigureAwait(false);
-        foreach (var s in settings)
+        foreach (var s in all)
         {
             _ids[s.Id] = 0;
         }
@@ -91,7 +104,7 @@ public sealed class RuntimeAccountManager
         }
 
         var given = Checked(() => AccountConfigParser.ReadOptions(id, Options(args, usage), partial: false), password);
-        var settings = Resolve(id, given, password);
+        var settings = Allowed(Resolve(id, given, password), "add");
         var added = new RuntimeAccountAdded(id, given, _key.Seal(id, password), DateTimeOffset.UtcNow);
         await _registry.Ask<Actors.Registry.RuntimeAccounts>(new RegisterRuntimeAccount(added), timeout).ConfigureAwait(false);
         _ids[id] = 0;
@@ -121,7 +134,7 @@ public sealed class RuntimeAccountManager
 
         var secret = password is { } p && p.Reveal().Length > 0 ? p : _key.Open(id, current.Password);
         var given = Checked(() => AccountConfigParser.ReadOptions(id, changes, partial: true), secret).Over(current.Settings);
-        var settings = Resolve(id, given, secret);
+        var settings = Allowed(Resolve(id, given, secret), "edit");
         var edited = new RuntimeAccountAdded(id, given, _key.Seal(id, secret), DateTimeOffset.UtcNow);
         await _registry.Ask<Actors.Registry.RuntimeAccounts>(new RegisterRuntimeAccount(edited), timeout).ConfigureAwait(false);
         await _accounts.Ask<AccountAck>(new ConfigureAccount(settings), timeout).ConfigureAwait(false);
@@ -186,6 +199,10 @@ public sealed class RuntimeAccountManager
         var known = await _registry.Ask<Actors.Registry.RuntimeAccounts>(GetRuntimeAccounts.Instance, timeout).ConfigureAwait(false);
         return known.Accounts.FirstOrDefault(a => a.Id == id) is { } a ? Resolve(a.Id, a.Settings, _key.Open(a.Id, a.Password)) : null;
     }
+
+    /// <summary>The settings when <see cref="Policy"/> allows their mailbox; else the command's error naming the setting.</summary>
+    private AccountSettings Allowed(AccountSettings settings, string verb) =>
+        Policy.Refusal(settings, _configDirectory) is { } refusal ? throw new CommandException($"collector {verb}: {refusal}") : settings;
 
     /// <summary>The account as applied: its options over the defaults, with the password.</summary>
     private AccountSettings Resolve(string id, AccountOptions options, Secret password) =>

@@ -2,10 +2,14 @@ using CollectorCluster.Node.Configuration;
 
 namespace CollectorCluster.Node.Commands;
 
-/// <summary><c>collector check --config FILE</c>: validates the file and lists the accounts (never their passwords).</summary>
+/// <summary>
+/// <c>collector check --config FILE</c>: validates the file and lists the accounts (never their passwords), the
+/// schedule warnings and the security warnings (<see cref="SecurityWarnings"/>: secret files others can read,
+/// logins without TLS).
+/// </summary>
 public static class CheckCommand
 {
-    /// <summary>Prints the accounts and schedule warnings; returns 0.</summary>
+    /// <summary>Prints the accounts and the warnings; returns 0.</summary>
     public static int Run(CollectorOptions options, TextWriter output)
     {
         output.WriteLine($"{options.ConfigFile}: {options.Accounts.Count} account(s); journal {options.Journal.Provider}; max-pop3-clients {options.MaxPop3Clients}");
@@ -15,7 +19,7 @@ public static class CheckCommand
             output.WriteLine($"  {a.Id}: {a.Address}:{a.Port} ssl={a.Ssl.ToString().ToLowerInvariant()} every {a.CheckEvery} -> {a.Mailbox} ({leave}){(a.Enabled ? "" : " [disabled]")}");
         }
 
-        foreach (var warning in options.Warnings)
+        foreach (var warning in options.Warnings.Concat(SecurityWarnings.For(options)))
         {
             output.WriteLine("  warning: " + warning);
         }

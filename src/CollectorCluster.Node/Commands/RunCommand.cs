@@ -44,6 +44,12 @@ public static class RunCommand
             log.Warning("Schedule: {0}", warning);
         }
 
+        // Files the node makes itself (node key, token file) are created 0600; these are the ones it found.
+        foreach (var warning in SecurityWarnings.For(options))
+        {
+            log.Warning("Security: {0}", warning);
+        }
+
         await WaitForMemberUpAsync(system, cancellationToken).ConfigureAwait(false);
         var region = node.Accounts;
         // Wakes every account wherever sharding puts it (remember-entities keeps them alive from then on); all at once.
@@ -68,7 +74,11 @@ public static class RunCommand
         return 0;
     }
 
-    /// <summary>Starts the operator command host (collectorctl's endpoint) once the accounts are configured; null when disabled.</summary>
+    /// <summary>
+    /// Starts the operator command host (collectorctl's endpoint) once the accounts are configured; null when
+    /// disabled. Its token is the node file's, or the token file's (created 0600 at first start); its certificate,
+    /// when configured, is read here, and its SHA-256 logged for collectorctl's --tls-pin.
+    /// </summary>
     private static async Task<CommandServer?> StartCommandHostAsync(CollectorNode node, CollectorOptions options, RuntimeAccountManager runtime, AccountsFile file, ILoggingAdapter log, CancellationToken cancellationToken)
     {
         var commandHost = options.CommandHost;
@@ -77,20 +87,25 @@ public static class RunCommand
             return null;
         }
 
+        var token = commandHost.Token ?? CommandTokenFile.LoadOrCreate(commandHost.TokenFile);
+        var certificate = commandHost.Tls?.Load();
         var tokens = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<ConnectionTokens>(cancellationToken).ConfigureAwait(false);
         var context = new CommandContext(node.System, node.Accounts, tokens, options) { Log = node.Log, Runtime = runtime, File = file };
         var dispatcher = new CommandDispatcher(
             [new CollectorPalette(), new TokensPalette(), new ClusterPalette(), new ShardPalette(), new ActorPalette(), new LogPalette(), new NodePalette(node.Environment.Online)],
-            context,
-            commandHost.Token);
+            context);
+        var authenticator = new CommandAuthenticator(token, commandHost.FailedAuthDelay, commandHost.FailedAuthMaxDelay, TimeProvider.System);
         try
         {
-            var server = CommandServer.Start(commandHost, dispatcher, log);
-            log.Info("Command host listening on {0} (collectorctl)", server.EndPoint);
+            var server = CommandServer.Start(commandHost, dispatcher, authenticator, certificate, log);
+            var tls = certificate is null ? "plain TCP, loopback only" : $"TLS, certificate SHA-256 {certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)}";
+            var where = commandHost.Token is null ? $"token in {commandHost.TokenFile}" : "token from collector.command-host.token";
+            log.Info("Command host listening on {0} (collectorctl; {1}; {2})", server.EndPoint, tls, where);
             return server;
         }
         catch (System.Net.Sockets.SocketException e)
         {
+            certificate?.Dispose();
             throw new ConfigurationException($"collector.command-host: cannot listen on {commandHost.Hostname}:{commandHost.Port}: {e.Message}", e);
         }
     }
@@ -103,8 +118,14 @@ public static class RunCommand
     {
         var key = NodeKey.LoadOrCreate(options.KeyFile);
         var registry = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegistry>(cancellationToken).ConfigureAwait(false);
-        var runtime = new RuntimeAccountManager(registry, node.Accounts, key, Path.GetDirectoryName(options.ConfigFile)!);
+        var runtime = new RuntimeAccountManager(registry, node.Accounts, key, Path.GetDirectoryName(options.ConfigFile)!) { Policy = options.RuntimeAccounts };
         await runtime.RestoreAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        var log = Logging.GetLogger(node.System, "collector");
+        foreach (var refused in runtime.RefusedAtRestore)
+        {
+            log.Error("Runtime accounts: {0}", refused);
+        }
+
         return runtime;
     }
 

@@ -73,8 +73,9 @@ public static class CollectorConfigLoader
             {
                 // Every section is read here, so `collector check` reports what `run` would refuse.
                 Online = OnlineOptions.FromConfig(config),
-                CommandHost = CommandHost.CommandHostOptions.FromConfig(config),
+                CommandHost = CommandHost.CommandHostOptions.FromConfig(config, directory, StateDirectory(config, directory, environment)),
                 KeyFile = KeyFile(config, directory, environment),
+                RuntimeAccounts = RuntimeAccountPolicy.FromConfig(config, directory),
                 Remote = ClusterConfigReader.Remote(config),
                 Cluster = ClusterConfigReader.Cluster(config),
             };

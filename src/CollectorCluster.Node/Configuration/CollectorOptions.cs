@@ -34,6 +34,9 @@ public sealed record CollectorOptions(
     /// <summary><c>collector.secrets.key-file</c>, resolved (default <c>&lt;state-directory&gt;/node.key</c>).</summary>
     public required string KeyFile { get; init; }
 
+    /// <summary><c>collector.runtime-accounts</c>: what accounts added at run time may deliver to (no mda:, Maildir only under its roots).</summary>
+    public RuntimeAccountPolicy RuntimeAccounts { get; init; } = RuntimeAccountPolicy.None;
+
     /// <summary>Where this node listens for the other members (<c>akka.remote.dot-netty.tcp</c>).</summary>
     public required RemoteOptions Remote { get; init; }
 

@@ -38,10 +38,12 @@ public static class CollectorAkkaExtensions
     /// <summary>
     /// The node file over the defaults (<see cref="CollectorOptions.Hocon"/>): Akka's own keys, among them the tuned
     /// failure detector, split-brain resolver and sharding settings; and Akka's log events into Microsoft.Extensions.Logging,
-    /// one console format for the whole node.
+    /// one console format for the whole node, with Akka's minimal logger (start and end of the actor system's life) on
+    /// standard error too (<see cref="StandardErrorLogger"/>), whatever the node file says: standard output is the commands'.
     /// </summary>
     public static AkkaConfigurationBuilder WithNodeFile(this AkkaConfigurationBuilder builder, CollectorOptions options) => builder
         .AddHocon(options.Hocon, HoconAddMode.Prepend)
+        .AddHocon(StandardErrorLogger.Hocon, HoconAddMode.Prepend)
         .ConfigureLoggers(loggers =>
         {
             loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;

@@ -18,9 +18,10 @@ namespace CollectorCluster.Node.Hosting;
 public static class CollectorHost
 {
     /// <summary>
-    /// The environment accounts collect in: real POP3, real destinations, the system clock, connection leases that
-    /// attach to the node's <see cref="ConnectionTokens"/> actor once the host starts it, and multidrop delivery whose
-    /// duplicate memory attaches to the node's recipient actors likewise.
+    /// The environment accounts collect in: real POP3, real destinations, the system clock, connection leases
+    /// that attach to the node's <see cref="ConnectionTokens"/> actor once the host starts it, the node key
+    /// (created on first use) for sealed refresh tokens and keyed settings digests, and multidrop delivery whose
+    /// duplicate memory attaches to the node's recipient actors once the host starts them.
     /// </summary>
     public static CollectionEnvironment Environment(CollectorOptions options)
     {
@@ -33,6 +34,7 @@ public static class CollectorHost
             options.Tuning)
         {
             Online = new NodeOnline(options.Online.InitiallyOnline),
+            Secrets = Secrets.NodeKey.LoadOrCreate(options.KeyFile),
             Recipients = recipients,
             Multidrop = (env, account, journal) => new MultidropDestination(account.Multidrop!, Destination, env.Recipients ?? recipients, journal, env.Clock),
         };
@@ -49,13 +51,12 @@ public static class CollectorHost
         new HostBuilder()
             .ConfigureLogging(logging => logging
                 .ClearProviders()
-                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace) // logs on stderr; stdout is for command output
-                .AddSimpleConsole(o =>
+                .AddConsole(o =>
                 {
-                    o.SingleLine = true;
-                    o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-                    o.UseUtcTimestamp = true;
+                    o.LogToStandardErrorThreshold = LogLevel.Trace; // logs on stderr; stdout is for command output
+                    o.FormatterName = SanitizingConsoleFormatter.FormatterName; // server text cannot drive the terminal
                 })
+                .AddConsoleFormatter<SanitizingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>()
                 .SetMinimumLevel(LogLevel.Information)
                 .AddFilter("Microsoft", LogLevel.Warning)
                 .AddProvider(new LogRingLoggerProvider(log)))

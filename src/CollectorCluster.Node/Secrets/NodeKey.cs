@@ -8,20 +8,23 @@ namespace CollectorCluster.Node.Secrets;
 /// <summary>
 /// The node key (<c>collector.secrets.key-file</c>): 256 bits, base64 on one line, created 0600 on first start.
 /// Passwords added at run time are sealed with it (AES-GCM, the account id as associated data, so a sealed
-/// password cannot be moved to another account) before they reach the journal. Every node of a cluster needs the
-/// same file: a node opens what another sealed.
+/// password cannot be moved to another account) before they reach the journal, and so are refresh tokens an OAuth2
+/// endpoint rotates. Keyed digests (HMAC-SHA256 under a key derived from it) let the journal remember settings without
+/// holding them. Every node of a cluster needs the same file: a node opens what another sealed.
 /// </summary>
-public sealed class NodeKey
+public sealed class NodeKey : INodeSecrets
 {
     private const int KeyBytes = 32;
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
     private readonly byte[] _key;
+    private readonly byte[] _digestKey;
 
     private NodeKey(string path, byte[] key)
     {
         Path = path;
         _key = key;
+        _digestKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, key, KeyBytes, info: Encoding.ASCII.GetBytes("collector-cluster settings digest v1"));
     }
 
     /// <summary>The key file, for error messages.</summary>
@@ -76,6 +79,19 @@ public sealed class NodeKey
         return key.Length == KeyBytes
             ? new NodeKey(path, key)
             : throw new ConfigurationException($"collector.secrets.key-file: {path} holds {key.Length} bytes, a node key has {KeyBytes}");
+    }
+
+    /// <inheritdoc />
+    SealedPassword INodeSecrets.Seal(string accountId, Secret secret) => Seal(accountId, secret);
+
+    /// <inheritdoc />
+    Secret INodeSecrets.Open(string accountId, SealedPassword sealedSecret) => Open(accountId, sealedSecret);
+
+    /// <summary>HMAC-SHA256 of <paramref name="text"/> under a key derived from the node key (never the sealing key itself).</summary>
+    public string Digest(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return "hmac-sha256:" + Convert.ToHexStringLower(HMACSHA256.HashData(_digestKey, Encoding.UTF8.GetBytes(text)));
     }
 
     /// <summary>Seals a password for one account: a fresh nonce and the ciphertext with its tag, both base64.</summary>

@@ -59,11 +59,12 @@ public class CollectionPlannerMarkTests
     }
 
     [Fact]
-    public void Unlisted_marks_are_reported_vanished_so_they_are_cleared()
+    public void Unlisted_marks_of_never_collected_uidls_are_reported_vanished_and_collected_ones_absent()
     {
         var state = Marked(Collected("a", "gone"), ["gone"], ["never-collected"]);
         var plan = Plan(Listing("a"), state, Leave());
-        Assert.Equal(["gone", "never-collected"], plan.Vanished);
+        Assert.Equal(["never-collected"], plan.Vanished);
+        Assert.Equal(["gone"], plan.Absent);
         Assert.Empty(plan.Fetch);
         Assert.Empty(plan.Delete);
     }
@@ -72,7 +73,7 @@ public class CollectionPlannerMarkTests
     public void Marks_do_not_matter_without_uidl_support()
     {
         var state = Marked(Collected("a"), [], ["a"]);
-        var plan = Plan(Listing("a", "b"), state, new CollectionOptions(true, null, false, false));
+        var plan = Plan(Listing("a", "b"), state, new CollectionOptions(false, null, false, false));
         Assert.Equal([1, 2], Numbers(plan.Fetch));
         Assert.Empty(plan.Delete);
         Assert.Empty(plan.Vanished);

@@ -87,6 +87,15 @@ public class CollectionPlannerPropertyTests
         Assert.Equal(deleteNumbers.Length, deleteNumbers.Distinct().Count());
         Assert.All(plan.Delete, d => Assert.Equal(byNumber[d.Message.Number], d.Message));
 
+        if (!options.ServerSupportsUidl && options.LeaveMailOnServer)
+        {
+            Assert.Empty(plan.Fetch);
+            Assert.Empty(plan.Delete);
+            Assert.False(plan.DeleteAfterFetch);
+            Assert.NotNull(plan.Refusal);
+            return;
+        }
+
         if (!options.ServerSupportsUidl)
         {
             Assert.Equal(listing.Select(m => m.Number).Order(), fetchNumbers.Order());
@@ -109,10 +118,9 @@ public class CollectionPlannerPropertyTests
         Assert.All(plan.Delete, d => Assert.True(state.HasCollected(d.Message.Uidl!) || MarkedAs(d.Message.Uidl, MessageMark.Delete)));
         Assert.All(plan.Delete, d => Assert.False(MarkedAs(d.Message.Uidl, MessageMark.Download)));
 
-        // Vanished ⊆ collected ∪ marked, disjoint from the listing, and complete.
-        Assert.All(plan.Vanished, v => Assert.True(state.HasCollected(v) || state.Marks.ContainsKey(v)));
-        Assert.All(plan.Vanished, v => Assert.DoesNotContain(v, listedUidls));
-        Assert.Equal(state.Collected.Keys.Union(state.Marks.Keys).Where(k => !listedUidls.Contains(k)).Order(StringComparer.Ordinal), plan.Vanished);
+        // Absent ∪ Vanished = the collected or marked UIDLs not listed (nothing pending deletion here), disjoint, complete.
+        Assert.Equal(state.Collected.Keys.Where(k => !listedUidls.Contains(k)).Order(StringComparer.Ordinal), plan.Absent);
+        Assert.Equal(state.Marks.Keys.Where(k => !listedUidls.Contains(k) && !state.HasCollected(k)).Order(StringComparer.Ordinal), plan.Vanished);
 
         Assert.Equal(!options.LeaveMailOnServer, plan.DeleteAfterFetch);
         var expectedReason = options.LeaveMailOnServer ? DeletionReason.Expired : DeletionReason.NotLeftOnServer;
@@ -186,7 +194,7 @@ public class CollectionPlannerPropertyTests
 
         var plan = CollectionPlanner.Plan(listing, state, options, Now);
 
-        Assert.Equal(50_000, plan.Vanished.Count);
+        Assert.Equal(50_000, plan.Absent.Count);
         Assert.InRange(plan.Fetch.Count, leave ? 49_990 : 50_000, 50_010);
         Assert.InRange(plan.Delete.Count, 49_990, 50_000);
         Assert.Equal(2, plan.Warnings.Count);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using CollectorCluster.Core.Planning;
 using CollectorCluster.Core.State;
 using static CollectorCluster.Core.Tests.Planning.PlanFixtures;
@@ -77,7 +78,8 @@ public class CollectionPlannerTests
         Assert.Equal([1, 3], Numbers(plan.Fetch));
         Assert.Equal([2, 4], Numbers(plan.Delete));
         Assert.All(plan.Delete, d => Assert.Equal(DeletionReason.NotLeftOnServer, d.Reason));
-        Assert.Equal(["gone"], plan.Vanished);
+        Assert.Equal(["gone"], plan.Absent);
+        Assert.Empty(plan.Vanished);
         Assert.Empty(plan.Warnings);
     }
 
@@ -166,61 +168,111 @@ public class CollectionPlannerTests
         var state = Collected(("c", old), ("a", old), ("b", Now), ("gone", old));
         var plan = Plan(Listing("c", "b", "a"), state, Leave(30));
         Assert.Equal([1, 3], Numbers(plan.Delete));
-        Assert.Equal(["gone"], plan.Vanished);
+        Assert.Equal(["gone"], plan.Absent);
     }
 
-    // ---- Vanished ----
+    // ---- Absent, confirmed and vanished ----
 
     [Fact]
-    public void Vanished_is_every_collected_uidl_not_listed_in_ordinal_order()
+    public void Absent_is_every_collected_uidl_not_listed_in_ordinal_order_and_nothing_is_forgotten_at_once()
     {
         var plan = Plan(Listing("b", "x"), Collected("b", "z", "a", "B", "c"), Leave());
-        Assert.Equal(["B", "a", "c", "z"], plan.Vanished);
+        Assert.Equal(["B", "a", "c", "z"], plan.Absent);
+        Assert.Empty(plan.Vanished);
     }
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Empty_listing_reports_all_collected_as_vanished(bool leave)
+    public void Empty_listing_reports_all_collected_as_absent(bool leave)
     {
         var plan = Plan([], Collected("a", "b"), new CollectionOptions(leave, 3, true, true));
-        Assert.Equal(["a", "b"], plan.Vanished);
+        Assert.Equal(["a", "b"], plan.Absent);
+        Assert.Empty(plan.Vanished);
         Assert.Empty(plan.Fetch);
         Assert.Empty(plan.Delete);
     }
 
     [Fact]
-    public void A_duplicated_uidl_is_still_listed_so_not_vanished()
+    public void A_duplicated_uidl_is_still_listed_so_not_absent()
     {
         var plan = Plan(Listing("a", "a"), Collected("a"), Leave());
+        Assert.Empty(plan.Absent);
+        Assert.Empty(plan.Vanished);
+    }
+
+    public static TheoryData<string[], string[], string[], string[], string[], string[], string[]> AbsenceCases => new()
+    {
+        // listing, collected, noted absent before, pending deletions | absent, reappeared, confirmed
+        { ["a", "b"], ["a", "b"], [], [], [], [], [] },
+        { ["a"], ["a", "b"], [], [], ["b"], [], [] },
+        { ["a"], ["a", "b"], ["b"], [], ["b"], [], [] }, // still absent: the rule decides, the planner only reports
+        { ["a", "b"], ["a", "b"], ["b"], [], [], ["b"], [] }, // listed again
+        { ["a"], ["a", "b"], [], ["b"], [], [], ["b"] }, // our own DELE, committed by an earlier QUIT
+        { ["a", "b"], ["a", "b"], [], ["b"], [], [], [] }, // intended but still listed: not committed, replanned
+        { [], ["a", "b"], ["a"], ["b"], ["a"], [], ["b"] },
+        { ["a"], ["a"], [], ["x"], [], [], ["x"] }, // a pending deletion of a never-collected (marked) UIDL
+    };
+
+    [Theory]
+    [MemberData(nameof(AbsenceCases))]
+    public void Absences_reappearances_and_confirmed_deletions(
+        string[] listing, string[] collected, string[] notedBefore, string[] pending, string[] absent, string[] reappeared, string[] confirmed)
+    {
+        var state = Collected(collected) with
+        {
+            Absent = notedBefore.ToImmutableDictionary(u => u, _ => new AbsenceRecord(Now.AddHours(-2), 1), StringComparer.Ordinal),
+            PendingDeletions = pending.ToImmutableDictionary(u => u, _ => nameof(DeletionReason.Expired), StringComparer.Ordinal),
+        };
+        var plan = Plan(Listing(listing), state, Leave());
+        Assert.Equal(absent, plan.Absent);
+        Assert.Equal(reappeared, plan.Reappeared);
+        Assert.Equal(confirmed, plan.Confirmed.Select(c => c.Uidl));
+        Assert.All(plan.Confirmed, c => Assert.Equal(nameof(DeletionReason.Expired), c.Reason));
         Assert.Empty(plan.Vanished);
     }
 
     // ---- No UIDL support ----
 
     [Theory]
-    [InlineData(true, null, true)]
-    [InlineData(true, 3, false)]
-    [InlineData(false, null, true)]
-    [InlineData(false, 3, false)]
-    public void Without_uidl_everything_is_fetched_and_deleted_after(bool leave, int? days, bool smallestFirst)
+    [InlineData(null, true)]
+    [InlineData(3, false)]
+    public void Without_uidl_delete_mode_fetches_everything_and_deletes_after(int? days, bool smallestFirst)
     {
         ListedMessage[] listing = [new(1, null, 30), new(2, null, 10), new(3, null, 20)];
-        var plan = CollectionPlanner.Plan(listing, Collected(TimeSpan.FromDays(100), "a", "b"), new CollectionOptions(leave, days, smallestFirst, false), Now);
+        var plan = CollectionPlanner.Plan(listing, Collected(TimeSpan.FromDays(100), "a", "b"), new CollectionOptions(false, days, smallestFirst, false), Now);
         Assert.Equal(smallestFirst ? [2, 3, 1] : [1, 2, 3], Numbers(plan.Fetch));
         Assert.True(plan.DeleteAfterFetch);
         Assert.Empty(plan.Delete);
         Assert.Empty(plan.Vanished);
+        Assert.Empty(plan.Absent);
+        Assert.Null(plan.Refusal);
         var w = Assert.Single(plan.Warnings);
         Assert.Contains("does not support UIDL", w);
         Assert.Contains("deleted from the server after collection", w);
-        Assert.Equal(leave, w.Contains("Leave Mail on Server cannot work", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(3)]
+    public void Without_uidl_leave_on_server_is_never_turned_into_delete_mode_the_operator_is_needed(int? days)
+    {
+        ListedMessage[] listing = [new(1, null, 30), new(2, null, 10), new(3, null, 20)];
+        var plan = CollectionPlanner.Plan(listing, Collected(TimeSpan.FromDays(100), "a", "b"), new CollectionOptions(true, days, true, false), Now);
+        Assert.Empty(plan.Fetch);
+        Assert.False(plan.DeleteAfterFetch);
+        Assert.Empty(plan.Delete);
+        Assert.Empty(plan.Absent);
+        Assert.Equal(CollectionPlanner.NoUidlRefusal, plan.Refusal);
+        Assert.Contains("does not support UIDL", plan.Refusal);
+        Assert.Contains("leave-mail-on-server", plan.Refusal);
+        Assert.Equal([plan.Refusal!], plan.Warnings);
     }
 
     [Fact]
     public void Without_uidl_support_listed_uidls_are_dropped_so_delivery_keys_by_content()
     {
-        var plan = CollectionPlanner.Plan(Listing("a", "b"), Collected("a"), new CollectionOptions(true, null, false, false), Now);
+        var plan = CollectionPlanner.Plan(Listing("a", "b"), Collected("a"), new CollectionOptions(false, null, false, false), Now);
         Assert.Equal([new ListedMessage(1, null, 100), new ListedMessage(2, null, 100)], plan.Fetch);
     }
 

@@ -28,6 +28,9 @@ public sealed class ServerPolicyTests
         { FailureCause.Other, AccountHealth.BackingOff, 60 },
         { FailureCause.ConnectionLost, AccountHealth.BackingOff, 60 },
         { FailureCause.SessionDeadline, AccountHealth.BackingOff, 60 },
+        { FailureCause.DeliveryRefused, AccountHealth.NeedsOperator, null },
+        { FailureCause.Unsafe, AccountHealth.NeedsOperator, null },
+        { FailureCause.Stopped, AccountHealth.BackingOff, 60 }, // never asked (no verdict on the server); defined anyway
     };
 
     [Theory]
@@ -46,6 +49,29 @@ public sealed class ServerPolicyTests
     {
         var covered = Table().Select(row => (FailureCause)row.Data.Item1).ToHashSet();
         Assert.All(Enum.GetValues<FailureCause>(), c => Assert.Contains(c, covered));
+    }
+
+    [Fact]
+    public void A_permanent_refusal_of_the_destination_parks_the_account_quoting_the_destination_and_a_temporary_one_backs_off()
+    {
+        var refused = ServerPolicy.Decide(Input(FailureCause.DeliveryRefused) with { Detail = "lmtp:127.0.0.1:24 for account 'a' refused the message: 550 5.1.1 <x@y>: no such user" });
+        Assert.Equal(AccountHealth.NeedsOperator, refused.Health);
+        Assert.Null(refused.NotBefore);
+        Assert.Contains("550 5.1.1 <x@y>: no such user", refused.Reason);
+        Assert.Contains("collector resume", refused.Reason);
+
+        var deferred = ServerPolicy.Decide(Input(FailureCause.Other) with { Detail = "452 4.2.2 mailbox full" });
+        Assert.Equal(AccountHealth.BackingOff, deferred.Health);
+        Assert.NotNull(deferred.NotBefore);
+    }
+
+    [Fact]
+    public void An_unsafe_collection_waits_for_the_operator_with_its_own_words_bounded()
+    {
+        var decision = ServerPolicy.Decide(Input(FailureCause.Unsafe) with { Detail = "the server does not support UIDL " + new string('x', 1000) });
+        Assert.Equal(AccountHealth.NeedsOperator, decision.Health);
+        Assert.StartsWith("the server does not support UIDL", decision.Reason);
+        Assert.True(decision.Reason.Length <= 403, decision.Reason.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Theory]

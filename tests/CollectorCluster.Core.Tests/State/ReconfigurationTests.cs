@@ -17,7 +17,69 @@ public sealed class ReconfigurationTests
     {
         var change = Reconfiguration.Decide(AccountState.Empty, previous: null, Settings(), Now);
 
-        Assert.Equal(new Reconfiguration(new AccountConfigured("alice@pop.example", "maildir:/m", false, Now), false, null), change);
+        Assert.Equal(
+            new Reconfiguration(new AccountConfigured("alice@pop.example", "maildir:/m", false, Now), false, null)
+            {
+                Identified = new MailboxIdentified("pop.example", "alice", NamesIncludeMailbox: true, Reset: false, 0, Now),
+            },
+            change);
+    }
+
+    public static TheoryData<string?, string?, string, string, bool?, bool> Identities => new()
+    {
+        // journalled identity ("server/user", null: none), journalled address (null: none), new server, new user | names include the mailbox (null: no event), reset
+        { null, null, "pop.example", "alice", false, false }, // collected without any configuration (no version wrote that): kept as it was
+        { null, "alice@pop.example", "pop.example", "alice", false, false }, // a journal from before identities, same address: old names kept
+        { null, "alice@POP.Example.", "pop.example", "alice", false, false }, // ... the server compared as DNS names compare
+        { null, "alice@pop.example", "other.example", "alice", true, true }, // ... another server: reset
+        { null, "alice@pop.example", "pop.example", "bob", true, true }, // ... another user: reset
+        { null, "me@home@pop.example", "pop.example", "me@home", false, false }, // a login with @: the server follows the last @
+        { "pop.example/alice", "alice@pop.example", "pop.example", "alice", null, false }, // unchanged: nothing
+        { "pop.example/alice", "alice@pop.example", "POP.EXAMPLE", "alice", null, false }, // case of the server: unchanged
+        { "pop.example/alice", "alice@pop.example", "pop.example", "Alice", true, true }, // a user's case may matter to the server
+        { "pop.example/alice", "alice@pop.example", "pop2.example", "alice", true, true }, // edit --server
+    };
+
+    [Theory]
+    [MemberData(nameof(Identities))]
+    public void Server_and_user_identify_the_mailbox_and_a_change_resets_the_state(
+        string? identity, string? address, string server, string user, bool? namesIncludeMailbox, bool reset)
+    {
+        var events = new List<IAccountEvent> { new MessageCollected("u1", 10, Now, Now, false) };
+        if (address is not null)
+        {
+            events.Insert(0, new AccountConfigured(address, "maildir:/m", false, Now.AddDays(-1)));
+        }
+
+        if (identity?.Split('/') is [var s, var u])
+        {
+            events.Insert(1, new MailboxIdentified(s, u, true, false, 0, Now.AddDays(-1)));
+        }
+
+        var state = StateAfter(events);
+        var change = Reconfiguration.Decide(state, previous: null, Settings() with { Pop3Server = server, Pop3Account = user }, Now);
+
+        Assert.Equal(namesIncludeMailbox, change.Identified?.NamesIncludeMailbox);
+        Assert.Equal(reset, change.Identified?.Reset ?? false);
+        Assert.Equal(reset ? 1 : 0, change.Identified?.Forgotten ?? 0);
+        var after = change.Identified is { } e ? state.Apply(e) : state;
+        Assert.Equal(reset ? 0 : 1, after.Collected.Count);
+    }
+
+    [Theory]
+    // digest that caused NeedsOperator, digest now => healed
+    [InlineData("d1", "d2", true)]
+    [InlineData("d1", "d1", false)] // the same settings in a new process: still refused
+    [InlineData(null, "d2", false)] // NeedsOperator from before digests existed: only a change seen here heals
+    [InlineData("d1", null, false)] // no node key: nothing to compare with
+    public void A_changed_configuration_heals_across_processes_by_the_digest_of_the_settings_that_caused_needs_operator(string? caused, string? now, bool healed)
+    {
+        var state = StateAfter(Journalled(Settings()), new AccountHealthChanged(nameof(AccountHealth.NeedsOperator), "refused", null, Now.AddHours(-1), caused));
+
+        var change = Reconfiguration.Decide(state, previous: null, Settings(), Now, now); // a new process: nothing applied before
+
+        Assert.Equal(healed, change.Healed is not null);
+        Assert.False(change.SettingsChanged);
     }
 
     [Theory]

@@ -1,10 +1,15 @@
 using System.Text;
+using CollectorCluster.Core.Accounts;
+using CollectorCluster.Core.Delivery;
 
 namespace CollectorCluster.Delivery.Tests.Multidrop;
 
 /// <summary>Messages as a domain mailbox holds them: one copy per envelope recipient (Delivered-To), or none.</summary>
 internal static class DomainMail
 {
+    /// <summary>The scope of an account collecting the domain mailbox <c>box</c> at <c>pop.isp.example</c>.</summary>
+    public static MailboxScope Scope(string accountId) => new(accountId, new MailboxIdentity("pop.isp.example", "box"));
+
     /// <summary>
     /// A message To ann, Cc bob and zed, Bcc carl (the Bcc is not in the header), as the ISP stores the copy for
     /// <paramref name="envelope"/> (null: a copy without an envelope header).

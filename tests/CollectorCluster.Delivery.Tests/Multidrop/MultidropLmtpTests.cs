@@ -36,7 +36,7 @@ public sealed class MultidropLmtpTests(LmtpDovecotFixture fixture) : IDisposable
         };
         var destination = new MultidropDestination(settings, spec => MessageDestinations.Create(MailboxSpec.Parse(spec, "/")), ledger, journal, new FixedTimeProvider(Now), _dir.Path);
 
-        await using (var session = await destination.OpenAsync("domain", Ct))
+        await using (var session = await destination.OpenAsync(DomainMail.Scope("domain"), Ct))
         {
             // The ISP's copies, one per envelope recipient (ann To, bob Cc, carl Bcc, zed Cc unknown) ...
             foreach (var (uidl, envelope) in new[] { ("U1", "ann@example.com"), ("U2", "bob@example.com"), ("U3", "carl@example.com"), ("U4", "zed@example.com") })
@@ -54,7 +54,7 @@ public sealed class MultidropLmtpTests(LmtpDovecotFixture fixture) : IDisposable
             var stored = Assert.Single(DeliveredMail.Read(Server, user.Name));
             var text = System.Text.Encoding.Latin1.GetString(stored);
             Assert.Contains("Message-ID: <m1@sender.example>", text, StringComparison.Ordinal);
-            Assert.Contains($"{DeliveryTrace.HeaderName}: {DeliveryTrace.Id(MultidropDestination.RecipientAccount("domain", name), name switch { "ann" => "U1", "bob" => "U2", "carl" => "U3", _ => "U4" })}", text, StringComparison.Ordinal);
+            Assert.Contains($"{DeliveryTrace.HeaderName}: {DeliveryTrace.Id(MultidropDestination.RecipientScope(DomainMail.Scope("domain"), name).NameSeed, name switch { "ann" => "U1", "bob" => "U2", "carl" => "U3", _ => "U4" })}", text, StringComparison.Ordinal);
         }
 
         Assert.Equal(3, journal.Routed[4].Copies.Count(c => c.Outcome == CopyOutcome.Duplicate));

@@ -22,7 +22,7 @@ public sealed class MultidropMaildirTests : IDisposable
     public async Task One_copy_per_envelope_recipient_reaches_each_user_once_and_the_unknown_one_goes_to_the_default()
     {
         var destination = Destination();
-        await using (var session = await destination.OpenAsync("domain", Ct))
+        await using (var session = await destination.OpenAsync(DomainMail.Scope("domain"), Ct))
         {
             foreach (var (uidl, envelope) in new[] { ("U1", "ann@example.com"), ("U2", "bob@example.com"), ("U3", "carl@example.com"), ("U4", "zed@example.com") })
             {
@@ -42,7 +42,7 @@ public sealed class MultidropMaildirTests : IDisposable
     public async Task Without_envelope_headers_two_copies_of_one_cc_message_reach_each_user_once()
     {
         var destination = Destination();
-        await using (var session = await destination.OpenAsync("domain", Ct))
+        await using (var session = await destination.OpenAsync(DomainMail.Scope("domain"), Ct))
         {
             await session.DeliverAsync("U1", new MemoryStream(DomainMail.Copy(null)), Ct);
             var second = await session.DeliverAsync("U2", new MemoryStream(DomainMail.Copy(null)), Ct);
@@ -60,12 +60,12 @@ public sealed class MultidropMaildirTests : IDisposable
     public async Task The_same_message_from_another_account_is_suppressed_but_a_different_body_is_not()
     {
         var destination = Destination();
-        await using (var first = await destination.OpenAsync("isp-one", Ct))
+        await using (var first = await destination.OpenAsync(DomainMail.Scope("isp-one"), Ct))
         {
             await first.DeliverAsync("A1", new MemoryStream(DomainMail.Copy("ann@example.com")), Ct);
         }
 
-        await using (var second = await destination.OpenAsync("isp-two", Ct))
+        await using (var second = await destination.OpenAsync(DomainMail.Scope("isp-two"), Ct))
         {
             await second.DeliverAsync("B9", new MemoryStream(DomainMail.Copy("ann@example.com")), Ct);
             await second.DeliverAsync("B10", new MemoryStream(DomainMail.Copy("ann@example.com", body: "Changed body.\r\n")), Ct);
@@ -82,7 +82,7 @@ public sealed class MultidropMaildirTests : IDisposable
         var destination = Destination();
         var message = Encoding.ASCII.GetBytes("Message-ID: <x@y.example>\r\nTo: ann@example.com, bob@example.com, carl@example.com\r\n\r\nbody\r\n");
         _ledger.LoseConfirmationOf.Add(RecipientId.For(Spec("bob")));
-        await using (var session = await destination.OpenAsync("domain", Ct))
+        await using (var session = await destination.OpenAsync(DomainMail.Scope("domain"), Ct))
         {
             // ann delivered and confirmed, bob delivered but its record lost: the message fails before carl.
             await Assert.ThrowsAsync<DeliveryException>(() => session.DeliverAsync("U1", new MemoryStream(message), Ct));
@@ -91,7 +91,7 @@ public sealed class MultidropMaildirTests : IDisposable
         Assert.Equal([1, 1, 0, 0], Users.Select(u => Files(u).Count));
         Assert.Empty(_journal.Routed);
 
-        await using (var again = await destination.OpenAsync("domain", Ct))
+        await using (var again = await destination.OpenAsync(DomainMail.Scope("domain"), Ct))
         {
             await again.DeliverAsync("U1", new MemoryStream(message), Ct);
         }
@@ -105,20 +105,20 @@ public sealed class MultidropMaildirTests : IDisposable
     public async Task Each_recipient_s_copy_has_its_own_name_derived_from_account_user_and_uidl()
     {
         var destination = Destination();
-        await using (var session = await destination.OpenAsync("domain", Ct))
+        await using (var session = await destination.OpenAsync(DomainMail.Scope("domain"), Ct))
         {
             await session.DeliverAsync("U1", new MemoryStream(DomainMail.Copy(null)), Ct);
         }
 
-        Assert.Equal(MaildirNames.BaseName(MultidropDestination.RecipientAccount("domain", "ann"), "U1"), Path.GetFileName(Files("ann")[0]));
-        Assert.Equal(MaildirNames.BaseName(MultidropDestination.RecipientAccount("domain", "bob"), "U1"), Path.GetFileName(Files("bob")[0]));
+        Assert.Equal(MaildirNames.BaseName(MultidropDestination.RecipientScope(DomainMail.Scope("domain"), "ann").NameSeed, "U1"), Path.GetFileName(Files("ann")[0]));
+        Assert.Equal(MaildirNames.BaseName(MultidropDestination.RecipientScope(DomainMail.Scope("domain"), "bob").NameSeed, "U1"), Path.GetFileName(Files("bob")[0]));
     }
 
     [Fact]
     public async Task A_message_for_nobody_local_is_refused_before_anything_is_delivered()
     {
         var destination = Destination(withDefault: false);
-        await using var session = await destination.OpenAsync("domain", Ct);
+        await using var session = await destination.OpenAsync(DomainMail.Scope("domain"), Ct);
         var refused = await Assert.ThrowsAsync<DeliveryRefusedException>(
             () => session.DeliverAsync("U1", new MemoryStream("To: list@lists.example\r\nMessage-ID: <l@x>\r\n\r\nbody"u8.ToArray()), Ct));
         Assert.False(refused.Transient);
@@ -131,7 +131,7 @@ public sealed class MultidropMaildirTests : IDisposable
     public async Task Unknown_recipients_without_a_default_are_journalled_as_refused_while_the_known_ones_get_it()
     {
         var destination = Destination(withDefault: false);
-        await using (var session = await destination.OpenAsync("domain", Ct))
+        await using (var session = await destination.OpenAsync(DomainMail.Scope("domain"), Ct))
         {
             await session.DeliverAsync("U1", new MemoryStream(DomainMail.Copy(null)), Ct);
         }
@@ -145,7 +145,7 @@ public sealed class MultidropMaildirTests : IDisposable
     public async Task A_message_without_uidl_is_keyed_by_content_and_a_spool_failure_names_the_spool()
     {
         var destination = Destination();
-        await using (var session = await destination.OpenAsync("domain", Ct))
+        await using (var session = await destination.OpenAsync(DomainMail.Scope("domain"), Ct))
         {
             var receipt = await session.DeliverAsync(null, new MemoryStream(DomainMail.Copy("ann@example.com")), Ct);
             Assert.StartsWith("sha256:", receipt.Key, StringComparison.Ordinal);
@@ -154,7 +154,7 @@ public sealed class MultidropMaildirTests : IDisposable
         var blocked = _dir.Combine("not-a-directory");
         await File.WriteAllTextAsync(blocked, "x", Ct);
         var broken = Destination(spool: blocked);
-        await using var failing = await broken.OpenAsync("domain", Ct);
+        await using var failing = await broken.OpenAsync(DomainMail.Scope("domain"), Ct);
         var error = await Assert.ThrowsAsync<DeliveryException>(() => failing.DeliverAsync("U2", new MemoryStream(DomainMail.Copy("ann@example.com")), Ct));
         Assert.Contains("spool " + blocked, error.Message, StringComparison.Ordinal);
     }
@@ -163,7 +163,7 @@ public sealed class MultidropMaildirTests : IDisposable
     public async Task A_failing_pop3_stream_passes_through_and_leaves_nothing_behind()
     {
         var destination = Destination();
-        await using var session = await destination.OpenAsync("domain", Ct);
+        await using var session = await destination.OpenAsync(DomainMail.Scope("domain"), Ct);
         var failure = new IOException("connection reset");
         Assert.Same(failure, await Assert.ThrowsAsync<IOException>(() => session.DeliverAsync("U1", new FailingStream(5000, failure), Ct)));
         Assert.All(Users, u => Assert.Empty(Files(u)));

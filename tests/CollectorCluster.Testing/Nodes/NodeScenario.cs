@@ -107,9 +107,13 @@ public sealed class NodeScenario : IDisposable
     public static string PersistenceIdOf(string accountId) => "account-" + accountId;
 
     /// <summary>The payloads (JSON text) of the events with <paramref name="manifest"/> (e.g. <c>MessageCollected.v1</c>) in the account's journal, in order.</summary>
-    public async Task<List<string>> JournalAsync(string accountId, string manifest, CancellationToken cancellationToken)
+    public Task<List<string>> JournalAsync(string accountId, string manifest, CancellationToken cancellationToken) =>
+        JournalAsync(JournalConnectionString, accountId, manifest, cancellationToken);
+
+    /// <summary>The payloads (JSON text) of the events with <paramref name="manifest"/> in the account's journal in the SQLite database <paramref name="connectionString"/> names, in order.</summary>
+    public static async Task<List<string>> JournalAsync(string connectionString, string accountId, string manifest, CancellationToken cancellationToken)
     {
-        await using var db = new SqliteConnection(JournalConnectionString);
+        await using var db = new SqliteConnection(connectionString);
         await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var query = db.CreateCommand();
         query.CommandText = "SELECT payload FROM event_journal WHERE persistence_id = $id AND manifest = $m ORDER BY sequence_nr";
@@ -136,6 +140,10 @@ public sealed class NodeScenario : IDisposable
         return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    /// <summary>Deletes the temp directory.</summary>
-    public void Dispose() => Directory.Delete(Root, true);
+    /// <summary>Deletes the temp directory (its journal kept first for the secrets scan after the suite, when one runs).</summary>
+    public void Dispose()
+    {
+        TestArtifacts.KeepFrom(Root);
+        Directory.Delete(Root, true);
+    }
 }

@@ -68,7 +68,9 @@ public static class ProcessRunner
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await WaitOrKillAsync(process, timeout, cancellationToken, () => string.Empty).ConfigureAwait(false);
-        return new ProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        var result = new ProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        TestArtifacts.Record("runs", $"$ {info.FileName} {string.Join(' ', info.ArgumentList)}\n--- stdout\n{result.StandardOutput}\n--- stderr\n{result.StandardError}");
+        return result;
     }
 
     /// <summary>Starts a long-running child; its output lines are captured as they come (and passed to <paramref name="onLine"/>).</summary>

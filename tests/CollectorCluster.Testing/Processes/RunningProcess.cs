@@ -68,7 +68,7 @@ public sealed class RunningProcess : IDisposable
         return process.ExitCode;
     }
 
-    /// <summary>Kills the whole tree if it still runs.</summary>
+    /// <summary>Kills the whole tree if it still runs; keeps its command line and output for the secrets scan (<see cref="TestArtifacts"/>).</summary>
     public void Dispose()
     {
         if (!process.HasExited)
@@ -77,6 +77,7 @@ public sealed class RunningProcess : IDisposable
             process.WaitForExit();
         }
 
+        TestArtifacts.Record("processes", $"$ {process.StartInfo.FileName} {string.Join(' ', process.StartInfo.ArgumentList)}\n--- stdout\n{Output}\n--- stderr\n{Error}");
         process.Dispose();
     }
 

@@ -1,0 +1,28 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using CollectorCluster.Node.Configuration;
+
+namespace CollectorCluster.Node.CommandHost;
+
+/// <summary>
+/// The command host's TLS certificate (<c>collector.command-host.tls</c>): PEM files, read at start. collectorctl
+/// checks it against the system's trust store, or pins it by SHA-256 (the node logs the fingerprint at start).
+/// </summary>
+/// <param name="CertificateFile">The certificate (chain) in PEM.</param>
+/// <param name="KeyFile">Its private key in PEM (a secret file: keep it 0600).</param>
+public sealed record CommandHostTls(string CertificateFile, string KeyFile)
+{
+    /// <summary>Reads the certificate with its key; a missing or malformed file is a <see cref="ConfigurationException"/> naming the key.</summary>
+    public X509Certificate2 Load()
+    {
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(CertificateFile, KeyFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new ConfigurationException(
+                $"collector.command-host.tls: cannot read the certificate {CertificateFile} with its key {KeyFile}: {e.Message}", e);
+        }
+    }
+}

@@ -50,7 +50,7 @@ public static class AccountKeys
         new("local-domains", null, "the domains whose addresses are routed (exact match, case-insensitive): a list, `[\"example.com\"]`") { Required = true },
         new("envelope-headers", "[Delivered-To, X-Original-To, Envelope-To, X-Envelope-To]", "the headers holding the envelope recipient, tried in order: the first naming an address in a local domain gives the recipients; without one, To and Cc do; `[]` = To and Cc only"),
         new("aliases", "{}", "local parts that stand for users (or other aliases): `{ sales = [ann, bob], info = sales }`"),
-        new("default", null, "the user that gets mail for unknown local parts and mail naming no local address; without it such addresses are refused (journalled), and a message no user takes fails the session and stays on the server") { Absent = "refuse" },
+        new("default", null, "the user that gets mail for unknown local parts and mail naming no local address; without it such addresses are refused (journalled), and a message no user takes is a permanent delivery refusal: it stays on the server and the account waits for an operator") { Absent = "refuse" },
         new("destinations", null, "each local user and its mailbox, as `mailbox` takes it: `{ ann = \"maildir:/srv/mail/ann\", bob = \"lmtp:127.0.0.1:24?rcpt=bob@example.com\" }` (quote user names with dots)") { Required = true },
         new("duplicate-window", "7d", "how long each user's destination remembers a delivered copy (Message-ID plus body digest), so the same message arriving again, from this account or another, is delivered once"),
     ];

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CollectorCluster.Core.Accounts;
+using CollectorCluster.Core.Commands;
 using CollectorCluster.Core.Routing;
 
 namespace CollectorCluster.Core.Migration;
@@ -36,6 +37,16 @@ public static class FetchmailrcParser
     private static readonly HashSet<string> ListKeywords = new(StringComparer.OrdinalIgnoreCase)
     {
         "local", "localdomains", "aka", "folder", "smtp", "smtphost", "fetchdomains", "antispam", "interface",
+    };
+
+    // Keywords of the neighbouring tools, often copied into a .fetchmailrc by mistake: named with whose they are.
+    private static readonly Dictionary<string, string> OtherToolsKeywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["passwordeval"] = "mpop's and msmtp's keyword (fetchmail has none for a password command)",
+        ["password_command"] = "getmail's keyword (fetchmail has none for a password command)",
+        ["passwordfile"] = "no fetchmail keyword (fetchmail reads passwords from the file itself or ~/.netrc)",
+        ["host"] = "mpop's keyword (fetchmail names the server after poll)",
+        ["tls"] = "mpop's keyword (fetchmail's is ssl)",
     };
 
     private static readonly HashSet<string> Flags = new(StringComparer.OrdinalIgnoreCase)
@@ -106,7 +117,7 @@ public static class FetchmailrcParser
             }
             else
             {
-                notes.Add(new ImportNote(Where(context, token.Line), $"'{token.Text}' outside any poll entry is not understood"));
+                notes.Add(new ImportNote(Where(context, token.Line), $"{Unexpected(token)} outside any poll entry is not understood"));
                 i++;
             }
         }
@@ -182,7 +193,7 @@ public static class FetchmailrcParser
                 notes.Add(new ImportNote(Where(context, line), $"set {(negated ? "no " : "")}{name} does not carry over"));
                 break;
             default:
-                notes.Add(new ImportNote(Where(context, line), $"set {name} is not understood"));
+                notes.Add(new ImportNote(Where(context, line), tokens[i].Quoted ? $"set: {Unexpected(tokens[i])} is not understood" : $"set {name} is not understood"));
                 break;
         }
 
@@ -197,7 +208,7 @@ public static class FetchmailrcParser
             var token = tokens[i];
             if (token.Quoted || token.Text == "=")
             {
-                entry.Notes.Add((token.Line, $"'{token.Text}' is not understood here"));
+                entry.Notes.Add((token.Line, $"{Unexpected(token)} is not understood here"));
                 i++;
                 continue;
             }
@@ -253,8 +264,14 @@ public static class FetchmailrcParser
             var keyword = token.Text.ToLowerInvariant();
             if (!ServerKeywords.Contains(keyword) && !UserKeywords.Contains(keyword))
             {
-                entry.Notes.Add((token.Line, $"'{token.Text}' is not a fetchmail keyword"));
-                i++;
+                // What follows an unknown keyword is taken as its arguments, skipped unread: one may be a password.
+                var skipped = 0;
+                for (i++; i < tokens.Count && (tokens[i].Quoted || (tokens[i].Text != "=" && !IsKeyword(tokens[i].Text))); i++)
+                {
+                    skipped++;
+                }
+
+                entry.Notes.Add((token.Line, Unexpected(token) + (skipped > 0 ? $"; the {skipped} word(s) after it are skipped (not repeated: they may hold a secret)" : "")));
                 continue;
             }
 
@@ -303,6 +320,34 @@ public static class FetchmailrcParser
 
     private static bool IsKeyword(string text) =>
         ServerKeywords.Contains(text) || UserKeywords.Contains(text) || EntryStarts.Contains(text) || Noise.Contains(text);
+
+    // How a word the reader did not expect is named in a note. Only a near miss of a keyword (letters only, one edit
+    // away: a typo worth seeing) or another tool's keyword is repeated; anything else, a quoted string first, may be a
+    // password or a command holding one, and the note's line finds it.
+    private static string Unexpected(RcToken token)
+    {
+        if (token.Quoted)
+        {
+            return "a quoted string (not repeated: it may be a secret)";
+        }
+
+        if (OtherToolsKeywords.TryGetValue(token.Text, out var whose))
+        {
+            return $"'{token.Text.ToLowerInvariant()}' is {whose}";
+        }
+
+        if (token.Text == "=")
+        {
+            return "'='";
+        }
+
+        var near = token.Text.All(c => char.IsAsciiLetterLower(c) || c == '-')
+            ? ServerKeywords.Concat(UserKeywords).Concat(EntryStarts).FirstOrDefault(k => DidYouMean.Distance(token.Text, k) == 1)
+            : null;
+        return near is null
+            ? "a word that is no fetchmail keyword (not repeated: it may be a secret)"
+            : $"'{token.Text}' is not a fetchmail keyword (did you mean {near}?)";
+    }
 
     private static int ParseNames(IReadOnlyList<RcToken> tokens, int i, UserOptions user)
     {
@@ -429,10 +474,11 @@ public static class FetchmailrcParser
                 user.Notes.Add((line, "folder does not carry over: POP3 has one mailbox"));
                 break;
             default:
-                // A value is repeated to help find it, except where it is a secret.
-                var text = keyword is "esmtppassword" ? "" : string.Join(' ', values);
+                // Only a number is repeated: any other value may be a secret or a command holding one (preconnect,
+                // plugin, esmtppassword), and the line finds it.
+                var text = values.Count > 0 && values.All(v => v.Length > 0 && v.All(char.IsAsciiDigit)) ? " " + string.Join(' ', values) : "";
                 var target = ServerKeywords.Contains(keyword) ? entry.Notes : user.Notes;
-                target.Add((line, $"{keyword} {text}".Trim() + " does not carry over"));
+                target.Add((line, $"{keyword}{text} does not carry over"));
                 break;
         }
     }

@@ -20,11 +20,14 @@ public static partial class GetmailrcParser
     public static PeerConfig Parse(string text, ImportContext context, string getmailDirectory)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var sections = ReadIni(text);
-        var fileNotes = new List<ImportNote>();
+        var (sections, sectionLines, unread) = ReadIni(text);
+        var fileNotes = unread.Select(u => new ImportNote($"{context.File}:{u.Line}", u.What)).ToList();
         var notes = new List<ImportNote>();
         string At(Entry e) => $"{context.File}:{e.Line}";
         void Note(Entry e, string what) => notes.Add(new ImportNote(At(e), what));
+        // A note on something absent names the line of the section (or key) it belongs to.
+        string AtSection(string name, string? key = null) =>
+            key is not null && sections.GetValueOrDefault(name)?.GetValueOrDefault(key) is { } entry ? At(entry) : $"{context.File}:{sectionLines.GetValueOrDefault(name, 1)}";
 
         if (!sections.TryGetValue("retriever", out var retriever))
         {
@@ -45,7 +48,7 @@ public static partial class GetmailrcParser
         var user = Get(retriever, "username")?.Value;
         if (string.IsNullOrWhiteSpace(server) || string.IsNullOrWhiteSpace(user))
         {
-            fileNotes.Add(new ImportNote(context.File, "[retriever] has no server or username (use_netrc is not read): nothing imported"));
+            fileNotes.Add(new ImportNote(AtSection("retriever"), "[retriever] has no server or username (use_netrc is not read): nothing imported"));
             return new PeerConfig(PeerTool.Getmail, [], fileNotes);
         }
 
@@ -114,17 +117,17 @@ public static partial class GetmailrcParser
 
         if (ssl == TlsMode.Implicit && !caCerts)
         {
-            notes.Add(new ImportNote(context.File, "getmail did not verify the server's certificate (no ca_certs); the collector does (verify-certificate = on): set verify-certificate = off only on purpose"));
+            notes.Add(new ImportNote(AtSection("retriever", "type"), "getmail did not verify the server's certificate (no ca_certs); the collector does (verify-certificate = on): set verify-certificate = off only on purpose"));
         }
 
         if (password == PeerPassword.None)
         {
-            notes.Add(new ImportNote(context.File, "no password or password_command (getmail asked for it, read a key ring or ~/.netrc): give the account a password-file or password-env"));
+            notes.Add(new ImportNote(AtSection("retriever"), "no password or password_command (getmail asked for it, read a key ring or ~/.netrc): give the account a password-file or password-env"));
         }
 
         if (type.StartsWith("BrokenUIDL", StringComparison.Ordinal))
         {
-            notes.Add(new ImportNote(context.File, $"{type}: the server's UIDLs are unreliable; the collector relies on them (it keys messages without a UIDL by content)"));
+            notes.Add(new ImportNote(AtSection("retriever", "type"), $"{type}: the server's UIDLs are unreliable; the collector relies on them (it keys messages without a UIDL by content)"));
         }
 
         var options = sections.GetValueOrDefault("options") ?? [];
@@ -174,12 +177,12 @@ public static partial class GetmailrcParser
 
         if (readAll && leave)
         {
-            notes.Add(new ImportNote(context.File, "read_all (getmail's default: retrieve every message each run, seen or not) does not carry over: the collector collects each message once"));
+            notes.Add(new ImportNote(sections.ContainsKey("options") ? AtSection("options", "read_all") : AtSection("retriever"), "read_all (getmail's default: retrieve every message each run, seen or not) does not carry over: the collector collects each message once"));
         }
 
         if (Bool(Get(options, "delivered_to")?.Value) != false || Bool(Get(options, "received")?.Value) != false)
         {
-            notes.Add(new ImportNote(context.File, "getmail added Delivered-To: and Received: header fields to each message; the collector delivers messages unchanged"));
+            notes.Add(new ImportNote(sections.ContainsKey("options") ? AtSection("options", Get(options, "delivered_to") is null ? "received" : "delivered_to") : AtSection("retriever"), "getmail added Delivered-To: and Received: header fields to each message; the collector delivers messages unchanged"));
         }
 
         var effectivePort = port ?? (ssl == TlsMode.Implicit ? Pop3sPort : Pop3Port);
@@ -188,14 +191,14 @@ public static partial class GetmailrcParser
         var destination = sections.GetValueOrDefault("destination");
         if (destination is null)
         {
-            notes.Add(new ImportNote(context.File, "no [destination] section: the account has no mailbox"));
+            notes.Add(new ImportNote(AtSection("retriever"), "no [destination] section: the account has no mailbox"));
         }
         else if (Get(destination, "type")?.Value == "MultiSorter")
         {
             routing = MultiSorter(destination, sections, envelope, context, notes, user!);
             if (!multidrop)
             {
-                notes.Add(new ImportNote(context.File, $"MultiSorter after the non-multidrop retriever {type}: imported as a multidrop account (the envelope headers are looked for anyway)"));
+                notes.Add(new ImportNote(AtSection("destination", "type"), $"MultiSorter after the non-multidrop retriever {type}: imported as a multidrop account (the envelope headers are looked for anyway)"));
             }
         }
         else
@@ -204,19 +207,19 @@ public static partial class GetmailrcParser
             mailbox = spec;
             if (problem is not null)
             {
-                notes.Add(new ImportNote($"{context.File}:{destination.Values.FirstOrDefault()?.Line ?? 0}", problem));
+                notes.Add(new ImportNote(AtSection("destination", "type"), problem));
             }
 
             if (multidrop)
             {
-                notes.Add(new ImportNote(context.File, $"{type} delivering to one destination: imported as an ordinary account (every message to {spec ?? "its mailbox"})"));
+                notes.Add(new ImportNote(AtSection("destination"), $"{type} delivering to one destination: imported as an ordinary account (every message to {spec ?? "its mailbox"})"));
             }
         }
 
         var account = new PeerAccount
         {
             Name = AccountName(context.File, user!, server!),
-            Origin = context.File,
+            Origin = AtSection("retriever"),
             Server = server!,
             Port = port,
             User = user!,
@@ -417,9 +420,13 @@ public static partial class GetmailrcParser
 
     // Python's RawConfigParser, as getmail reads rc files: [sections], key = value or key: value, indented continuation
     // lines, # and ; comments on their own lines; keys lower case.
-    private static Dictionary<string, Dictionary<string, Entry>> ReadIni(string text)
+    // The sections, the line of each section's header, and the lines that are neither (noted by line, never repeated:
+    // a misplaced line may hold a password).
+    private static (Dictionary<string, Dictionary<string, Entry>> Sections, Dictionary<string, int> SectionLines, List<(int Line, string What)> Unread) ReadIni(string text)
     {
         var sections = new Dictionary<string, Dictionary<string, Entry>>(StringComparer.Ordinal);
+        var sectionLines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var unread = new List<(int Line, string What)>();
         Dictionary<string, Entry>? current = null;
         Entry? last = null;
         var number = 0;
@@ -444,6 +451,7 @@ public static partial class GetmailrcParser
             {
                 var name = trimmed[1..^1].Trim();
                 current = sections.TryGetValue(name, out var existing) ? existing : sections[name] = new Dictionary<string, Entry>(StringComparer.Ordinal);
+                sectionLines.TryAdd(name, number);
                 last = null;
                 continue;
             }
@@ -451,6 +459,9 @@ public static partial class GetmailrcParser
             var separator = trimmed.IndexOfAny(['=', ':']);
             if (separator <= 0 || current is null)
             {
+                unread.Add((number, current is null
+                    ? "a line before any [section] is not understood (not repeated: it may hold a secret)"
+                    : "a line that is neither [section] nor key = value is not understood (not repeated: it may hold a secret)"));
                 last = null;
                 continue;
             }
@@ -459,7 +470,7 @@ public static partial class GetmailrcParser
             current[last.Key] = last;
         }
 
-        return sections;
+        return (sections, sectionLines, unread);
     }
 
     private sealed record Entry(string Key, string Value, int Line);

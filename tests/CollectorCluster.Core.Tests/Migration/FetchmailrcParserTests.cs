@@ -172,7 +172,12 @@ public sealed class FetchmailrcParserTests
         { "preconnect \"ssh -f tunnel\"", "preconnect" },
         { "antispam 571 550", "antispam" },
         { "mimedecode", "mimedecode" },
-        { "frobnicate", "not a fetchmail keyword" },
+        { "frobnicate", "no fetchmail keyword" },
+        { "pasword \"relay-secret\"", "did you mean password?" },
+        { "passwordeval \"echo relay-secret\"", "mpop's and msmtp's keyword" },
+        { "plugin \"relay-secret %h\"", "plugin does not carry over" },
+        { "postconnect \"relay-secret\"", "postconnect does not carry over" },
+        { "fetchlimit 10", "fetchlimit 10 does not carry over" },
         { "auth kerberos", "auth kerberos" },
         { "esmtppassword \"relay-secret\"", "esmtppassword does not carry over" },
     };
@@ -203,5 +208,28 @@ public sealed class FetchmailrcParserTests
     {
         Assert.Equal(["a\"b", "tab\there", "\u00e9", "A", "joined"], FetchmailTokenizer.Tokenize("\"a\\\"b\" 'tab\\there' \"\\xE9\" \"\\65\" \"joi\\\nned\"").Select(t => t.Text));
         Assert.Throws<FormatException>(() => FetchmailTokenizer.Tokenize("poll x user \"unterminated"));
+    }
+
+    /// <summary>Words a misplaced or misspelt line may hold, each a secret that no note may repeat.</summary>
+    public static TheoryData<string> SecretsInUnexpectedPlaces => new()
+    {
+        "\"relay-secret\"",
+        "frobnicate relay-secret",
+        "frobnicate \"relay-secret\" keep",
+        "passwd relay-secret",
+        "= relay-secret",
+    };
+
+    [Theory]
+    [MemberData(nameof(SecretsInUnexpectedPlaces))]
+    public void A_word_the_reader_did_not_expect_is_noted_by_its_line_and_never_repeated(string option)
+    {
+        foreach (var text in new[] { $"poll pop.example.com\n  user fred pass p is fred here\n  {option}\n", $"{option}\npoll pop.example.com user fred pass p is fred here\n" })
+        {
+            var config = Parse(text);
+            var notes = config.Accounts.SelectMany(a => a.Notes).Concat(config.Notes).ToList();
+            Assert.Contains(notes, n => n.Where.StartsWith("/home/fred/.fetchmailrc:", StringComparison.Ordinal) && n.What.Contains("not repeated", StringComparison.Ordinal));
+            Assert.All(notes, n => Assert.DoesNotContain("relay-secret", n.ToString(), StringComparison.Ordinal));
+        }
     }
 }

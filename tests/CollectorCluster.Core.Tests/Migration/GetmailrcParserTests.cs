@@ -192,4 +192,31 @@ public sealed class GetmailrcParserTests
     {
         Assert.Null(PythonLiteral.Strings(text));
     }
+
+    [Fact]
+    public void Every_note_names_its_line_and_a_line_that_is_no_setting_is_noted_without_repeating_it()
+    {
+        var config = Parse("""
+            hunter2-before-any-section
+            [retriever]
+            type = SimplePOP3SSLRetriever
+            server = pop.example.net
+            username = jeff
+            hunter2-misplaced
+
+            [destination]
+            type = Maildir
+            path = ~/Maildir/
+            """);
+        var account = Assert.Single(config.Accounts);
+        var notes = config.Notes.Concat(account.Notes).ToList();
+        Assert.All(notes, n => Assert.Matches(@"^/home/jeff/\.getmail/getmailrc:\d+$", n.Where));
+        Assert.All(notes, n => Assert.DoesNotContain("hunter2", n.ToString(), StringComparison.Ordinal));
+        Assert.Contains(config.Notes, n => n.Where.EndsWith(":1", StringComparison.Ordinal) && n.What.Contains("before any [section]", StringComparison.Ordinal));
+        Assert.Contains(config.Notes, n => n.Where.EndsWith(":6", StringComparison.Ordinal) && n.What.Contains("neither [section] nor key = value", StringComparison.Ordinal));
+        Assert.Contains(account.Notes, n => n.Where.EndsWith(":2", StringComparison.Ordinal) && n.What.StartsWith("no password", StringComparison.Ordinal));
+        Assert.Contains(account.Notes, n => n.Where.EndsWith(":3", StringComparison.Ordinal) && n.What.Contains("ca_certs", StringComparison.Ordinal));
+        Assert.Contains(account.Notes, n => n.Where.EndsWith(":2", StringComparison.Ordinal) && n.What.StartsWith("read_all", StringComparison.Ordinal));
+        Assert.Equal("/home/jeff/.getmail/getmailrc:2", account.Origin);
+    }
 }

@@ -101,4 +101,39 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains(fragment, error, StringComparison.Ordinal);
     }
+
+    /// <summary>A peer's file with a password in its place and others where they do not belong (misspelt keys, stray lines).</summary>
+    public static TheoryData<string, string, string> FilesWithSecretsAstray => new()
+    {
+        {
+            "fetchmailrc", ".fetchmailrc",
+            "set logfile ~/fm.log\n\"hunter2-stray\"\npoll pop.example.com proto pop3 user fred pass \"hunter2-pw\" is fred here\n" +
+            "  passwd \"hunter2-a\" pasword hunter2-b\n  preconnect \"sshpass -p hunter2-c ssh tunnel\" plugin \"hunter2-d %h\"\n  esmtppassword hunter2-e mda \"/usr/bin/procmail -d %T\"\n"
+        },
+        {
+            "getmailrc", "getmailrc",
+            "hunter2-stray\n[retriever]\ntype = SimplePOP3Retriever\nserver = pop.example.com\nusername = fred\npassword = hunter2-pw\nhunter2-a\n" +
+            "[destination]\ntype = Maildir\npath = /srv/mail/fred/\n[options]\nhunter2-b\n"
+        },
+        {
+            "mpoprc", "mpoprc",
+            "account fred\nhost pop.example.com\nuser fred\npassword hunter2-pw\npassworeval echo hunter2-a\neval echo hunter2-b\ndelivery maildir /srv/mail/fred\n"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(FilesWithSecretsAstray))]
+    public void Every_note_names_the_file_and_line_and_no_secret_is_echoed(string kind, string name, string text)
+    {
+        var rc = Write(name, text);
+        var output = Path.Combine(_dir, "out.hocon");
+        var (exit, report, error) = Import(kind, rc, "--out", output);
+        Assert.True(exit == 0, report + error);
+        Assert.DoesNotContain("hunter2", report + error + File.ReadAllText(output), StringComparison.Ordinal);
+        var notes = report.Split('\n').SkipWhile(l => !l.StartsWith("not carried over (", StringComparison.Ordinal)).Skip(1).Where(l => l.Length > 0).ToList();
+        Assert.NotEmpty(notes);
+        Assert.All(notes, n => Assert.Matches("^  " + System.Text.RegularExpressions.Regex.Escape(rc) + ":[0-9]+[ :]", n));
+        // The password itself went to its private file, for the collector to read.
+        Assert.Equal("hunter2-pw", CollectorConfigLoader.Load(output, _ => null).Accounts.Single().Password.Reveal());
+    }
 }

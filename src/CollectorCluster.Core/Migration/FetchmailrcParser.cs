@@ -260,6 +260,11 @@ public static class FetchmailrcParser
 
                 token = tokens[i];
             }
+            else if (!token.Quoted && NegatedFlag(token.Text) is { } flag)
+            {
+                negated = true; // the manual's one-word forms: nokeep, nofetchall, norewrite...
+                token = token with { Text = flag };
+            }
 
             var keyword = token.Text.ToLowerInvariant();
             if (!ServerKeywords.Contains(keyword) && !UserKeywords.Contains(keyword))
@@ -319,7 +324,11 @@ public static class FetchmailrcParser
     }
 
     private static bool IsKeyword(string text) =>
-        ServerKeywords.Contains(text) || UserKeywords.Contains(text) || EntryStarts.Contains(text) || Noise.Contains(text);
+        ServerKeywords.Contains(text) || UserKeywords.Contains(text) || EntryStarts.Contains(text) || Noise.Contains(text) || NegatedFlag(text) is not null;
+
+    // 'nokeep' for 'no keep': the flag's name, or null.
+    private static string? NegatedFlag(string text) =>
+        text.Length > 2 && text.StartsWith("no", StringComparison.OrdinalIgnoreCase) && Flags.Contains(text[2..]) ? text[2..].ToLowerInvariant() : null;
 
     // How a word the reader did not expect is named in a note. Only a near miss of a keyword (letters only, one edit
     // away: a typo worth seeing) or another tool's keyword is repeated; anything else, a quoted string first, may be a

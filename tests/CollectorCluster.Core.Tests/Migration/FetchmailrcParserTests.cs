@@ -232,4 +232,17 @@ public sealed class FetchmailrcParserTests
             Assert.All(notes, n => Assert.DoesNotContain("relay-secret", n.ToString(), StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public void The_one_word_negations_of_the_manual_end_a_list_and_turn_their_flag_off()
+    {
+        var config = Parse("""
+            defaults keep
+            poll pop.example.com proto pop3 user fred pass p is fred here smtphost localhost/2525 nokeep nofetchall
+            """);
+        var account = Assert.Single(config.Accounts);
+        Assert.False(account.LeaveMailOnServer);
+        Assert.Equal("smtp:localhost:2525?rcpt=fred@localhost", account.Mailbox);
+        Assert.DoesNotContain(account.Notes, n => n.What.Contains("hosts", StringComparison.Ordinal) || n.What.Contains("fetchall", StringComparison.Ordinal));
+    }
 }

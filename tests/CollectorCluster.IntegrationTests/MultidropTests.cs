@@ -84,11 +84,13 @@ public sealed class MultidropTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_kill_9_in_the_middle_of_a_fan_out_then_a_rerun_gives_each_user_one_copy()
+    public async Task A_kill_9_in_the_middle_of_a_fan_out_then_a_rerun_with_a_second_account_gives_each_user_one_copy()
     {
         var domain = await Server.CreateUserAsync("killfan", Ct);
+        var other = await Server.CreateUserAsync("killfan2", Ct);
         Server.DropMessage(domain.Name, Message("k1", to: "ann, bob, carl", cc: null));
         Server.DropMessage(domain.Name, Message("k2", to: "bob", cc: "carl, zed@example.com"));
+        Server.DropMessage(other.Name, Message("k1", to: "ann, bob, carl", cc: null)); // the same message, in a second domain mailbox
 
         // carl's LMTP goes through a relay that holds the server's greeting: the fan-out of k1 stops at carl, after
         // ann's and bob's copies were delivered and recorded (users are served in order).
@@ -113,13 +115,21 @@ public sealed class MultidropTests : IAsyncLifetime
         Assert.Equal(2, Server.CountMessages(domain.Name)); // no QUIT: nothing deleted
         Assert.Empty(await JournalAsync("account-domain", "MessageRouted.v1"));
 
+        // The rerun also collects the second mailbox: its copy of k1 races the first account's for carl, and finds
+        // ann's and bob's copies recorded by the killed run.
         relay.Resume();
+        WriteNodeFile(
+            Account("domain", domain, Server.PlainPort, LmtpPort: Server.LmtpPort, carlPort: relay.Port),
+            Account("other", other, Server.PlainPort, LmtpPort: Server.LmtpPort, carlPort: relay.Port)); // a user's memory is its destination's: the same spec
         var rerun = await node.RunProcessAsync(Ct);
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
         AssertUsersHold(new() { ["ann"] = ["k1"], ["bob"] = ["k1", "k2"], ["carl"] = ["k1", "k2"], ["postmaster"] = ["k2"] });
-        var k1 = (await JournalAsync("account-domain", "MessageRouted.v1")).Single(r => r.Contains("\"user\":\"ann\"", StringComparison.Ordinal)); // k2 is not for ann
-        Assert.Equal(2, Occurrences(k1, "\"outcome\":\"AlreadyDelivered\""));
-        Assert.Equal(1, Occurrences(k1, "\"outcome\":\"Delivered\""));
+        var k1 = (await JournalAsync("account-domain", "MessageRouted.v1")).Single(r => r.Contains("\"user\":\"ann\"", StringComparison.Ordinal)) // k2 is not for ann
+            + Assert.Single(await JournalAsync("account-other", "MessageRouted.v1"));
+        Assert.Equal(2, Occurrences(k1, "\"outcome\":\"AlreadyDelivered\"")); // ann's and bob's copies, from the killed run
+        Assert.Equal(1, Occurrences(k1, "\"outcome\":\"Delivered\"")); // carl's, by whichever account claimed it first
+        Assert.Equal(3, Occurrences(k1, "\"outcome\":\"Duplicate\""));
+        Assert.Equal(0, Server.CountMessages(domain.Name) + Server.CountMessages(other.Name));
     }
 
     [Fact]

@@ -1,4 +1,7 @@
 using System.Text;
+using Akka.Actor;
+using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Core.Policy;
 using CollectorCluster.Node.CommandHost;
 using CollectorCluster.Testing;
 using CollectorCluster.Testing.Nodes;
@@ -54,5 +57,34 @@ public sealed class MultidropNodeTests(DovecotFixture fixture) : IDisposable
         Assert.Equal("multidrop: 3 message(s) routed, 2 cop(ies) delivered (0 to the default), 3 duplicate cop(ies) suppressed, 2 address(es) refused", Assert.Single(show.Lines!, l => l.StartsWith("multidrop:", StringComparison.Ordinal)));
         Assert.Equal(3, show.Data!["multidrop"]!["duplicatesSuppressed"]!.GetValue<long>());
         Assert.Equal(3, (await _scenario.JournalAsync("domain", "MessageRouted.v1", Ct)).Count);
+    }
+
+    [Fact]
+    public async Task A_message_no_user_takes_without_a_default_stays_on_the_server_and_the_account_waits_for_an_operator()
+    {
+        var box = await fixture.Server.CreateUserAsync("mdnobody", Ct);
+        fixture.Server.DropMessage(box.Name, Encoding.ASCII.GetBytes(
+            "From: x@sender.example\r\nTo: zed@example.com, someone@elsewhere.example\r\nMessage-ID: <nobody@sender.example>\r\n\r\nbody\r\n"));
+        _scenario.WriteNodeFile($$"""
+            {
+                id = nobody, pop3-server = "{{fixture.Server.Host}}", port = {{fixture.Server.PlainPort}}
+                pop3-account = "{{box.Name}}", password = "{{box.Password}}", check-every = 1h, leave-mail-on-server = off
+                multidrop {
+                  local-domains = [ example.com ]
+                  destinations { ann = "maildir:{{_scenario.Maildir}}/ann" }
+                }
+              }
+            """);
+        var options = _scenario.Load();
+        await using var node = await NodeScenario.StartAsync(options, Ct);
+
+        var result = await NodeScenario.CollectAsync(node, options.Accounts[0], Ct);
+        Assert.False(result.Succeeded);
+        Assert.Contains("zed@example.com", result.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, fixture.Server.CountMessages(box.Name)); // refused: never deleted
+        Assert.False(Directory.Exists(Path.Combine(_scenario.Maildir, "ann", "new")));
+        var status = await node.Accounts.Ask<AccountStatus>(new GetAccountStatus("nobody"), TimeSpan.FromMinutes(1), Ct);
+        Assert.Equal(AccountHealth.NeedsOperator, status.Health);
+        Assert.Empty(await _scenario.JournalAsync("nobody", "MessageRouted.v1", Ct));
     }
 }

@@ -216,6 +216,13 @@ public static partial class GetmailrcParser
             }
         }
 
+        foreach (var name in Unread(sections))
+        {
+            notes.Add(new ImportNote(AtSection(name), name.StartsWith("filter", StringComparison.Ordinal)
+                ? $"[{name}] (a filter) does not carry over: the collector delivers every message unchanged; filter at the destination (Sieve, procmail)"
+                : $"[{name}] does not carry over: the import reads [retriever], [destination], [options] and the sections a MultiSorter names"));
+        }
+
         var account = new PeerAccount
         {
             Name = AccountName(context.File, user!, server!),
@@ -420,6 +427,31 @@ public static partial class GetmailrcParser
 
     // Python's RawConfigParser, as getmail reads rc files: [sections], key = value or key: value, indented continuation
     // lines, # and ; comments on their own lines; keys lower case.
+    // Sections nothing reads: not one of getmail's three, nor named ('[name]') by the destination or a section it names.
+    private static IEnumerable<string> Unread(Dictionary<string, Dictionary<string, Entry>> sections)
+    {
+        var read = new HashSet<string>(["retriever", "destination", "options"], StringComparer.Ordinal);
+        var pending = new Queue<string>(["destination"]);
+        while (pending.TryDequeue(out var name))
+        {
+            foreach (var entry in sections.GetValueOrDefault(name)?.Values ?? Enumerable.Empty<Entry>())
+            {
+                foreach (Match reference in SectionReference().Matches(entry.Value))
+                {
+                    if (read.Add(reference.Groups[1].Value))
+                    {
+                        pending.Enqueue(reference.Groups[1].Value);
+                    }
+                }
+            }
+        }
+
+        return sections.Keys.Where(name => !read.Contains(name));
+    }
+
+    [GeneratedRegex(@"\[([^\[\]]+)\]")]
+    private static partial Regex SectionReference();
+
     // The sections, the line of each section's header, and the lines that are neither (noted by line, never repeated:
     // a misplaced line may hold a password).
     private static (Dictionary<string, Dictionary<string, Entry>> Sections, Dictionary<string, int> SectionLines, List<(int Line, string What)> Unread) ReadIni(string text)

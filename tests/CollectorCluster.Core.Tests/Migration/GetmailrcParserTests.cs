@@ -118,6 +118,7 @@ public sealed class GetmailrcParserTests
         Assert.Equal("postmaster", multidrop.Default);
         Assert.Equal("maildir:/srv/mail/bob", multidrop.Destinations["postmaster"]);
         Assert.Contains(account.Notes, n => n.What.Contains("'sam'", StringComparison.Ordinal));
+        Assert.DoesNotContain(account.Notes, n => n.What.Contains("] does not carry over: the import reads", StringComparison.Ordinal)); // every section is named by the MultiSorter
         Assert.Contains(account.Notes, n => n.What.StartsWith("user does not carry over", StringComparison.Ordinal));
     }
 
@@ -207,9 +208,14 @@ public sealed class GetmailrcParserTests
             [destination]
             type = Maildir
             path = ~/Maildir/
+
+            [filter-spam]
+            type = Filter_external
+            path = /usr/bin/spamc
             """);
         var account = Assert.Single(config.Accounts);
         var notes = config.Notes.Concat(account.Notes).ToList();
+        Assert.Contains(account.Notes, n => n.Where.EndsWith(":12", StringComparison.Ordinal) && n.What.StartsWith("[filter-spam] (a filter) does not carry over", StringComparison.Ordinal));
         Assert.All(notes, n => Assert.Matches(@"^/home/jeff/\.getmail/getmailrc:\d+$", n.Where));
         Assert.All(notes, n => Assert.DoesNotContain("hunter2", n.ToString(), StringComparison.Ordinal));
         Assert.Contains(config.Notes, n => n.Where.EndsWith(":1", StringComparison.Ordinal) && n.What.Contains("before any [section]", StringComparison.Ordinal));

@@ -12,7 +12,10 @@ namespace CollectorCluster.Core.Accounts;
 /// <param name="Settings">Every non-secret key, as applied (a null is a value here: e.g. no <c>delete-after-days</c>).</param>
 /// <param name="Password">The password, sealed with the account id as context.</param>
 /// <param name="OAuth2">The OAuth2 client, its secrets sealed; null for password accounts.</param>
-public sealed record SealedAccountSettings(string Id, AccountOptions Settings, SealedPassword Password, SealedOAuth2Settings? OAuth2)
+/// <param name="Multidrop">A multidrop mailbox's routing (no secret in it); null for an ordinary mailbox, and in entries written before it existed.</param>
+/// <param name="ImportedUidls">The <c>imported-uidls</c> seed file; null when none, and in entries written before it existed.</param>
+public sealed record SealedAccountSettings(
+    string Id, AccountOptions Settings, SealedPassword Password, SealedOAuth2Settings? OAuth2, Routing.MultidropSettings? Multidrop = null, string? ImportedUidls = null)
 {
     private static readonly PropertyInfo[] OptionProperties = typeof(AccountOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance);
 
@@ -30,7 +33,7 @@ public sealed record SealedAccountSettings(string Id, AccountOptions Settings, S
                 sealer.Seal(RefreshTokenContext(id), o.RefreshToken),
                 o.Scope)
             : null;
-        return new SealedAccountSettings(id, Options(settings), sealer.Seal(id, settings.Password), oauth2);
+        return new SealedAccountSettings(id, Options(settings), sealer.Seal(id, settings.Password), oauth2, settings.Multidrop, settings.ImportedUidls);
     }
 
     /// <summary>Every non-secret key of <paramref name="settings"/>, as options with nothing left out.</summary>
@@ -86,6 +89,16 @@ public sealed record SealedAccountSettings(string Id, AccountOptions Settings, S
             changed.Add("oauth2");
         }
 
+        if (!Equals(before.Multidrop, after.Multidrop))
+        {
+            changed.Add("multidrop");
+        }
+
+        if (before.ImportedUidls != after.ImportedUidls)
+        {
+            changed.Add("imported-uidls");
+        }
+
         return changed;
     }
 
@@ -129,6 +142,8 @@ public sealed record SealedAccountSettings(string Id, AccountOptions Settings, S
                     sealer.Open(RefreshTokenContext(Id), o.RefreshToken),
                     o.Scope)
                 : null,
+            Multidrop = Multidrop,
+            ImportedUidls = ImportedUidls,
         };
     }
 

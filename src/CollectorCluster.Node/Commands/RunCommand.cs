@@ -34,6 +34,7 @@ public static class RunCommand
         .JoinItselfWithoutSeedNodes()
         .WithServerBudgets(options, env)
         .WithConnectionTokens(options.Tokens, env)
+        .WithRecipientShardRegion(options, env)
         .WithAccountShardRegion(options, env)
         .WithAccountRegistry();
 

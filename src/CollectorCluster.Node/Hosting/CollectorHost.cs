@@ -1,7 +1,10 @@
 using Akka.Hosting;
 using CollectorCluster.Actors.Collection;
+using CollectorCluster.Actors.Recipients;
 using CollectorCluster.Actors.Tokens;
+using CollectorCluster.Core.Delivery;
 using CollectorCluster.Delivery;
+using CollectorCluster.Delivery.Multidrop;
 using CollectorCluster.Node.CommandHost;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Pop3;
@@ -18,19 +21,29 @@ public static class CollectorHost
     /// The environment accounts collect in: real POP3, real destinations, the system clock, connection leases
     /// that attach to the node's <see cref="ConnectionTokens"/> actor once the host starts it, the cluster key
     /// (<paramref name="key"/>, or the key file, created on first use by a single node) for sealed settings, refresh
-    /// tokens and keyed settings digests, and the node's runtime-accounts policy.
+    /// tokens and keyed settings digests, the node's runtime-accounts policy, and multidrop delivery whose duplicate
+    /// memory attaches to the node's recipient actors once the host starts them.
     /// </summary>
-    public static CollectionEnvironment Environment(CollectorOptions options, Secrets.ClusterKey? key = null) => new(
-        Pop3Connector.ConnectAsync,
-        mailbox => MessageDestinations.Create(MailboxSpec.Parse(mailbox, System.Environment.CurrentDirectory)),
-        new ActorConnectionLeases(),
-        TimeProvider.System,
-        options.Tuning)
+    public static CollectionEnvironment Environment(CollectorOptions options, Secrets.ClusterKey? key = null)
     {
-        Online = new NodeOnline(options.Online.InitiallyOnline),
-        Secrets = key ?? Secrets.ClusterKey.Load(options.KeyFile, create: !options.JoinsCluster),
-        RuntimeRefusal = settings => options.RuntimeAccounts.Refusal(settings, Path.GetDirectoryName(options.ConfigFile)!),
-    };
+        var recipients = new ActorDuplicateLedger();
+        return new CollectionEnvironment(
+            Pop3Connector.ConnectAsync,
+            Destination,
+            new ActorConnectionLeases(),
+            TimeProvider.System,
+            options.Tuning)
+        {
+            Online = new NodeOnline(options.Online.InitiallyOnline),
+            Secrets = key ?? Secrets.ClusterKey.Load(options.KeyFile, create: !options.JoinsCluster),
+            RuntimeRefusal = settings => options.RuntimeAccounts.Refusal(settings, Path.GetDirectoryName(options.ConfigFile)!),
+            Recipients = recipients,
+            Multidrop = (env, account, journal) => new MultidropDestination(account.Multidrop!, Destination, env.Recipients ?? recipients, journal, env.Clock),
+        };
+    }
+
+    private static IMessageDestination Destination(string mailbox) =>
+        MessageDestinations.Create(MailboxSpec.Parse(mailbox, System.Environment.CurrentDirectory));
 
     /// <summary>
     /// Builds (does not start) the host: logs on stderr and into the node's <paramref name="log"/> ring, the actor

@@ -47,6 +47,15 @@ public class SealedAccountSettingsTests
         Oversize = OversizeHandling.Postpone,
         CommitEvery = new CommitEvery(11, 12),
         OAuth2 = new OAuth2Settings(new Uri("https://idp.example/token"), "client", new Secret("cs-value-9"), new Secret("rt-value-8"), "scope"),
+        Multidrop = new CollectorCluster.Core.Routing.MultidropSettings
+        {
+            LocalDomains = ["example.com"],
+            Aliases = new Dictionary<string, IReadOnlyList<string>> { ["postmaster"] = ["ann"] },
+            Default = "ann",
+            Destinations = new Dictionary<string, string> { ["ann"] = "maildir:/srv/ann" },
+            DuplicateWindow = TimeSpan.FromDays(2),
+        },
+        ImportedUidls = "/srv/c/uidls/fred.uidls",
     };
 
     [Fact]

@@ -30,8 +30,8 @@ public sealed class CollectorMetrics : IDisposable
     public CollectorMetrics()
     {
         _collections = _meter.CreateCounter<long>("collector.collections", "{session}", "Collection sessions ended, by outcome (ok, failed, deferred, interrupted), failure cause and stage, and server");
-        _messages = _meter.CreateCounter<long>("collector.messages.collected", "{message}", "Messages delivered and recorded, by server");
-        _bytes = _meter.CreateCounter<long>("collector.bytes.collected", "By", "Bytes of messages delivered and recorded, by server");
+        _messages = _meter.CreateCounter<long>("collector.collected.messages", "{message}", "Messages delivered and recorded, by server");
+        _bytes = _meter.CreateCounter<long>("collector.collected.bytes", "By", "Bytes of messages delivered and recorded, by server");
         _duration = _meter.CreateHistogram("collector.session.duration", "s", "Wall time of a collection session, by outcome", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         _lag = _meter.CreateHistogram("collector.schedule.lag", "s", "How late a scheduled session started after its slot", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         _journal = _meter.CreateHistogram("collector.journal.write.latency", "s", "From a session's persist request to the journal's confirmation, per batch", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });

@@ -21,7 +21,7 @@ public static partial class AccountForm
 
     private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
     {
-        ["id"] = "Id",
+        ["id"] = "Account id",
         ["pop3-server"] = "POP3 Server",
         ["port"] = "Port",
         ["pop3-account"] = "POP3 Account",

@@ -1,4 +1,5 @@
 using CollectorCluster.Node.Configuration;
+using Akka.Configuration.Hocon;
 using Config = Akka.Configuration.Config;
 
 namespace CollectorCluster.Node.Web;
@@ -101,8 +102,9 @@ public sealed record WebConsoleOptions(string Hostname, int Port)
         }
 
         var value = config.GetValue("collector.web.users");
-        // Akka's parser keeps `[]` as an array with an empty element: no users.
-        var items = value.IsArray() ? value.GetArray().Where(i => !i.IsEmpty).ToList() : value.IsEmpty ? [] : null;
+        // Akka's parser keeps `[]` as an array plus a whitespace element, which IsArray() rejects: no users.
+        var emptyList = value.IsEmpty || (!value.IsArray() && value.Values.OfType<HoconArray>().Any() && value.GetArray().All(i => i.IsEmpty));
+        var items = emptyList ? [] : value.IsArray() ? value.GetArray().Where(i => !i.IsEmpty).ToList() : null;
         if (items is null)
         {
             throw new ConfigurationException("collector.web.users: must be a list: users = [ { name = admin, password-hash = \"pbkdf2-sha256$...\" } ]");

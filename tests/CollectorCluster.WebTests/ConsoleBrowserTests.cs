@@ -33,6 +33,8 @@ public sealed class ConsoleBrowserTests(DovecotFixture dovecot, ChromiumFixture 
         var id = user.Name;
         await using var context = await NewContextAsync();
         var page = await context.NewPageAsync();
+        var fetched = new List<string>();
+        page.Request += (_, request) => fetched.Add(request.Url);
 
         // Without a session, a page request is redirected to the login form, which then returns to the page asked for.
         var first = await page.GotoAsync("/accounts/new");
@@ -102,6 +104,18 @@ public sealed class ConsoleBrowserTests(DovecotFixture dovecot, ChromiumFixture 
         await page.GotoAsync("/?q=" + id);
         await Expect(page.Locator($"tr[data-account='{id}']")).ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, "mailboxes-narrow.png");
+
+        // Every page, style, script and live feed came from the node itself.
+        Assert.NotEmpty(fetched);
+        Assert.All(fetched, url => Assert.StartsWith(Node.Url + "/", url, StringComparison.Ordinal));
+
+        // The example Grafana dashboard asks only for metrics a node exports: after these scheduled sessions, every
+        // metric its queries name is in this node's /metrics.
+        var metrics = await Node.GetHealthAsync("/metrics", Ct);
+        var names = Dashboard.MetricNames();
+        Assert.Contains("collector_collections_total", names);
+        Assert.All(names, name => Assert.Matches($"(?m)^{name}[{{ ]", metrics));
+        Assert.DoesNotContain(user.Password, metrics, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -146,7 +160,15 @@ public sealed class ConsoleBrowserTests(DovecotFixture dovecot, ChromiumFixture 
         await using var context = await NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync("/login");
-        await LogInAsync(page);
+
+        // Keyboard only: the user field has the focus, Tab reaches the password, Enter logs in.
+        await Expect(page.GetByLabel("User", new() { Exact = true })).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(WebNode.AdminUser);
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("Password", new() { Exact = true })).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(Node.AdminPassword);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("header nav")).ToContainTextAsync("Remote POP3 Mailboxes");
         // An account to act on, added through the form (a runtime account can be paused and removed).
         await page.GotoAsync("/accounts/new");
         await page.GetByLabel("Account id").FillAsync(id);

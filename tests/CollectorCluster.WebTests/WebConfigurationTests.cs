@@ -107,6 +107,32 @@ public sealed class WebConfigurationTests
         }
     }
 
+    [Theory]
+    [InlineData("compose")]
+    [InlineData("kubernetes")]
+    public void The_deploy_node_files_serve_health_on_9120_for_the_probes_and_log_json(string deployment)
+    {
+        var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Source())!, "..", ".."));
+        var text = deployment == "compose"
+            ? File.ReadAllText(Path.Combine(root, "deploy", "compose", "node.hocon"))
+            : ConfigMapNodeFile(File.ReadAllText(Path.Combine(root, "deploy", "kubernetes", "collector.yaml")));
+        var directory = Directory.CreateTempSubdirectory("cc-deploycfg-").FullName;
+        try
+        {
+            var file = Path.Combine(directory, "node.hocon");
+            File.WriteAllText(file, text.Replace("/var/lib/collector-cluster", directory, StringComparison.Ordinal));
+            var options = CollectorConfigLoader.Load(file, name => name == "FRED_POP3_PASSWORD" ? "not-a-real-password" : null);
+            Assert.Equal(("0.0.0.0", 9120), (options.Health.Hostname, options.Health.Port));
+            Assert.Null(options.Health.MetricsToken);
+            Assert.False(options.Web.Enabled);
+            Assert.Equal(LogFormat.Json, options.LogFormat);
+        }
+        finally
+        {
+            Directory.Delete(directory, true);
+        }
+    }
+
     [Fact]
     public void A_password_hash_verifies_only_its_password_and_never_holds_it()
     {
@@ -120,6 +146,17 @@ public sealed class WebConfigurationTests
         // A fresh salt each time: the same password never gives the same hash.
         Assert.NotEqual(hash, PasswordHash.Create("correct horse battery", PasswordHash.MinIterations));
         Assert.StartsWith("pbkdf2-sha256$600000$", PasswordHash.Create("x"), StringComparison.Ordinal);
+    }
+
+    private static string Source([System.Runtime.CompilerServices.CallerFilePath] string here = "") => here;
+
+    // The ConfigMap's `node.hocon: |` block, its indentation removed.
+    private static string ConfigMapNodeFile(string yaml)
+    {
+        var lines = yaml.ReplaceLineEndings("\n").Split('\n');
+        var start = Array.FindIndex(lines, l => l.Trim() == "node.hocon: |") + 1;
+        var indent = lines[start].Length - lines[start].TrimStart().Length;
+        return string.Join('\n', lines.Skip(start).TakeWhile(l => l.Length == 0 || l.Length - l.TrimStart().Length >= indent).Select(l => l.Length >= indent ? l[indent..] : l));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace CollectorCluster.WebTests;
 /// private Dovecot: log in, add an account and watch it collect without reloading, mark a line for deletion and see
 /// it deleted on the server after the next collection, reset with its preview; a refused password shows the server's
 /// text and the needs-operator state; without a session a page redirects to the login, and a POST without the CSRF
-/// token is refused. Each page is saved as a screenshot (see <see cref="Screenshots"/>).
+/// token is refused; the node's token logs in too. Each page is saved as a screenshot (see <see cref="Screenshots"/>).
 /// </summary>
 public sealed class ConsoleBrowserTests(DovecotFixture dovecot, ChromiumFixture chromium, ConsoleNodeFixture console)
     : IClassFixture<ChromiumFixture>, IClassFixture<ConsoleNodeFixture>
@@ -192,6 +192,17 @@ public sealed class ConsoleBrowserTests(DovecotFixture dovecot, ChromiumFixture 
         // With the token (the page's own form) the same request is served.
         await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
         await Expect(page.Locator(".banner")).ToContainTextAsync($"{id}: paused");
+
+        // The node's command-host token logs in too (the user left empty), back to the page asked for; no page shows it.
+        var token = (await File.ReadAllTextAsync(Node.TokenFile, Ct)).Trim();
+        await using var tokenContext = await NewContextAsync();
+        var tokenPage = await tokenContext.NewPageAsync();
+        await tokenPage.GotoAsync("/cluster");
+        await tokenPage.GetByLabel("Password", new() { Exact = true }).FillAsync(token);
+        await tokenPage.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(tokenPage.Locator("header .who")).ToHaveTextAsync("(node token)");
+        Assert.Equal(Node.Url + "/cluster", tokenPage.Url);
+        Assert.DoesNotContain(token, await tokenPage.ContentAsync(), StringComparison.Ordinal);
     }
 
     private async Task<IBrowserContext> NewContextAsync() =>

@@ -8,7 +8,7 @@ set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
 
-PACKAGES=(dovecot-core dovecot-pop3d dovecot-lmtpd opensmtpd postgresql mpop fetchmail openssl chromium fonts-dejavu-core)
+PACKAGES=(dovecot-core dovecot-pop3d dovecot-lmtpd opensmtpd postgresql mpop fetchmail getmail6 openssl chromium fonts-dejavu-core)
 
 pg_bin_dir() {
   # Newest PostgreSQL server installed by Debian's packages (e.g. /usr/lib/postgresql/15/bin).
@@ -19,7 +19,7 @@ pg_bin_dir() {
 
 all_present() {
   local b
-  for b in dovecot doveadm doveconf mpop fetchmail openssl psql; do
+  for b in dovecot doveadm doveconf mpop fetchmail getmail openssl psql; do
     command -v "$b" >/dev/null 2>&1 || return 1
   done
   # tests/CollectorCluster.WebTests/ChromiumFixture.cs launches exactly this path.

@@ -3,13 +3,15 @@ using CollectorCluster.Node.Configuration;
 
 namespace CollectorCluster.Node;
 
-/// <summary>The <c>collector</c> executable: <c>run</c> (daemon), <c>once</c> (collect every account once), <c>check</c>, <c>hash-password</c>.</summary>
+/// <summary>The <c>collector</c> executable: <c>run</c> (daemon), <c>once</c> (collect every account once), <c>check</c>, <c>import</c>, <c>hash-password</c>.</summary>
 public static class Program
 {
     private const string Usage = """
         usage: collector run  --config FILE   collect on schedule until stopped (Ctrl+C / SIGTERM)
                collector once --config FILE   collect every account once; exit 0 when all succeeded or were deferred
                collector check --config FILE  validate the configuration and print the accounts
+               collector import fetchmailrc|getmailrc|mpoprc FILE... [--out accounts.hocon]
+                                              write our accounts from fetchmail's, getmail's or mpop's files
                collector hash-password        read a web console password on stdin, print its hash for collector.web.users
         """;
 
@@ -26,6 +28,11 @@ public static class Program
         if (verb == "hash-password")
         {
             return HashPasswordCommand.Run(Console.In, Console.Out, Console.Error);
+        }
+
+        if (verb == "import")
+        {
+            return Commands.ImportCommand.Run(args[1..], Console.Out, Console.Error, Environment.GetEnvironmentVariable);
         }
 
         var configIndex = Array.IndexOf(args, "--config");

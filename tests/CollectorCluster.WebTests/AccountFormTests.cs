@@ -6,8 +6,8 @@ using CollectorCluster.Node.Web;
 namespace CollectorCluster.WebTests;
 
 /// <summary>
-/// The Add / Properties form shows every key of the accounts file's table (bar the password keys and OAuth2, which
-/// stay in the file) as the text the reader takes back, and submits only what the operator changed.
+/// The Add / Properties form shows every key of the accounts file's table (bar the password keys, OAuth2, multidrop and
+/// imported-uidls, which stay in the file) as the text the reader takes back, and submits only what the operator changed.
 /// </summary>
 public sealed class AccountFormTests
 {
@@ -30,12 +30,12 @@ public sealed class AccountFormTests
     }
 
     [Fact]
-    public void The_form_has_a_field_for_every_key_but_the_password_keys_and_oauth2()
+    public void The_form_has_a_field_for_every_key_but_the_password_keys_oauth2_and_the_file_only_ones()
     {
         var html = new Html();
         AccountForm.Fields(html, AccountForm.Defaults, adding: true, editable: true);
         var page = html.ToString();
-        foreach (var key in AccountKeys.All.Select(k => k.Name).Where(k => k is not ("password-file" or "password-env" or "oauth2" or "commit-every")))
+        foreach (var key in AccountKeys.All.Select(k => k.Name).Where(k => k is not ("password-file" or "password-env" or "oauth2" or "commit-every" or "multidrop" or "imported-uidls")))
         {
             Assert.Contains($"name=\"{key}\"", page, StringComparison.Ordinal);
         }
@@ -44,6 +44,7 @@ public sealed class AccountFormTests
         Assert.Contains("name=\"commit-every.bytes\"", page, StringComparison.Ordinal);
         Assert.Contains("type=\"password\"", page, StringComparison.Ordinal);
         Assert.DoesNotContain("name=\"oauth2\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"multidrop\"", page, StringComparison.Ordinal);
     }
 
     [Fact]

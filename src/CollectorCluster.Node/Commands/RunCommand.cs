@@ -31,6 +31,7 @@ public static class RunCommand
         .WithClustering(options.Cluster)
         .JoinItselfWithoutSeedNodes()
         .WithConnectionTokens(options.Tokens, env)
+        .WithRecipientShardRegion(options, env)
         .WithAccountShardRegion(options, env)
         .WithAccountRegistry()
         .WithObservation(options.LogFormat);

@@ -86,6 +86,11 @@ public static class AccountConfigParser
         HoconObject? commitEvery = null;
         foreach (var (key, value) in options)
         {
+            if (key is "multidrop" or "imported-uidls")
+            {
+                throw new ConfigurationException($"Invalid account configuration:{Environment.NewLine}  {OptionsWhere} (id = {id}): {key}: only in the accounts file (an account added at run time has one mailbox and nothing to take over)");
+            }
+
             // commit-every is an object in the file; as options its two keys come one by one (the console's form, --commit-every.messages).
             if (key is AccountKeyText.CommitEveryMessages or AccountKeyText.CommitEveryBytes)
             {

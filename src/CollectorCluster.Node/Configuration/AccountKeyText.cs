@@ -13,10 +13,13 @@ namespace CollectorCluster.Node.Configuration;
 /// </summary>
 public static class AccountKeyText
 {
-    /// <summary>The keys an account's settings are shown and edited by, in the table's order; the password keys and oauth2 are not among them.</summary>
+    /// <summary>
+    /// The keys an account's settings are shown and edited by, in the table's order; the password keys and oauth2 are
+    /// not among them, nor multidrop and imported-uidls (accounts-file only: an account added at run time has neither).
+    /// </summary>
     public static readonly IReadOnlyList<string> Keys =
     [
-        .. AccountKeys.All.Select(k => k.Name).Where(k => k is not ("password" or "password-file" or "password-env" or "oauth2" or "commit-every")),
+        .. AccountKeys.All.Select(k => k.Name).Where(k => k is not ("password" or "password-file" or "password-env" or "oauth2" or "commit-every" or "multidrop" or "imported-uidls")),
         CommitEveryMessages,
         CommitEveryBytes,
     ];

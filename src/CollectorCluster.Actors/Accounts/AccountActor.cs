@@ -33,6 +33,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private CancellationTokenSource? _abort;
     private DateTimeOffset? _nextDue;
     private DateTimeOffset? _sessionStartedAt;
+    private TimeSpan? _scheduleLag; // how late the running session's slot fired; null when asked for
     private long _lastSnapshotSequenceNr;
     private bool _stopping;
     private bool _scheduled;
@@ -66,7 +67,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
         Command<ConfigureAccount>(Configure);
         Command<CollectNow>(_ => RequestCollection(Sender));
-        Command<CollectionDue>(_ => RequestCollection(null));
+        Command<CollectionDue>(_ => RequestCollection(null, _nextDue is { } due ? _env.Clock.GetUtcNow() - due : null));
         Command<GetAccountStatus>(_ => Sender.Tell(Status()));
         Command<MarkMessage>(Mark);
         Command<PreviewReset>(p =>
@@ -77,6 +78,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Command<ResetCollector>(Reset);
         Command<PauseAccount>(Pause);
         Command<GetMessageLines>(_ => Sender.Tell(new MessageLines(_accountId, Lines())));
+        Command<GetCollectionHistory>(h => Sender.Tell(new CollectionHistory(_accountId, [.. _state.History.TakeLast(Math.Max(h.Max, 0))])));
         Command<RecordEvents>(r => PersistBatch(r.Events));
         Command<SessionEnded>(OnSessionEnded);
         Command<StopAccount>(_ => StopGracefully());
@@ -185,7 +187,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    private void RequestCollection(IActorRef? replyTo)
+    private void RequestCollection(IActorRef? replyTo, TimeSpan? scheduleLag = null)
     {
         if (replyTo is not null && !replyTo.IsNobody())
         {
@@ -197,6 +199,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         switch (decision.Verdict)
         {
             case CollectVerdict.Start when _settings is { } settings:
+                _scheduleLag = scheduleLag;
                 // The fence: the session starts only once this incarnation's write succeeded. A stale incarnation elsewhere
                 // fails its next write on the shared journal's unique (persistence_id, sequence_nr) and stops (default
                 // OnPersistFailure), and stopping cancels its session (PostStop), so a mailbox never has two sessions.
@@ -412,9 +415,11 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private void PersistBatch(IReadOnlyList<IAccountEvent> events)
     {
         var sender = Sender;
+        var writing = System.Diagnostics.Stopwatch.StartNew();
         PersistAll(events, e => _state = _state.Apply(e));
         DeferAsync(events, _ =>
         {
+            Context.System.EventStream.Publish(new JournalWriteObserved(_accountId, events.Count, writing.Elapsed));
             sender.Tell(Recorded.Instance);
             SnapshotIfDue();
         });
@@ -444,6 +449,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Persist(outcome.Event, e =>
         {
             _state = _state.Apply(e);
+            Observe(outcome, ran);
             if (outcome.Succeeded)
             {
                 _log.Info("{0}", $"Account {_accountId} ({address}): collected {outcome.Collected} message(s), {outcome.Bytes} bytes, deleted {outcome.Deleted}, listed {outcome.Listed}, in {outcome.Duration.TotalSeconds:F1}s{(outcome.Detail.Length > 0 ? "; " + outcome.Detail : "")}");
@@ -471,6 +477,18 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 Stash.UnstashAll(); // a reconfiguration that waited for the session to end
             }
         });
+    }
+
+    // What metrics and the structured log see of a session: figures, the outcome word and the failure's cause and stage.
+    private void Observe(SessionOutcome outcome, AccountSettings? ran)
+    {
+        var word = outcome.Succeeded ? "ok" : outcome.Interrupted ? "interrupted" : outcome.Cause == FailureCause.LoginDelay ? "deferred" : "failed";
+        var stage = outcome.Event is CollectionFailed failed ? failed.Stage : "none";
+        var server = (ran?.Pop3Server ?? _settings?.Pop3Server ?? "").ToLowerInvariant();
+        var cause = outcome.Succeeded ? "none" : outcome.Cause.ToString().ToLowerInvariant();
+        Context.System.EventStream.Publish(new CollectionObserved(
+            _accountId, server, word, cause, stage, outcome.Listed, outcome.Collected, outcome.Deleted, outcome.Bytes, outcome.Duration, _scheduleLag));
+        _scheduleLag = null;
     }
 
     private SessionOutcome Crashed(Exception? error)

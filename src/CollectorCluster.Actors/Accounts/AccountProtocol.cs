@@ -39,6 +39,14 @@ public sealed record GetAccountStatus(string AccountId) : IAccountCommand;
 public sealed record GetMessageLines(string AccountId) : IAccountCommand;
 
 /// <summary>
+/// Asks for the last sessions' results, oldest first (the console's collection chart: messages and bytes per
+/// collection). Replies <see cref="CollectionHistory"/>.
+/// </summary>
+/// <param name="AccountId">The account.</param>
+/// <param name="Max">At most this many, the newest.</param>
+public sealed record GetCollectionHistory(string AccountId, int Max) : IAccountCommand;
+
+/// <summary>
 /// Marks one message for the next session, persisted so it survives a restart. Download needs a collected UIDL
 /// (anything else would be fetched anyway); Delete and Clear accept any UIDL. Replies <see cref="MarkResult"/>.
 /// </summary>
@@ -181,6 +189,11 @@ public sealed record MessageLines(string AccountId, IReadOnlyList<MessageLine> L
 /// <param name="CollectedAt">When collected; null when only marked.</param>
 /// <param name="State"><c>downloaded</c>, <c>marked-download</c> or <c>marked-delete</c>.</param>
 public sealed record MessageLine(string Uidl, long Size, DateTimeOffset? FirstSeen, DateTimeOffset? CollectedAt, string State);
+
+/// <summary>The answer to <see cref="GetCollectionHistory"/>: the last sessions, oldest first.</summary>
+/// <param name="AccountId">The account.</param>
+/// <param name="Sessions">Each session's start, end, success, messages and bytes collected, and detail.</param>
+public sealed record CollectionHistory(string AccountId, IReadOnlyList<CollectionOutcome> Sessions);
 
 /// <summary>The answer to <see cref="MarkMessage"/>, sent after the mark is persisted, so an operator knows whether it took.</summary>
 /// <param name="AccountId">The account.</param>

@@ -57,6 +57,15 @@ public sealed record AccountState
     /// <summary>The last session's result; null when never collected.</summary>
     public CollectionOutcome? LastCollection { get; init; }
 
+    /// <summary>
+    /// The last sessions' results, oldest first, at most <see cref="HistoryLength"/>: the console's collection chart
+    /// (messages and bytes per collection). Kept in the state (and its snapshot) so it survives snapshots and restarts.
+    /// </summary>
+    public ImmutableList<CollectionOutcome> History { get; init; } = [];
+
+    /// <summary>How many sessions <see cref="History"/> keeps.</summary>
+    public const int HistoryLength = 50;
+
     /// <summary>The last session that succeeded; null when none did.</summary>
     public DateTimeOffset? LastSuccessAt { get; init; }
 
@@ -121,15 +130,13 @@ public sealed record AccountState
         AccountPaused => this with { Paused = true },
         AccountResumed => this with { Paused = false },
         CollectorReset r => ForgetCollected(Collected.Values.Where(m => ForgottenByReset(m, r.Since)).Select(m => m.Uidl).ToList()),
-        CollectionCompleted c => this with
+        CollectionCompleted c => Remember(new CollectionOutcome(c.StartedAt, c.FinishedAt, true, c.Collected, c.Bytes, string.Join("; ", c.Warnings))) with
         {
-            LastCollection = new CollectionOutcome(c.StartedAt, c.FinishedAt, true, c.Collected, c.Bytes, string.Join("; ", c.Warnings)),
             LastSuccessAt = c.FinishedAt,
             ConsecutiveFailures = 0,
         },
-        CollectionFailed f => this with
+        CollectionFailed f => Remember(new CollectionOutcome(f.StartedAt, f.FailedAt, false, f.Collected, f.Bytes, $"{f.Stage}: {f.Error}")) with
         {
-            LastCollection = new CollectionOutcome(f.StartedAt, f.FailedAt, false, f.Collected, f.Bytes, $"{f.Stage}: {f.Error}"),
             ConsecutiveFailures = ConsecutiveFailures + 1,
         },
         AccountHealthChanged h => this with
@@ -165,6 +172,13 @@ public sealed record AccountState
         MessageRouted r => this with { Routing = Routing.Add(r) },
         UidlsImported i => Import(i),
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
+    };
+
+    // A session's result: the last collection, and the newest entry of the bounded history.
+    private AccountState Remember(CollectionOutcome outcome) => this with
+    {
+        LastCollection = outcome,
+        History = (History.Count >= HistoryLength ? History.RemoveRange(0, History.Count - HistoryLength + 1) : History).Add(outcome),
     };
 
     // Taken-over UIDLs count as collected (first seen at the take-over, so delete-after-days counts from there); what

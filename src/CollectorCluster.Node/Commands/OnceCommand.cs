@@ -5,6 +5,7 @@ using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.Collection;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Node.Hosting;
+using CollectorCluster.Node.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -54,7 +55,8 @@ public static class OnceCommand
         .WithCollectorPersistence(options.Journal)
         .WithConnectionTokens(options.Tokens, env)
         .WithLocalRecipients(env)
-        .WithLocalAccounts(env);
+        .WithLocalAccounts(env)
+        .WithObservation(options.LogFormat);
 
     /// <summary>Runs the command.</summary>
     public static async Task<int> RunAsync(CollectorOptions options, TextWriter output, CancellationToken cancellationToken)

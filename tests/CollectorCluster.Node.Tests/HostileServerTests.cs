@@ -58,7 +58,7 @@ public sealed class HostileServerTests : IDisposable
         Assert.False(result.Succeeded);
         Assert.Contains($"list: 127.0.0.1:{server.Port} listed more than 250,000 messages in its reply to UIDL (collector.pop3.max-listed-messages = 250,000)", result.Detail);
         Assert.True(server.BytesSent < 10_000_000L * 80 / 4, $"the server got {server.BytesSent:N0} bytes out: the listing was read to its end");
-        Assert.Empty(await _scenario.JournalAsync("hostile", "MessageCollected.v2", Ct));
+        Assert.Empty(await _scenario.JournalAsync("hostile", "MessageCollected.v3", Ct));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class HostileServerTests : IDisposable
 
         Assert.False(result.Succeeded);
         Assert.Contains($"list: 127.0.0.1:{server.Port} sent a line longer than 8,192 bytes in the reply to UIDL (collector.pop3.max-line-length)", result.Detail);
-        Assert.Empty(await _scenario.JournalAsync("hostile", "MessageCollected.v2", Ct));
+        Assert.Empty(await _scenario.JournalAsync("hostile", "MessageCollected.v3", Ct));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class HostileServerTests : IDisposable
         Assert.Contains($"list: Session deadline reached with 127.0.0.1:{server.Port} during List: waited ", result.Detail);
         Assert.Contains("allowed ", result.Detail);
         Assert.Contains("= base 2 s + ", result.Detail);
-        Assert.Empty(await _scenario.JournalAsync("hostile", "MessageCollected.v2", Ct));
+        Assert.Empty(await _scenario.JournalAsync("hostile", "MessageCollected.v3", Ct));
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class HostileServerTests : IDisposable
     }
 
     private async Task<List<string>> CollectedUidlsAsync() =>
-        (await _scenario.JournalAsync("hostile", "MessageCollected.v2", Ct))
+        (await _scenario.JournalAsync("hostile", "MessageCollected.v3", Ct))
         .Select(json => System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("uidl").GetString()!)
         .ToList();
 

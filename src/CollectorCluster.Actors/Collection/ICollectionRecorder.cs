@@ -9,5 +9,6 @@ namespace CollectorCluster.Actors.Collection;
 public interface ICollectionRecorder
 {
     /// <summary>Persists <paramref name="events"/> in order, all or none.</summary>
+    /// <exception cref="JournalFailedException">The journal could not record them (the account then stops).</exception>
     Task RecordAsync(IReadOnlyList<IAccountEvent> events);
 }

@@ -19,7 +19,7 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
     private static readonly Dictionary<Type, (string Manifest, JsonTypeInfo Info)> ByType = new()
     {
         [typeof(AccountConfigured)] = ("AccountConfigured.v1", AccountJsonContext.Default.AccountConfigured),
-        [typeof(MessageCollected)] = ("MessageCollected.v2", AccountJsonContext.Default.MessageCollected),
+        [typeof(MessageCollected)] = ("MessageCollected.v3", AccountJsonContext.Default.MessageCollected),
         [typeof(MessagesVanished)] = ("MessagesVanished.v1", AccountJsonContext.Default.MessagesVanished),
         [typeof(MessagesDeletedOnServer)] = ("MessagesDeletedOnServer.v1", AccountJsonContext.Default.MessagesDeletedOnServer),
         [typeof(CollectionCompleted)] = ("CollectionCompleted.v1", AccountJsonContext.Default.CollectionCompleted),
@@ -44,6 +44,7 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(DeletionsIntended)] = ("DeletionsIntended.v1", AccountJsonContext.Default.DeletionsIntended),
         [typeof(AbsenceNoted)] = ("AbsenceNoted.v1", AccountJsonContext.Default.AbsenceNoted),
         [typeof(RefreshTokenRotated)] = ("RefreshTokenRotated.v1", AccountJsonContext.Default.RefreshTokenRotated),
+        [typeof(RekeysVerified)] = ("RekeysVerified.v1", AccountJsonContext.Default.RekeysVerified),
     };
 
     /// <summary>Shapes only read: journals hold them, nothing writes them any more.</summary>
@@ -51,8 +52,9 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
     {
         ["RuntimeAccountAdded.v1"] = AccountJsonContext.Default.RuntimeAccountAddedV1,
 
-        // v1 lacked the trailing optional fields (StoredAs, SettingsDigest): they read as null.
+        // v1 lacked the trailing optional fields (StoredAs, SettingsDigest), v2 the digest: they read as null.
         ["MessageCollected.v1"] = AccountJsonContext.Default.MessageCollected,
+        ["MessageCollected.v2"] = AccountJsonContext.Default.MessageCollected,
         ["AccountHealthChanged.v1"] = AccountJsonContext.Default.AccountHealthChanged,
     };
 

@@ -33,6 +33,7 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(DeletionsIntended))]
 [JsonSerializable(typeof(AbsenceNoted))]
 [JsonSerializable(typeof(RefreshTokenRotated))]
+[JsonSerializable(typeof(RekeysVerified))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {
 }

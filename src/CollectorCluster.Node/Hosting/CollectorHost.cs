@@ -27,7 +27,7 @@ public static class CollectorHost
         options.Tuning)
     {
         Online = new NodeOnline(options.Online.InitiallyOnline),
-        Secrets = Secrets.NodeKey.LoadOrCreate(options.KeyFile),
+        Secrets = Secrets.NodeKey.LoadOrCreate(options.KeyFile, () => JournalPreparation.HoldsNoEvents(options.Journal)),
     };
 
     /// <summary>

@@ -93,6 +93,35 @@ public sealed class HostileServerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_larger_than_listed_waits_for_the_operator_naming_it_and_the_way_out()
+    {
+        // It would stop every session (the same message, the same limit): not "other", backing off forever.
+        await using var server = new HostilePop3Server(Pop3Attack.BodyBeyondListedSize(8L * 1024 * 1024));
+        _scenario.WriteNodeFile(_scenario.Account("hostile", "127.0.0.1", server.Port, "fred", "pw", AccountKeys, checkEvery: "1h"), NodeKeys);
+        var (node, options) = await NodeScenario.StartAsync(_scenario.NodeFile, Ct);
+        await using var running = node;
+        var account = options.Accounts[0];
+        var first = await NodeScenario.CollectAsync(node, account, Ct);
+        Assert.False(first.Succeeded);
+
+        var uidl = server.UidlOf(2);
+        var status = await node.Accounts.Ask<AccountStatus>(new GetAccountStatus(account.Id), NodeScenario.AskTimeout, Ct);
+        Assert.Equal(CollectorCluster.Core.Policy.AccountHealth.NeedsOperator, status.Health);
+        Assert.Contains($"for message 2 (UIDL {uidl}), listed at ", status.HealthReason, StringComparison.Ordinal);
+        Assert.Contains($"`collector mark hostile {uidl} delete --yes` deletes it on the server unread, or raise collector.pop3.body-slack", status.HealthReason, StringComparison.Ordinal);
+        Assert.Contains("then `collector resume`", status.HealthReason, StringComparison.Ordinal);
+        Assert.StartsWith("needs operator:", (await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), NodeScenario.AskTimeout, Ct)).Detail, StringComparison.Ordinal);
+
+        // The way out: delete it unread, resume; the session then goes past it.
+        Assert.True((await node.Accounts.Ask<MarkResult>(new MarkMessage(account.Id, uidl, MarkAction.Delete), NodeScenario.AskTimeout, Ct)).Applied);
+        await node.Accounts.Ask<ResumeResult>(new ResumeAccount(account.Id), NodeScenario.AskTimeout, Ct);
+        var after = await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), NodeScenario.AskTimeout, Ct);
+        Assert.True(after.Succeeded, after.Detail);
+        Assert.Contains(uidl, server.CommittedDeletions);
+        Assert.Single(_scenario.NewFiles()); // message 1 only: message 2 was never delivered
+    }
+
+    [Fact]
     public async Task A_server_sending_one_byte_every_five_seconds_is_cut_off_at_the_session_deadline()
     {
         await using var server = new HostilePop3Server(Pop3Attack.TrickleUidl(TimeSpan.FromSeconds(5)));

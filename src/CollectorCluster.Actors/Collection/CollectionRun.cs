@@ -173,6 +173,10 @@ public sealed class CollectionRun
     {
         switch (e)
         {
+            case Pop3Exception { Overrun: { } overrun } pop3:
+                _cause = Pop3FailureClassifier.Classify(pop3);
+                _stage = _stage == CollectionStage.Deliver ? CollectionStage.Retrieve : _stage; // the source broke, not the destination
+                return ($"{pop3.Message}. {WayOut(overrun)}", false);
             case Pop3Exception pop3:
                 _cause = Pop3FailureClassifier.Classify(pop3);
                 _stage = pop3.Stage == Pop3Stage.Retrieve && _stage == CollectionStage.Deliver ? CollectionStage.Retrieve : _stage; // the source broke, not the destination
@@ -197,6 +201,16 @@ public sealed class CollectionRun
             default:
                 return ($"{e.GetType().Name}: {e.Message}", false);
         }
+    }
+
+    /// <summary>What an operator can do about a message larger than its listing says, which every session would stop at.</summary>
+    private string WayOut(Pop3BodyOverrun overrun)
+    {
+        var raise = overrun.ByMaxMessageSize
+            ? $"raise max-message-size above its real size (the limit then stops at twice the listed {overrun.ListedSize} bytes plus collector.pop3.body-slack)"
+            : "raise collector.pop3.body-slack above what it sends beyond twice its listed size";
+        var delete = overrun.Uidl is { } uidl ? $"`collector mark {_account.Id} {uidl} delete --yes` deletes it on the server unread, or " : "";
+        return $"The message stays on the server and every session would stop at it: {delete}{raise}; then `collector resume`";
     }
 
     /// <summary>One connection's share of the run: LIST, plan, fetch, DELE, QUIT, then what the committed listing showed.</summary>

@@ -339,9 +339,11 @@ internal sealed class Pop3Wire : IAsyncDisposable
         _bodyBytes += produced;
         if (_bodyBytes > _body.Limit)
         {
-            throw Fail(
+            var overrun = Fail(
                 Pop3ErrorKind.LimitExceeded,
                 string.Create(CultureInfo.InvariantCulture, $"{Endpoint} sent more than {_body.Limit:N0} bytes for {_body.Name}, listed at {_body.ListedSize:N0} bytes (limit: {_body.LimitText}); {_body.Command} cut off, nothing of the message is delivered, recorded or deleted"));
+            overrun.Overrun = new Pop3BodyOverrun(_body.Number, _body.Uidl, _body.ListedSize, _body.Limit, _body.ByMaxMessageSize);
+            throw overrun;
         }
     }
 

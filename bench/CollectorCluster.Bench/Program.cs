@@ -9,6 +9,7 @@ namespace CollectorCluster.Bench;
 /// <c>cc-bench tokens-200x5 [options]</c>: 200 accounts × 5 messages: collector (connection tokens, cap 10) vs fetchmail and mpop.
 /// <c>cc-bench quickstart [options]</c>: the README's quick start (private Dovecot, 5 messages, collector once twice).
 /// <c>cc-bench readme-captures --readme FILE</c>: reruns every output the README shows and rewrites its capture blocks.
+/// <c>cc-bench faults [options]</c>: the fault campaign (issue 11): seeded faults of every kind, the invariant after each.
 /// </summary>
 public static class Program
 {
@@ -17,6 +18,7 @@ public static class Program
                cc-bench tokens-200x5 [--accounts N] [--per-account N] [--max-clients N] [--results DIR] [--collector PATH] [--mpop PATH] [--fetchmail PATH] [--keep]
                cc-bench quickstart   [--dir DIR] [--collector PATH]
                cc-bench readme-captures --readme README.md [--dir DIR] [--collector PATH] [--collectorctl DLL]
+               cc-bench faults       [--faults N] [--seed S] [--kinds K,K] [--only I,I] [--parallel N] [--process-parallel N] [--hang-seconds N] [--results DIR] [--keep]
 
           --rounds N        measured rounds per tool; the median is reported (default 3)
           --count N         messages in the mailbox (default 1000; 1 KB to 200 KB, log-uniform)
@@ -32,6 +34,13 @@ public static class Program
                             /tmp/collector-readme; recreated)
           --readme FILE     readme-captures: the README whose <!-- capture:NAME --> blocks are rewritten
           --collectorctl DLL  readme-captures: collectorctl.dll (default: the copy beside cc-bench)
+          --faults N        faults: scenarios in the campaign (default 1000)
+          --seed S          faults: the campaign's seed (default 1); the same N and S give the same scenarios
+          --kinds K,K       faults: run only these kinds (after-greeting, mid-retr, kill-9-run, ...); nothing is written
+          --only I,I        faults: run only these scenario indexes; nothing is written
+          --parallel N      faults: scenarios on the shared in-process node at once (default 3)
+          --process-parallel N  faults: scenarios running a collector process at once (default 6)
+          --hang-seconds N  faults: a run not ended within N s counts as hung (default 60)
         """;
 
     /// <summary>Entry point: 0 ok, 1 a measured run was invalid or failed, 2 usage error.</summary>
@@ -52,6 +61,7 @@ public static class Program
                 "quickstart" => await Quickstart.RunAsync(options).ConfigureAwait(false),
                 "tokens-200x5" => await Tokens200.RunAsync(options).ConfigureAwait(false),
                 "readme-captures" => await ReadmeCaptures.RunAsync(options).ConfigureAwait(false),
+                "faults" => await Faults.RunAsync(options).ConfigureAwait(false),
                 _ => throw new ArgumentException($"unknown verb '{args[0]}'"),
             };
         }
@@ -96,6 +106,20 @@ public sealed class Options
     /// <summary>readme-captures: collectorctl.dll (default: the copy beside this tool).</summary>
     public string? CollectorCtl { get; private set; }
 
+    public int Faults { get; private set; } = 1000;
+
+    public int Seed { get; private set; } = 1;
+
+    public HashSet<Testing.Faults.FaultKind> Kinds { get; } = [];
+
+    public HashSet<int> Only { get; } = [];
+
+    public int Parallel { get; private set; } = 3;
+
+    public int ProcessParallel { get; private set; } = 6;
+
+    public int HangSeconds { get; private set; } = 60;
+
     /// <summary>The original command line, for the report.</summary>
     public string CommandLine { get; private set; } = "";
 
@@ -122,12 +146,24 @@ public sealed class Options
                 case "--dir": o.Directory = Path.GetFullPath(Next()); break;
                 case "--readme": o.Readme = Path.GetFullPath(Next()); break;
                 case "--collectorctl": o.CollectorCtl = Path.GetFullPath(Next()); break;
+                case "--faults": o.Faults = PositiveInt(Next(), "--faults"); break;
+                case "--seed": o.Seed = PositiveInt(Next(), "--seed"); break;
+                case "--kinds": o.Kinds.UnionWith(Next().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Testing.Faults.FaultKinds.Parse)); break;
+                case "--only": o.Only.UnionWith(Next().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => NonNegativeInt(v, "--only"))); break;
+                case "--parallel": o.Parallel = PositiveInt(Next(), "--parallel"); break;
+                case "--process-parallel": o.ProcessParallel = PositiveInt(Next(), "--process-parallel"); break;
+                case "--hang-seconds": o.HangSeconds = PositiveInt(Next(), "--hang-seconds"); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
 
         return o;
     }
+
+    private static int NonNegativeInt(string value, string name) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new ArgumentException($"{name} takes non-negative integers, not '{value}'");
 
     private static int PositiveInt(string value, string name) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0

@@ -105,6 +105,13 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server as an outage would for its clients (fast shutdown: sessions ended, committed data kept); <see cref="RestartAsync"/> brings it back.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default) =>
+        Require(await AsOwnerAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false), "pg_ctl stop");
+
+    /// <summary>Starts the server again on the same port and data after <see cref="StopAsync"/>.</summary>
+    public Task RestartAsync(CancellationToken cancellationToken = default) => StartServerAsync(cancellationToken);
+
     /// <inheritdoc />
     public override string ToString() => $"PostgreSQL 127.0.0.1:{Port} root={RootDirectory}";
 

@@ -1,0 +1,3 @@
+using CollectorCluster.FaultTests;
+
+[assembly: AssemblyFixture(typeof(FaultLabFixture))]

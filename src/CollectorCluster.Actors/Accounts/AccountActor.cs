@@ -449,7 +449,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             return; // a batch fails event by event: answer once
         }
 
-        var failure = $"the journal could not record {@event.GetType().Name}: {cause.GetBaseException().Message}";
+        var failure = $"the journal ({_env.JournalName}) could not record {@event.GetType().Name}: {cause.GetBaseException().Message}";
         _journalFailure = failure;
         _abort?.Cancel();
         var error = new Status.Failure(new JournalFailedException(failure, cause));

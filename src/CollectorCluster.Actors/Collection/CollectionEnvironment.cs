@@ -24,4 +24,7 @@ public sealed record CollectionEnvironment(
     /// memory only and NeedsOperator is healed across processes only by an operator.
     /// </summary>
     public Core.Accounts.INodeSecrets? Secrets { get; init; }
+
+    /// <summary>How a failed write names the account journal (e.g. "sqlite /var/lib/collector/journal.db"), never a secret.</summary>
+    public string JournalName { get; init; } = "account journal";
 }

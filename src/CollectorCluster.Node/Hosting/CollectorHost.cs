@@ -28,6 +28,7 @@ public static class CollectorHost
     {
         Online = new NodeOnline(options.Online.InitiallyOnline),
         Secrets = Secrets.NodeKey.LoadOrCreate(options.KeyFile, () => JournalPreparation.HoldsNoEvents(options.Journal)),
+        JournalName = options.Journal.Name,
     };
 
     /// <summary>

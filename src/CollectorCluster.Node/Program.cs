@@ -60,7 +60,7 @@ public static class Program
             return verb switch
             {
                 "run" => await RunCommand.RunAsync(options, cancel.Token),
-                "once" => await OnceCommand.RunAsync(options, Console.Out, cancel.Token),
+                "once" => await RunOnceAsync(options, cancel.Token),
                 _ => CheckCommand.Run(options, Console.Out),
             };
         }
@@ -69,5 +69,17 @@ public static class Program
             Console.Error.WriteLine("collector: " + e.Message);
             return 2;
         }
+    }
+
+    /// <summary>
+    /// <c>once</c> with standard output kept for its summary: from here on, whatever else writes to <see cref="Console.Out"/>
+    /// (a library's stray line, late in a shutdown or from the CLR's exit hook) goes to standard error. Not restored: the
+    /// process ends after this, and the exit hook runs after <c>Main</c> returns.
+    /// </summary>
+    private static Task<int> RunOnceAsync(CollectorOptions options, CancellationToken cancellationToken)
+    {
+        var summary = Console.Out;
+        Console.SetOut(Console.Error);
+        return OnceCommand.RunAsync(options, summary, cancellationToken);
     }
 }

@@ -16,6 +16,13 @@ public interface IAccountCommand
     string AccountId { get; }
 }
 
+/// <summary>
+/// To the local <see cref="AccountDirectory"/> (one-shot runs): replies the account's actor, created if need be (or
+/// <see cref="ActorRefs.Nobody"/> once the directory is stopping), so the caller can watch it: an account that stops
+/// without answering (its journal failed while it recovered) must not leave <c>collector once</c> waiting.
+/// </summary>
+public sealed record LocateAccount(string AccountId) : IAccountCommand;
+
 /// <summary>Gives an account its settings (at start, on reload). Also wakes the entity. Replies <see cref="AccountAck"/>.</summary>
 /// <param name="Settings">The account's settings.</param>
 /// <param name="Scheduled">False for one-shot runs (<c>collector once</c>): collect only when told to.</param>

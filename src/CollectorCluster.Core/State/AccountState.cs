@@ -116,7 +116,8 @@ public sealed record AccountState
                 Collected.TryGetValue(m.Uidl, out var known) && known.FirstSeen < m.FirstSeen ? known.FirstSeen : m.FirstSeen,
                 m.CollectedAt,
                 m.Fingerprint ?? known?.Fingerprint,
-                m.StoredAs)),
+                m.StoredAs,
+                m.Digest ?? known?.Digest)), // delivered (again): its own content, nothing left to prove
             Marks = Marks.TryGetValue(m.Uidl, out var mark) && mark == MessageMark.Download ? Marks.Remove(m.Uidl) : Marks,
             Absent = Absent.Remove(m.Uidl),
             TotalCollected = TotalCollected + 1,
@@ -148,6 +149,8 @@ public sealed record AccountState
             Policy = Policy with { LastLoginAt = o.LoginAt, LoginDelaySeconds = o.LoginDelaySeconds, Expire = o.Expire },
         },
         UidlsRekeyed r => Rekey(r),
+        // Proved: the same message as delivered. Refuted: another message under a matching header, never collected.
+        RekeysVerified v => Verified(v),
         SessionStarted => this, // a fence in the journal, not state
         OversizeMessagesReported o => this with
         {
@@ -233,8 +236,9 @@ public sealed record AccountState
         return this with { Absent = records.RemoveRange(reappeared) };
     }
 
-    // A renamed message keeps everything it had (first sighting, fingerprint, mark, pending deletion) under its new
-    // UIDL, and the name its destination holds it under: that still derives from the old key.
+    // A renamed message keeps everything it had (first sighting, fingerprint, digest, mark, pending deletion) under its
+    // new UIDL, and the name its destination holds it under: that still derives from the old key. A header match is not
+    // proof: it is flagged until its content proves it (RekeyProof).
     private AccountState Rekey(UidlsRekeyed r)
     {
         var collected = Collected;
@@ -245,7 +249,7 @@ public sealed record AccountState
         {
             if (collected.TryGetValue(old, out var message))
             {
-                collected = collected.Remove(old).SetItem(now, message with { Uidl = now, StoredAs = message.StoredKey });
+                collected = collected.Remove(old).SetItem(now, message with { Uidl = now, StoredAs = message.StoredKey, Rekeyed = true });
             }
 
             if (marks.TryGetValue(old, out var mark))
@@ -262,6 +266,13 @@ public sealed record AccountState
         }
 
         return this with { Collected = collected, Marks = marks, PendingDeletions = pending, Absent = absent };
+    }
+
+    private AccountState Verified(RekeysVerified v)
+    {
+        var state = Forget(v.Refuted);
+        var proved = v.Confirmed.Where(state.Collected.ContainsKey).Select(u => KeyValuePair.Create(u, state.Collected[u] with { Rekeyed = false }));
+        return state with { Collected = state.Collected.SetItems(proved) };
     }
 
     private static MessageMark ParseMark(string mark) => mark switch

@@ -34,7 +34,8 @@ public static class CollectorHost
             options.Tuning)
         {
             Online = new NodeOnline(options.Online.InitiallyOnline),
-            Secrets = Secrets.NodeKey.LoadOrCreate(options.KeyFile),
+            Secrets = Secrets.NodeKey.LoadOrCreate(options.KeyFile, () => JournalPreparation.HoldsNoEvents(options.Journal)),
+            JournalName = options.Journal.Name,
             Recipients = recipients,
             Multidrop = (env, account, journal) => new MultidropDestination(account.Multidrop!, Destination, env.Recipients ?? recipients, journal, env.Clock),
         };

@@ -6,6 +6,7 @@ using System.Text.Json;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Node.Commands;
 using CollectorCluster.Node.Configuration;
+using CollectorCluster.Node.Observability;
 
 namespace CollectorCluster.Bench;
 
@@ -13,7 +14,7 @@ namespace CollectorCluster.Bench;
 /// <c>cc-bench scale-node --config FILE --report FILE</c>: the child of <see cref="Scale10k"/>. Runs the daemon
 /// (<see cref="RunCommand"/>, exactly as <c>collector run</c>) in this process, listening to its schedule instruments:
 /// every first slot given (<c>collector.accounts.scheduled</c>) and every scheduled session's lag
-/// (<c>collector.schedule.lag</c>). Prints <c>scheduled N +MS</c> on stdout as the count grows; on SIGTERM the daemon
+/// (<c>collector.schedule.lag</c>, the node's metrics instrument the <c>/metrics</c> endpoint exports). Prints <c>scheduled N +MS</c> on stdout as the count grows; on SIGTERM the daemon
 /// stops and the samples are written to the report file (JSON).
 /// </summary>
 public static class ScaleNode
@@ -27,7 +28,7 @@ public static class ScaleNode
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == ScheduleMetrics.MeterName && instrument.Name is ScheduleMetrics.LagInstrument or ScheduleMetrics.ScheduledInstrument)
+            if (instrument.Meter.Name == ScheduleMetrics.MeterName && instrument.Name is CollectorMetrics.LagInstrument or ScheduleMetrics.ScheduledInstrument)
             {
                 l.EnableMeasurementEvents(instrument);
             }

@@ -15,7 +15,9 @@ namespace CollectorCluster.Actors.Persistence;
 /// and reads as no marks, which is what such an account had. <see cref="Policy"/> likewise: absent reads as healthy, nothing known. <see cref="Paused"/> likewise: absent reads as not paused.
 /// The absences, pending deletions, mailbox identity, rotated refresh token and oversize report came later still: absent,
 /// they read as none (a snapshot from before identities has none, as its journal had none). <see cref="Routing"/> and <see cref="ImportedSeeds"/> (multidrop counts, taken-over
-/// seeds) likewise: absent, nothing routed and no seed taken over. <see cref="Settings"/> likewise: absent reads as none applied.
+/// seeds) likewise: absent, nothing routed and no seed taken over. <see cref="History"/> came
+/// later: absent, it reads as the last collection alone (what such a snapshot knew). <see cref="Settings"/> likewise:
+/// absent reads as none applied.
 /// </remarks>
 public sealed record AccountSnapshot(
     IReadOnlyList<CollectedMessage> Collected,
@@ -36,6 +38,7 @@ public sealed record AccountSnapshot(
     IReadOnlyList<SnapshotOversize>? Oversize = null,
     RoutingCounts? Routing = null,
     IReadOnlyList<string>? ImportedSeeds = null,
+    IReadOnlyList<CollectionOutcome>? History = null,
     AccountSettingsChanged? Settings = null)
 {
     /// <summary>Captures a state.</summary>
@@ -58,6 +61,7 @@ public sealed record AccountSnapshot(
         state.Oversize.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => new SnapshotOversize(o.Key, o.Value)).ToList(),
         state.Routing,
         state.ImportedSeeds.Order(StringComparer.Ordinal).ToList(),
+        [.. state.History],
         state.Settings);
 
     /// <summary>Rebuilds the state.</summary>
@@ -81,6 +85,7 @@ public sealed record AccountSnapshot(
         Oversize = AccountState.Empty.Oversize.AddRange((Oversize ?? []).Select(o => KeyValuePair.Create(o.Uidl, o.Size))),
         Routing = Routing ?? RoutingCounts.None,
         ImportedSeeds = AccountState.Empty.ImportedSeeds.Union(ImportedSeeds ?? []),
+        History = History is { } history ? [.. history.TakeLast(AccountState.HistoryLength)] : LastCollection is { } last ? [last] : [],
         Settings = Settings,
     };
 }

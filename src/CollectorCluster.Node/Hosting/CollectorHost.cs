@@ -35,11 +35,22 @@ public static class CollectorHost
             options.Tuning)
         {
             Online = new NodeOnline(options.Online.InitiallyOnline),
-            Secrets = key ?? Secrets.ClusterKey.Load(options.KeyFile, create: !options.JoinsCluster),
+            Secrets = key ?? LoadKey(options),
             RuntimeRefusal = settings => options.RuntimeAccounts.Refusal(settings, Path.GetDirectoryName(options.ConfigFile)!),
+            JournalName = options.Journal.Name,
             Recipients = recipients,
             Multidrop = (env, account, journal) => new MultidropDestination(account.Multidrop!, Destination, env.Recipients ?? recipients, journal, env.Clock),
         };
+    }
+
+    /// <summary>
+    /// The cluster key (<c>collector.secrets.key-file</c>): made by a single node on first start, never by one that joins a
+    /// cluster; a key file a crash left empty or cut short is made anew only while the journal holds no event at all.
+    /// </summary>
+    public static Secrets.ClusterKey LoadKey(CollectorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Secrets.ClusterKey.Load(options.KeyFile, create: !options.JoinsCluster, () => JournalPreparation.HoldsNoEvents(options.Journal));
     }
 
     private static IMessageDestination Destination(string mailbox) =>
@@ -56,9 +67,11 @@ public static class CollectorHost
                 .AddConsole(o =>
                 {
                     o.LogToStandardErrorThreshold = LogLevel.Trace; // logs on stderr; stdout is for command output
-                    o.FormatterName = SanitizingConsoleFormatter.FormatterName; // server text cannot drive the terminal
+                    // Server text cannot drive the terminal, in either format (collector.log.format).
+                    o.FormatterName = options.LogFormat == Observability.LogFormat.Json ? Observability.JsonLogFormatter.FormatterName : SanitizingConsoleFormatter.FormatterName;
                 })
                 .AddConsoleFormatter<SanitizingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>()
+                .AddConsoleFormatter<Observability.JsonLogFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>()
                 .SetMinimumLevel(LogLevel.Information)
                 .AddFilter("Microsoft", LogLevel.Warning)
                 .AddProvider(new LogRingLoggerProvider(log)))

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CollectorCluster.Core.Accounts;
+using CollectorCluster.Delivery.Maildir;
 using CollectorCluster.Node.Configuration;
 
 namespace CollectorCluster.Node.Secrets;
@@ -11,12 +12,14 @@ namespace CollectorCluster.Node.Secrets;
 /// account id as associated data so a sealed password cannot be moved to another account): an account's settings
 /// reach whichever node hosts it without a plain secret on the wire. A single node creates the file (0600) on first
 /// start; a node configured to join a cluster refuses to start without it, since a key of its own could open nothing
-/// the others sealed. Keyed digests (HMAC-SHA256 under a key derived from it, never the sealing key itself) let journals
-/// remember settings without holding them; they are the same on every node with the file.
+/// the others sealed. The file is written atomically (never seen partial); one a crash left empty or cut short is made
+/// anew only while the journal holds no event at all. Keyed digests (HMAC-SHA256 under a key derived from it, never the
+/// sealing key itself) let journals remember settings without holding them; they are the same on every node with the file.
 /// </summary>
 public sealed class ClusterKey : INodeSecrets
 {
     private const int KeyBytes = 32;
+    private const int KeyText = 44; // KeyBytes in base64, without the newline
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
     private readonly byte[] _key;
@@ -38,15 +41,21 @@ public sealed class ClusterKey : INodeSecrets
 
     /// <summary>
     /// Reads the key file. When it is absent and <paramref name="create"/> (a single node), creates it (mode 0600, fresh
-    /// random key); otherwise a missing or malformed file is a <see cref="ConfigurationException"/> naming it.
+    /// random key); otherwise a missing or malformed file is a <see cref="ConfigurationException"/> naming it. A new key
+    /// is on disk before this returns (written to a temporary file, fsynced, linked into place, the directory fsynced),
+    /// so nothing is ever sealed under a key a crash can lose.
     /// </summary>
-    public static ClusterKey Load(string path, bool create)
+    /// <param name="path">The key file.</param>
+    /// <param name="create">Whether this node may make the key (a single node); a node joining a cluster never does.</param>
+    /// <param name="nothingSealedYet">
+    /// Whether nothing sealed under a key can exist yet (the journal holds no event at all); asked only when the file is
+    /// empty or cut short, which only a crash right after an older version created it leaves behind, and only when
+    /// <paramref name="create"/>. True: the file is taken for absent. False or not given: it is refused with what to do.
+    /// </param>
+    public static ClusterKey Load(string path, bool create, Func<bool>? nothingSealedYet = null)
     {
         path = System.IO.Path.GetFullPath(path);
-        // An empty file is what a failed creation left before keys were written aside and renamed (a full or read-only
-        // disk): no key ever came out of it, so nothing was sealed with it, and a single node may make a fresh one.
-        var leftEmpty = create && File.Exists(path) && new FileInfo(path).Length == 0;
-        if (!File.Exists(path) || leftEmpty)
+        if (!File.Exists(path) || IsIncompleteLeftover(path, create, nothingSealedYet))
         {
             if (!create)
             {
@@ -55,10 +64,13 @@ public sealed class ClusterKey : INodeSecrets
                     "(umask 077; head -c 32 /dev/urandom | base64 > cluster.key) and copy that file to every node (deploy/README.md, \"The cluster key\")");
             }
 
-            if (Create(path, replaceEmpty: leftEmpty) is { } created)
+            var fresh = RandomNumberGenerator.GetBytes(KeyBytes);
+            if (WriteNew(path, Encoding.ASCII.GetBytes(Convert.ToBase64String(fresh) + "\n")))
             {
-                return created;
+                return new ClusterKey(path, fresh);
             }
+
+            // Another process created it first: read theirs.
         }
 
         string text;
@@ -87,14 +99,65 @@ public sealed class ClusterKey : INodeSecrets
     }
 
     /// <summary>
-    /// Writes a fresh key beside <paramref name="path"/> (0600), flushes it to disk and renames it into place, so a crash
-    /// or a disk error never leaves a partial key under the name; null when another process created the file first.
+    /// A key file holding nothing but NULs, white space or the start of a key (0 bytes, most often; NULs where the size
+    /// reached the disk and the data did not): the key never reached the disk whole. True (after deleting it) when this
+    /// node may make the key and nothing can have been sealed under it yet; otherwise refused, since a new key could open
+    /// nothing sealed under the lost one and would differ from every other node's. False for anything else (read, and
+    /// refused, as a key).
     /// </summary>
-    private static ClusterKey? Create(string path, bool replaceEmpty)
+    private static bool IsIncompleteLeftover(string path, bool create, Func<bool>? nothingSealedYet)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var fresh = RandomNumberGenerator.GetBytes(KeyBytes);
-        var temporary = $"{path}.{Environment.ProcessId}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}.tmp";
+        string text;
+        try
+        {
+            if (new FileInfo(path).Length > 4096)
+            {
+                return false; // not a key file at all: refused below as one
+            }
+
+            text = File.ReadAllText(path).Trim().Trim('\0').Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"collector.secrets.key-file: cannot read {path}: {e.Message}", e);
+        }
+
+        if (text.Length >= KeyText || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '\0'))
+        {
+            return false;
+        }
+
+        var what = text.Length == 0 ? "empty" : "cut short";
+        if (!create)
+        {
+            throw new ConfigurationException(
+                $"collector.secrets.key-file: {path} is {what}: the cluster key never reached the disk whole, and a node that joins a cluster never makes "
+                + "a key of its own. Copy the key file from another node of the cluster or a backup (deploy/README.md, \"The cluster key\")");
+        }
+
+        if (nothingSealedYet?.Invoke() != true)
+        {
+            throw new ConfigurationException(
+                $"collector.secrets.key-file: {path} is {what}: the cluster key never reached the disk whole (a crash or a disk error "
+                + "right after it was created), and the journal is not known to be empty, so secrets may have been sealed under the lost key and no new key is made "
+                + "silently. Copy the key file from another node of the cluster or a backup; or delete the file to start with a new key (passwords of accounts "
+                + "added at run time and rotated OAuth2 refresh tokens sealed under the lost key cannot be opened then: add those accounts again, store the "
+                + "refresh tokens again)");
+        }
+
+        File.Delete(path);
+        return true;
+    }
+
+    /// <summary>
+    /// Writes a new key file atomically and durably: a temporary file (0600) written and fsynced, linked to
+    /// <paramref name="path"/> only if nothing is there (never replacing another process's key), then the directory
+    /// fsynced. False when another process created the file first.
+    /// </summary>
+    private static bool WriteNew(string path, byte[] content)
+    {
+        var directory = System.IO.Path.GetDirectoryName(path)!;
+        var temporary = $"{path}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -103,18 +166,32 @@ public sealed class ClusterKey : INodeSecrets
 
         try
         {
+            Directory.CreateDirectory(directory);
             using (var file = new FileStream(temporary, options))
             {
-                file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(fresh) + "\n"));
+                file.Write(content);
                 file.Flush(flushToDisk: true);
             }
 
-            File.Move(temporary, path, overwrite: replaceEmpty);
-            return new ClusterKey(path, fresh);
-        }
-        catch (IOException) when (!replaceEmpty && File.Exists(path))
-        {
-            return null; // another process created it first: read theirs
+            switch (HardLink.TryCreate(temporary, path))
+            {
+                case LinkOutcome.Exists:
+                    return false;
+                case LinkOutcome.Unsupported:
+                    try
+                    {
+                        File.Move(temporary, path, overwrite: false);
+                    }
+                    catch (IOException) when (File.Exists(path))
+                    {
+                        return false;
+                    }
+
+                    break;
+            }
+
+            DirectorySync.Sync(directory);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -122,7 +199,7 @@ public sealed class ClusterKey : INodeSecrets
         }
         finally
         {
-            DeleteQuietly(temporary); // gone already after the rename
+            DeleteQuietly(temporary);
         }
     }
 

@@ -29,6 +29,8 @@ public sealed class ClusterMessageSerializerTests : IDisposable
     private static readonly HashSet<Type> NotMessages =
     [
         typeof(MessageLine), typeof(DirectoryEntry), typeof(ActorConnectionLeases), typeof(TokenMetrics),
+        // Published on the node's own event stream for its metrics and log, never sent to an actor of another node.
+        typeof(CollectionObserved), typeof(JournalWriteObserved),
     ];
 
     private readonly ActorSystem _system;
@@ -91,6 +93,9 @@ public sealed class ClusterMessageSerializerTests : IDisposable
         new GetAccountDirectory(null, 1000),
         new AccountDirectoryPage(7, [new DirectoryEntry("a", AccountOrigin.File), new DirectoryEntry("r", AccountOrigin.Runtime)], null),
         StopRegistry.Instance,
+        new LocateAccount("a"),
+        new GetCollectionHistory("a", 10),
+        new CollectionHistory("a", [new CollectionOutcome(At, At.AddSeconds(2), true, 3, 300, ""), new CollectionOutcome(At, At.AddSeconds(1), false, 0, 0, "connect: refused")]),
         new RequestLease("a", "pop.example", 3),
         new LeaseGranted(5),
         new LeaseConnected(5),

@@ -56,6 +56,9 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(GetServerFigures))]
 [JsonSerializable(typeof(ServerFigures))]
 [JsonSerializable(typeof(TokenFigures))]
+[JsonSerializable(typeof(LocateAccount))]
+[JsonSerializable(typeof(GetCollectionHistory))]
+[JsonSerializable(typeof(CollectionHistory))]
 internal sealed partial class ClusterJsonContext : JsonSerializerContext
 {
 }

@@ -72,6 +72,9 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
         [typeof(GetServerFigures)] = ("GetServerFigures.v1", ClusterJsonContext.Default.GetServerFigures),
         [typeof(ServerFigures)] = ("ServerFigures.v1", ClusterJsonContext.Default.ServerFigures),
         [typeof(TokenFigures)] = ("TokenFigures.v1", ClusterJsonContext.Default.TokenFigures),
+        [typeof(LocateAccount)] = ("LocateAccount.v1", ClusterJsonContext.Default.LocateAccount),
+        [typeof(GetCollectionHistory)] = ("GetCollectionHistory.v1", ClusterJsonContext.Default.GetCollectionHistory),
+        [typeof(CollectionHistory)] = ("CollectionHistory.v1", ClusterJsonContext.Default.CollectionHistory),
     };
 
     /// <summary>Messages without content: their manifest alone stands for the one instance.</summary>

@@ -6,7 +6,7 @@ set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
 
-PACKAGES=(dovecot-core dovecot-pop3d dovecot-lmtpd opensmtpd postgresql mpop fetchmail openssl)
+PACKAGES=(dovecot-core dovecot-pop3d dovecot-lmtpd opensmtpd postgresql mpop fetchmail getmail6 time openssl)
 
 pg_bin_dir() {
   # Newest PostgreSQL server installed by Debian's packages (e.g. /usr/lib/postgresql/15/bin).
@@ -17,10 +17,10 @@ pg_bin_dir() {
 
 all_present() {
   local b
-  for b in dovecot doveadm doveconf mpop fetchmail openssl psql; do
+  for b in dovecot doveadm doveconf mpop fetchmail getmail openssl psql; do
     command -v "$b" >/dev/null 2>&1 || return 1
   done
-  [[ -x /usr/lib/dovecot/pop3 && -x /usr/lib/dovecot/pop3-login && -x /usr/lib/dovecot/lmtp && -x /usr/lib/dovecot/dovecot-lda && -x /usr/sbin/smtpd ]] || return 1
+  [[ -x /usr/bin/time && -x /usr/lib/dovecot/pop3 && -x /usr/lib/dovecot/pop3-login && -x /usr/lib/dovecot/lmtp && -x /usr/lib/dovecot/dovecot-lda && -x /usr/sbin/smtpd ]] || return 1
   [[ -n "$(pg_bin_dir)" ]] || return 1
   getent passwd dovecot >/dev/null && getent passwd dovenull >/dev/null || return 1
 }

@@ -27,7 +27,7 @@ record=1
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case "${args[$i]}" in
-    --scenarios) record=0 ;;
+    --scenarios | --tools | --trace) record=0 ;;
     --rounds) if (( ${args[$((i + 1))]:-0} < 5 )); then record=0; fi ;;
   esac
 done

@@ -22,6 +22,8 @@ WAITS = re.compile(
     r"DedicatedThreadPool.*\.Wait|ThreadPoolWorkQueue\.Dispatch$|BlockingCollection|WaitOne)"
 )
 
+WAITED = collections.Counter()
+
 COMPONENTS = [
     ("POP3 engine", r"^CollectorCluster\.Pop3"),
     ("delivery (Maildir, fsync)", r"^CollectorCluster\.Delivery"),
@@ -45,7 +47,7 @@ def component(names):
             if re.search(pattern, name):
                 return label
     for name in names:
-        if not name.startswith(("System.", "Microsoft.Win32", "Interop", "UNMANAGED", "CPU_TIME", "?!?")):
+        if not name.startswith(("System.", "Microsoft.Win32", "Interop", "UNMANAGED", "CPU_TIME", "?!?", "Thread", "Threads")) and name.strip():
             return "other: " + name.split("(")[0][:60]
     return "runtime / BCL only (JIT, type loading, GC, thread pool)"
 
@@ -57,7 +59,8 @@ def short(name):
 
 def summarise(path):
     doc = json.load(open(path))
-    frames = [f["name"] for f in doc["shared"]["frames"]]
+    # dotnet-trace names frames "module!Namespace.Type.Method(...)": keep the method's full name.
+    frames = [f["name"].split("!", 1)[-1] for f in doc["shared"]["frames"]]
     running = collections.Counter()
     waiting = 0.0
     by_component = collections.Counter()
@@ -94,10 +97,14 @@ def summarise(path):
     print("running time by component (innermost known frame):")
     for label, ms in by_component.most_common(14):
         print(f"  {ms:8.0f} ms {100 * ms / max(total_run, 1):5.1f} %  {label}")
+    print("waiting time by the innermost frame of ours or a library's that waits (all threads; idle pool threads excluded):")
+    for name, ms in WAITED.most_common(10):
+        print(f"  {ms:8.0f} ms  {name}")
+    WAITED.clear()
     print("frames with the most inclusive running time (ours and libraries):")
     shown = 0
     for name, ms in inclusive.most_common(400):
-        if name.startswith(("System.", "Interop", "UNMANAGED", "CPU_TIME", "Microsoft.Win32")) or "Main" in name:
+        if name.startswith(("System.", "Interop", "UNMANAGED", "CPU_TIME", "Microsoft.Win32", "Thread")) or "Main" in name or " --config " in name or not name.strip():
             continue
         print(f"  {ms:8.0f} ms  {short(name)}")
         shown += 1
@@ -110,6 +117,9 @@ def account(stack, frames, dt, running, by_component, inclusive, main_phases, th
     names = [frames[i] for i in reversed(stack)]  # innermost first
     managed = [n for n in names if not n.startswith(("UNMANAGED_CODE_TIME", "CPU_TIME"))]
     if managed and WAITS.search(managed[0]):
+        owner = next((n for n in managed if not n.startswith(("System.", "Interop", "Microsoft.Win32", "Thread")) and n.strip()), None)
+        if owner is not None:
+            WAITED[short(owner)] += dt
         return dt
     running[thread] += dt
     by_component[component(managed)] += dt

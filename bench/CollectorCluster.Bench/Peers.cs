@@ -42,6 +42,9 @@ public static class Peers
         Collect1000.EnsureSbin();
         var rounds = options.RoundsGiven ? options.Rounds : 5;
         var loadAtStart = Tokens200.LoadAverage();
+        var revision = Tools.CollectorRevision(repo); // what was built and is measured, whatever is committed meanwhile
+        var profilePath = Path.Combine(repo, "bench", "profile.md");
+        var profile = File.Exists(profilePath) ? await File.ReadAllTextAsync(profilePath).ConfigureAwait(false) : null;
         var clock = Stopwatch.StartNew();
         Console.WriteLine("peers: starting a private Dovecot and filling the mailboxes...");
         await using var server = await DovecotServer.StartAsync().ConfigureAwait(false);
@@ -73,6 +76,11 @@ public static class Peers
                     var shift = round % scenario.Tools.Count;
                     foreach (var tool in scenario.Tools.Skip(shift).Concat(scenario.Tools.Take(shift)))
                     {
+                        if (options.Tools.Count > 0 && !options.Tools.Any(t => tool.StartsWith(t, StringComparison.OrdinalIgnoreCase)))
+                        {
+                            continue;
+                        }
+
                         var sample = await lab.RunOneAsync(scenario, tool, round).ConfigureAwait(false);
                         samples.Add(sample);
                         Console.WriteLine($"round {round} {scenario.Id,-14} {tool,-22} {sample.WallSeconds,7:F3}s cpu {Fmt(sample.CpuSeconds, "F2")} rss {sample.PeakRssMiB,6:F1} MiB {(sample.Valid ? "ok" : "INVALID")}: {sample.Detail}");
@@ -90,7 +98,7 @@ public static class Peers
             lab.Dispose();
         }
 
-        var report = PeersReport.Write(options, lab.Describe(rounds, loadAtStart, loads, clock.Elapsed), scenarios, samples, repo);
+        var report = PeersReport.Write(options, revision, lab.Describe(rounds, loadAtStart, loads, clock.Elapsed), scenarios, samples, profile);
         Console.WriteLine();
         Console.WriteLine(report);
         var target = options.ResultsFile ?? Path.Combine(Path.GetTempPath(), "cc-peers-RESULTS.md");
@@ -142,7 +150,7 @@ public static class Peers
     internal sealed class Lab(Options options, DovecotServer server, string collector, string rawClient) : IDisposable
     {
         private readonly string _getmailLauncher = Path.Combine(Path.GetDirectoryName(rawClient)!, "getmail-run.py");
-        private readonly string _work = Directory.CreateTempSubdirectory("cc-bench-peers-").FullName;
+        private readonly string _work = OpenToAll(Directory.CreateTempSubdirectory("cc-bench-peers-").FullName);
         private readonly List<string> _dropped = [];
         private string _stateRoot = "";
         private int _generation;
@@ -433,8 +441,14 @@ public static class Peers
                 new Dictionary<string, string> { ["HOME"] = state });
         }
 
-        private Task<Measured> RunGetmailAsync(Scenario scenario, string state, string maildir)
+        private async Task<Measured> RunGetmailAsync(Scenario scenario, string state, string maildir)
         {
+            // Its delivery child runs as the mail user (not measured): the Maildir must be that user's.
+            using (var chown = Process.Start("chown", ["-R", $"{server.MailUid}:{server.MailGid}", maildir]))
+            {
+                await chown.WaitForExitAsync().ConfigureAwait(false);
+            }
+
             List<string> args = ["--getmaildir", state, "--quiet"];
             for (var i = 0; i < scenario.Users.Count; i++)
             {
@@ -450,6 +464,7 @@ public static class Peers
                     "[destination]",
                     "type = Maildir",
                     $"path = {maildir}/",
+                    $"user = {server.MailUser.Name}", // getmail refuses to deliver as root
                     "[options]",
                     "verbose = 0",
                     "read_all = false",
@@ -463,7 +478,7 @@ public static class Peers
             }
 
             // getmail through bench/getmail-run.py: getmail itself, with its lost-SIGCHLD race fixed.
-            return Tools.RunMeasuredAsync(options.Python, [_getmailLauncher, options.Getmail, .. args], RunTimeout);
+            return await Tools.RunMeasuredAsync(options.Python, [_getmailLauncher, options.Getmail, .. args], RunTimeout).ConfigureAwait(false);
         }
 
         private Task<Measured> RunCollectorAsync(Scenario scenario, string state, string maildir, string tool)
@@ -491,7 +506,7 @@ public static class Peers
                 // --trace: the run under dotnet-trace (EventPipe stack samples, ~100 Hz per thread), for bench/trace-summary.py.
                 Directory.CreateDirectory(traces);
                 var name = $"{scenario.Id}-{++_traced:D2}.nettrace";
-                command = [options.DotnetTrace, "collect", "--profile", "dotnet-sampled-thread-time", "--format", "Speedscope", "-o", Path.Combine(traces, name), "--", .. command];
+                command = [options.DotnetTrace, "collect", "--show-child-io", "--profile", "dotnet-sampled-thread-time", "--format", "Speedscope", "-o", Path.Combine(traces, name), "--", .. command];
             }
 
             return Tools.RunMeasuredAsync(command[0], command.Skip(1), RunTimeout, new Dictionary<string, string>
@@ -561,6 +576,13 @@ public static class Peers
 
         private static HashSet<string> MaildirFiles(string maildir) =>
             new[] { "new", "cur" }.Select(s => Path.Combine(maildir, s)).Where(Directory.Exists).SelectMany(Directory.EnumerateFiles).ToHashSet(StringComparer.Ordinal);
+
+        /// <summary>The work directory must be traversable by the mail user (getmail's delivery child).</summary>
+        private static string OpenToAll(string path)
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            return path;
+        }
 
         private static string WritePrivate(string path, string text)
         {

@@ -6,7 +6,7 @@ namespace CollectorCluster.Bench;
 /// <summary>
 /// Turns the samples of <see cref="Peers"/> into <c>bench/RESULTS.md</c>: a table per scenario (medians over the
 /// valid rounds, ratio to the best peer), the goals met or not with where the collector's time goes, and
-/// the profile summary kept in <c>bench/profile.md</c>.
+/// the profile summary kept in <c>bench/profile.md</c> (read when the run started).
 /// </summary>
 internal static class PeersReport
 {
@@ -14,7 +14,7 @@ internal static class PeersReport
     private const string Check = "collector check";
     private static readonly string[] PeerTools = ["mpop", "fetchmail (MDA)", "fetchmail (BSMTP)", "getmail6"];
 
-    public static string Write(Options options, List<string> environment, List<Peers.Scenario> scenarios, List<Peers.PeerSample> samples, string repo)
+    public static string Write(Options options, string revision, List<string> environment, List<Peers.Scenario> scenarios, List<Peers.PeerSample> samples, string? profile)
     {
         var md = new StringBuilder();
         void Say(string line = "") => md.Append(line).Append('\n');
@@ -26,7 +26,7 @@ internal static class PeersReport
         Say("fastest of mpop, fetchmail (MDA), fetchmail (BSMTP) and getmail6 in that scenario. `Dovecot CPU` is the server's CPU");
         Say("during the run. One interleaved run: each round runs every scenario, each scenario's tools in an order rotated per round.");
         Say();
-        Say($"- date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; {Tools.CollectorRevision(repo)}");
+        Say($"- date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; {revision}");
         Say($"- command: `{options.CommandLine}`");
         foreach (var line in environment)
         {
@@ -70,11 +70,10 @@ internal static class PeersReport
         }
 
         WriteGoals(Say, medians);
-        var profile = Path.Combine(repo, "bench", "profile.md");
-        if (File.Exists(profile))
+        if (profile is not null)
         {
             Say();
-            Say(File.ReadAllText(profile).TrimEnd());
+            Say(profile.TrimEnd());
         }
 
         return md.ToString();

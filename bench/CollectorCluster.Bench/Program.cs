@@ -19,7 +19,7 @@ public static class Program
                cc-bench tokens-200x5 [--accounts N] [--per-account N] [--max-clients N] [--results DIR] [--collector PATH] [--mpop PATH] [--fetchmail PATH] [--keep]
                cc-bench quickstart   [--dir DIR] [--collector PATH]
                cc-bench readme-captures --readme README.md [--dir DIR] [--collector PATH] [--collectorctl DLL]
-               cc-bench peers        [--rounds N] [--scenarios ID,ID] [--results-file FILE] [--collector PATH] [--trace DIR] [--keep]
+               cc-bench peers        [--rounds N] [--scenarios ID,ID] [--tools T,T] [--results-file FILE] [--collector PATH] [--trace DIR] [--keep]
                cc-bench faults       [--faults N] [--seed S] [--kinds K,K] [--only I,I] [--parallel N] [--process-parallel N] [--hang-seconds N] [--results DIR] [--keep]
 
           --rounds N        measured rounds per tool; the median is reported (default 3; peers: 5)
@@ -45,6 +45,7 @@ public static class Program
           --hang-seconds N  faults: a run not ended within N s counts as hung (default 60)
           --scenarios ID,ID peers: only these scenarios (mixed-1000, first-5000, seen-5000, new-10, accounts-200x5,
                             delete-1000, bulk-5000; seen-5000 and new-10 need first-5000 before them)
+          --tools T,T       peers: only the tools whose names start so (raw, mpop, fetchmail, getmail, collector)
           --results-file F  peers: where the Markdown report goes (default /tmp/cc-peers-RESULTS.md)
           --getmail PATH    peers: getmail6 (default /usr/bin/getmail); --python PATH: the raw client's python3
           --trace DIR       peers: run `collector once` under dotnet-trace, traces in DIR (bash bench/profile.sh);
@@ -93,6 +94,9 @@ public sealed class Options
 
     /// <summary>peers: the scenarios to run (empty: all).</summary>
     public HashSet<string> Scenarios { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>peers: only the tools whose names start with one of these (empty: all); for profiling and trials.</summary>
+    public HashSet<string> Tools { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>peers: the Markdown report.</summary>
     public string? ResultsFile { get; private set; }
@@ -162,6 +166,7 @@ public sealed class Options
             {
                 case "--rounds": o.Rounds = PositiveInt(Next(), "--rounds"); o.RoundsGiven = true; break;
                 case "--scenarios": o.Scenarios.UnionWith(Next().Split(',', StringSplitOptions.RemoveEmptyEntries)); break;
+                case "--tools": o.Tools.UnionWith(Next().Split(',', StringSplitOptions.RemoveEmptyEntries)); break;
                 case "--results-file": o.ResultsFile = Path.GetFullPath(Next()); break;
                 case "--getmail": o.Getmail = Next(); break;
                 case "--python": o.Python = Next(); break;

@@ -15,6 +15,22 @@ public sealed record MdaCommand(string Program, IReadOnlyList<string> Arguments)
     public static MdaCommand Parse(string commandLine)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
+        var words = SplitWords(commandLine);
+        if (words.Count == 0)
+        {
+            throw new FormatException("the command is empty");
+        }
+
+        if (!Path.IsPathFullyQualified(words[0]))
+        {
+            throw new FormatException($"the program '{words[0]}' must be an absolute path (no PATH search for a delivery program)");
+        }
+
+        return new MdaCommand(words[0], words.Skip(1).ToList());
+    }
+
+    private static List<string> SplitWords(string commandLine)
+    {
         var words = new List<string>();
         var word = new StringBuilder();
         var inWord = false;
@@ -84,17 +100,7 @@ public sealed record MdaCommand(string Program, IReadOnlyList<string> Arguments)
             words.Add(word.ToString());
         }
 
-        if (words.Count == 0)
-        {
-            throw new FormatException("the command is empty");
-        }
-
-        if (!Path.IsPathFullyQualified(words[0]))
-        {
-            throw new FormatException($"the program '{words[0]}' must be an absolute path (no PATH search for a delivery program)");
-        }
-
-        return new MdaCommand(words[0], words.Skip(1).ToList());
+        return words;
     }
 
     /// <inheritdoc />

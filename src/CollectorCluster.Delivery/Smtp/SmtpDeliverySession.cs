@@ -192,24 +192,7 @@ internal sealed class SmtpDeliverySession : IDeliverySession
     /// <summary>RSET (after an earlier transaction), MAIL, RCPT…, DATA; returns how many recipients were accepted.</summary>
     private async Task<int> BeginTransactionAsync(SmtpConnection connection, CancellationToken cancellationToken)
     {
-        var utf8 = !IsAscii(_options.EnvelopeSender) || _options.Recipients.Any(r => !IsAscii(r));
-        if (utf8 && !_extensions.Contains("SMTPUTF8"))
-        {
-            throw new DeliveryRefusedException(Description, _accountId, "the envelope", "a non-ASCII address needs SMTPUTF8, which the server does not advertise", transient: false);
-        }
-
-        var mail = $"MAIL FROM:<{_options.EnvelopeSender}>"
-            + (_extensions.Contains("8BITMIME") ? " BODY=8BITMIME" : "")
-            + (utf8 ? " SMTPUTF8" : "");
-        var commands = new List<(string Command, int Expected)>();
-        if (_needsReset)
-        {
-            commands.Add(("RSET", 250));
-        }
-
-        commands.Add((mail, 250));
-        commands.AddRange(_options.Recipients.Select(r => ($"RCPT TO:<{r}>", 250)));
-        commands.Add(("DATA", 354));
+        var commands = TransactionCommands();
         _needsReset = true;
 
         var pipelined = _extensions.Contains("PIPELINING");
@@ -273,6 +256,30 @@ internal sealed class SmtpDeliverySession : IDeliverySession
         }
 
         return accepted;
+    }
+
+    /// <summary>The transaction's commands, each with the reply code that accepts it.</summary>
+    private List<(string Command, int Expected)> TransactionCommands()
+    {
+        var utf8 = !IsAscii(_options.EnvelopeSender) || _options.Recipients.Any(r => !IsAscii(r));
+        if (utf8 && !_extensions.Contains("SMTPUTF8"))
+        {
+            throw new DeliveryRefusedException(Description, _accountId, "the envelope", "a non-ASCII address needs SMTPUTF8, which the server does not advertise", transient: false);
+        }
+
+        var mail = $"MAIL FROM:<{_options.EnvelopeSender}>"
+            + (_extensions.Contains("8BITMIME") ? " BODY=8BITMIME" : "")
+            + (utf8 ? " SMTPUTF8" : "");
+        var commands = new List<(string Command, int Expected)>();
+        if (_needsReset)
+        {
+            commands.Add(("RSET", 250));
+        }
+
+        commands.Add((mail, 250));
+        commands.AddRange(_options.Recipients.Select(r => ($"RCPT TO:<{r}>", 250)));
+        commands.Add(("DATA", 354));
+        return commands;
     }
 
     private async Task<(string Key, long Bytes)> SendDataAsync(SmtpConnection connection, string? uidl, Stream content, CancellationToken cancellationToken)

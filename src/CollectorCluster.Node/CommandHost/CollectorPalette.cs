@@ -18,7 +18,7 @@ public sealed class CollectorPalette : ICommandPalette
     /// <inheritdoc />
     public IReadOnlyList<string> Commands { get; } =
     [
-        "collector list [--node] [--status ok|failed|never|disabled|paused|collecting]",
+        "collector list [--node] [--status ok|failed|never|disabled|paused|collecting|needs-operator]",
         "collector show <id>",
         "collector collect <id>|--all",
         "collector messages <id>",

@@ -568,10 +568,36 @@ public static class Peers
             var ids = new List<string>();
             foreach (var file in MaildirFiles(maildir).Where(f => !filesBefore.Contains(f)))
             {
-                ids.AddRange(Tokens200.MessageIds(File.ReadLines(file).TakeWhile(l => l.Length > 0 && l != "\r")));
+                ids.AddRange(Tokens200.MessageIds(Unfold(File.ReadLines(file).TakeWhile(l => l.Length > 0 && l != "\r"))));
             }
 
             return ids;
+        }
+
+        /// <summary>Header lines with their continuations joined (getmail6 folds a long Message-ID onto the next line).</summary>
+        private static IEnumerable<string> Unfold(IEnumerable<string> header)
+        {
+            string? current = null;
+            foreach (var line in header)
+            {
+                if (current is not null && line.Length > 0 && line[0] is ' ' or '\t')
+                {
+                    current += " " + line.Trim();
+                    continue;
+                }
+
+                if (current is not null)
+                {
+                    yield return current;
+                }
+
+                current = line;
+            }
+
+            if (current is not null)
+            {
+                yield return current;
+            }
         }
 
         private static HashSet<string> MaildirFiles(string maildir) =>

@@ -57,6 +57,8 @@ public static class Peers
 
         Console.WriteLine($"mailboxes ready in {clock.Elapsed.TotalSeconds:F0}s; {server}");
         var samples = new List<PeerSample>();
+        var target = options.ResultsFile ?? Path.Combine(Path.GetTempPath(), "cc-peers-RESULTS.md");
+        var report = "";
         var loads = new List<string>();
         try
         {
@@ -91,6 +93,11 @@ public static class Peers
                         lab.ForgetState();
                     }
                 }
+
+                // After every round: a run stopped early still leaves its finished rounds, labelled as partial.
+                report = PeersReport.Write(options, revision, lab.Describe(round, rounds, loadAtStart, loads, clock.Elapsed), scenarios, samples, profile);
+                await File.WriteAllTextAsync(target, report).ConfigureAwait(false);
+                Console.WriteLine($"wrote {target} ({round} of {rounds} rounds)");
             }
         }
         finally
@@ -98,12 +105,8 @@ public static class Peers
             lab.Dispose();
         }
 
-        var report = PeersReport.Write(options, revision, lab.Describe(rounds, loadAtStart, loads, clock.Elapsed), scenarios, samples, profile);
         Console.WriteLine();
         Console.WriteLine(report);
-        var target = options.ResultsFile ?? Path.Combine(Path.GetTempPath(), "cc-peers-RESULTS.md");
-        await File.WriteAllTextAsync(target, report).ConfigureAwait(false);
-        Console.WriteLine($"wrote {target}");
         return samples.All(s => s.Valid) ? 0 : 1;
     }
 
@@ -284,7 +287,7 @@ public static class Peers
             };
         }
 
-        public List<string> Describe(int rounds, string loadAtStart, List<string> loads, TimeSpan elapsed)
+        public List<string> Describe(int completed, int rounds, string loadAtStart, List<string> loads, TimeSpan elapsed)
         {
             static string Line(string program, string args)
             {
@@ -308,7 +311,9 @@ public static class Peers
             [
                 $"machine: {Environment.ProcessorCount} CPU ({cpu}), {memory} RAM, kernel {Environment.OSVersion.Version}, .NET {Environment.Version}",
                 $"load average (1, 5, 15 min): at start {loadAtStart}; at each round's start {string.Join(" | ", loads)}; at the end {Tokens200.LoadAverage()}",
-                $"run time: {elapsed.TotalMinutes:F1} min, {rounds} round(s)",
+                completed == rounds
+                    ? $"run time: {elapsed.TotalMinutes:F1} min, {rounds} round(s)"
+                    : $"**PARTIAL: {completed} of {rounds} rounds done** (the run was stopped or is still going) after {elapsed.TotalMinutes:F1} min; medians over these rounds only",
                 $"collector: `{collector}` (published ReadyToRun as deploy/ ships it, unless the command says CC_BENCH_JIT=1)",
                 $"peers: {Line(options.Mpop, "--version")}; {Line(options.Fetchmail, "--version")}; {Line(options.Getmail, "--version")}; raw client: bench/raw-pop3.py on {Line(options.Python, "--version")}",
                 $"server: private Dovecot ({Line("dovecot", "--version")}) on 127.0.0.1, plain POP3 port {server.PlainPort}, POP3S port {server.TlsPort}, USER/PASS",

@@ -3,13 +3,15 @@ using CollectorCluster.Node.Configuration;
 
 namespace CollectorCluster.Node;
 
-/// <summary>The <c>collector</c> executable: <c>run</c> (daemon) and <c>once</c> (collect every account once).</summary>
+/// <summary>The <c>collector</c> executable: <c>run</c> (daemon), <c>once</c> (collect every account once), <c>check</c>, <c>import</c>.</summary>
 public static class Program
 {
     private const string Usage = """
         usage: collector run  --config FILE   collect on schedule until stopped (Ctrl+C / SIGTERM)
                collector once --config FILE   collect every account once; exit 0 when all succeeded or were deferred
                collector check --config FILE  validate the configuration and print the accounts
+               collector import fetchmailrc|getmailrc|mpoprc FILE... [--out accounts.hocon]
+                                              write our accounts from fetchmail's, getmail's or mpop's files
         """;
 
     /// <summary>Entry point. Exit codes: 0 ok, 1 a collection failed, 2 usage or configuration error; <c>once</c> interrupted by SIGINT/SIGTERM: 130/143 (see <see cref="OnceCommand"/>).</summary>
@@ -22,6 +24,11 @@ public static class Program
         }
 
         var verb = args[0];
+        if (verb == "import")
+        {
+            return Commands.ImportCommand.Run(args[1..], Console.Out, Console.Error, Environment.GetEnvironmentVariable);
+        }
+
         var configIndex = Array.IndexOf(args, "--config");
         if (verb is not ("run" or "once" or "check") || configIndex < 0 || configIndex + 1 >= args.Length)
         {

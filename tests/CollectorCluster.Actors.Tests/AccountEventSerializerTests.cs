@@ -2,8 +2,10 @@ using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
 using CollectorCluster.Actors.Persistence;
+using CollectorCluster.Actors.Recipients;
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Events;
+using CollectorCluster.Core.Routing;
 using CollectorCluster.Core.State;
 
 namespace CollectorCluster.Actors.Tests;
@@ -82,6 +84,23 @@ public sealed class AccountEventSerializerTests : IDisposable
         new AbsenceNoted(["u3", "u4"], ["u5"], At),
         new RefreshTokenRotated(new SealedPassword("bm9uY2Vub25jZTEy", "Y2lwaGVydGV4dA=="), "hmac-sha256:0a1b", At),
         AccountSnapshot.From(Everything()),
+        new MessageRouted(
+            "u1", "dup:0123", "Delivered-To",
+            [new RoutedCopy("ann", RouteVia.User, CopyOutcome.Delivered), new RoutedCopy("pm", RouteVia.Default, CopyOutcome.Duplicate, "other/u9"), new RoutedCopy("bob", RouteVia.Alias, CopyOutcome.AlreadyDelivered)],
+            [new RefusedRecipient("zed@example.com", "no such user")], At),
+        new MessageRouted("sha256:ab", null, "To/Cc", [], [new RefusedRecipient("-", "nothing local")], At),
+        new UidlsImported("/srv/c/uidls/fred.uidls", "fetchmail /home/fred/.fetchids", ["u1", "u2"], At),
+        AccountSnapshot.From(AccountState.Empty
+            .Apply(new UidlsImported("/srv/c/uidls/fred.uidls", "mpop", ["u1"], At))
+            .Apply(new MessageRouted("u2", "dup:1", "To/Cc", [new RoutedCopy("ann", RouteVia.User, CopyOutcome.Delivered)], [], At))),
+        new CopyDelivered("dup:0123", "domain/u1", At, At.AddDays(7)),
+        RecipientSnapshot.From(DuplicateWindow.Empty.Apply(new CopyDelivered("dup:1", "a/u1", At, At.AddDays(7))).Apply(new CopyDelivered("src:2", "b/u2", At.AddHours(1), At.AddDays(1)))),
+        new ClaimCopy("rcpt-0123", "dup:1", "domain/u1"),
+        new ConfirmCopy("rcpt-0123", "dup:1", "domain/u1", At, TimeSpan.FromDays(7)),
+        new ReleaseCopy("rcpt-0123", "dup:1", "domain/u1"),
+        new CopyClaimAnswer("dup:1", ClaimAnswer.Duplicate, "other/u9"),
+        new CopyClaimAnswer("dup:1", ClaimAnswer.Granted, null),
+        new CopyConfirmed("dup:1"),
     ];
 
     /// <summary>A state with every part a snapshot carries.</summary>
@@ -96,7 +115,9 @@ public sealed class AccountEventSerializerTests : IDisposable
         .Apply(new DeletionsIntended([new IntendedDeletion("u2", "OperatorMark")], At))
         .Apply(new OversizeMessagesReported([new OversizeEntry("big", 4, 99)], 50, "Skip", At))
         .Apply(new RefreshTokenRotated(new SealedPassword("n", "c"), "d", At))
-        .Apply(new AccountHealthChanged("NeedsOperator", "refused", null, At, "hmac-sha256:0a1b"));
+        .Apply(new AccountHealthChanged("NeedsOperator", "refused", null, At, "hmac-sha256:0a1b"))
+        .Apply(new UidlsImported("/s/seed.uidls", "mpop", ["s1"], At))
+        .Apply(new MessageRouted("u1", "dup:1", "Delivered-To", [new RoutedCopy("ann", RouteVia.Default, CopyOutcome.Delivered)], [], At));
 
     [Theory]
     [MemberData(nameof(Samples))]
@@ -113,6 +134,31 @@ public sealed class AccountEventSerializerTests : IDisposable
     {
         var sampled = Samples().Select(row => row.Data.GetType()).ToHashSet();
         Assert.All(AccountEventSerializer.SupportedTypes, t => Assert.Contains(t, sampled));
+    }
+
+    [Fact]
+    public void Every_recipient_event_and_message_type_is_supported()
+    {
+        var types = typeof(IRecipientMessage).Assembly.GetTypes().Concat(typeof(IRecipientEvent).Assembly.GetTypes())
+            .Where(t => (typeof(IRecipientMessage).IsAssignableFrom(t) || typeof(IRecipientEvent).IsAssignableFrom(t)) && !t.IsInterface);
+        Assert.All(types, t => Assert.Contains(t, AccountEventSerializer.SupportedTypes));
+    }
+
+    [Fact]
+    public void Snapshot_keeps_routing_counts_and_taken_over_seeds_and_an_older_snapshot_reads_as_none()
+    {
+        var state = AccountState.Empty
+            .Apply(new UidlsImported("/s/a.uidls", "mpop", ["u1"], At))
+            .Apply(new MessageRouted("u2", "dup:1", "To/Cc", [new RoutedCopy("ann", RouteVia.Default, CopyOutcome.Delivered), new RoutedCopy("bob", RouteVia.User, CopyOutcome.Duplicate)], [], At));
+        var snapshot = AccountSnapshot.From(state);
+        var back = ((AccountSnapshot)_serializer.FromBinary(_serializer.ToBinary(snapshot), _serializer.Manifest(snapshot))).ToState();
+        Assert.Equal(state.Routing, back.Routing);
+        Assert.Equal(["/s/a.uidls"], back.ImportedSeeds);
+
+        var old = """{"collected":[],"configuration":null,"lastCollection":null,"lastSuccessAt":null,"consecutiveFailures":0,"totalCollected":0,"totalBytes":0}"""u8.ToArray();
+        var read = ((AccountSnapshot)_serializer.FromBinary(old, "AccountSnapshot.v1")).ToState();
+        Assert.Equal(RoutingCounts.None, read.Routing);
+        Assert.Empty(read.ImportedSeeds);
     }
 
     [Fact]
@@ -306,9 +352,12 @@ public sealed class AccountEventSerializerTests : IDisposable
         OversizeMessagesReported o => $"{string.Join(",", o.Messages)}|{o.Limit}|{o.Handling}|{o.At:O}",
         UidlsRekeyed r => $"{string.Join(",", r.Rekeys)}|{r.At:O}",
         AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}|{s.Policy}|{s.Paused}"
-            + $"|{string.Join(",", s.Absent ?? [])}|{string.Join(",", s.PendingDeletions ?? [])}|{s.Identity}|{s.NamesIncludeMailbox}|{s.RefreshToken}|{string.Join(",", s.Oversize ?? [])}",
+            + $"|{string.Join(",", s.Absent ?? [])}|{string.Join(",", s.PendingDeletions ?? [])}|{s.Identity}|{s.NamesIncludeMailbox}|{s.RefreshToken}|{string.Join(",", s.Oversize ?? [])}|{s.Routing}|{string.Join(",", s.ImportedSeeds ?? [])}",
         DeletionsIntended d => $"{string.Join(",", d.Deletions)}|{d.At:O}",
         AbsenceNoted n => $"{string.Join(",", n.Absent)}|{string.Join(",", n.Reappeared)}|{n.At:O}",
+        MessageRouted r => $"{r.Uidl}|{r.DuplicateKey}|{r.Source}|{string.Join(",", r.Copies)}|{string.Join(",", r.Refused)}|{r.At:O}",
+        UidlsImported i => $"{i.File}|{i.Origin}|{string.Join(",", i.Uidls)}|{i.At:O}",
+        RecipientSnapshot r => string.Join(",", r.Delivered),
         _ => value.ToString()!,
     };
 }

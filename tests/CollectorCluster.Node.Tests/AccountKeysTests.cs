@@ -56,6 +56,20 @@ public sealed class AccountKeysTests
         Assert.True(readme.Contains(expected, StringComparison.Ordinal), "README.md's configuration reference should read:\n" + expected);
     }
 
+    [Fact]
+    public void The_readme_multidrop_reference_is_the_table()
+    {
+        var readme = File.ReadAllText(Path.Combine(ConfigurationTests.RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        var table = new StringBuilder("| `multidrop` key | default | meaning |\n|---|---|---|\n");
+        foreach (var key in AccountKeys.Multidrop)
+        {
+            var shown = key.Required ? "required" : key.Default is { } value ? $"`{value}`" : key.Absent;
+            table.Append("| `").Append(key.Name).Append("` | ").Append(shown).Append(" | ").Append(key.Meaning).Append(" |\n");
+        }
+
+        Assert.True(readme.Contains(table.ToString(), StringComparison.Ordinal), "README.md's multidrop reference should read:\n" + table);
+    }
+
     /// <summary>The defaults as the defaults file writes them (commented: they are the parser's, not settings of the file).</summary>
     private static string DefaultsBlock()
     {

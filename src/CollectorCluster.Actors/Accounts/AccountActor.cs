@@ -5,7 +5,9 @@ using CollectorCluster.Actors.Collection;
 using CollectorCluster.Actors.Persistence;
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Events;
+using CollectorCluster.Core.Migration;
 using CollectorCluster.Core.Policy;
+using CollectorCluster.Core.Routing;
 using CollectorCluster.Core.Scheduling;
 using CollectorCluster.Core.State;
 
@@ -149,6 +151,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             PersistPolicy([healed], "configuration changed");
         }
 
+        TakeOverImportedUidls(command.Settings);
+
         WarnAboutExpire();
 
         DeferAsync(command, _ =>
@@ -160,6 +164,25 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 sender.Tell(new AccountAck(_accountId));
             }
         });
+    }
+
+    // collector import's seed: the UIDLs the previous collector had fetched count as collected, once (journalled before any session).
+    private void TakeOverImportedUidls(AccountSettings settings)
+    {
+        var (imported, warning) = SeedAdoption.Decide(_state, settings, File.ReadAllText, _env.Clock.GetUtcNow());
+        if (warning is not null)
+        {
+            _log.Warning("Account {0}: {1}", _accountId, warning);
+        }
+
+        if (imported is not null)
+        {
+            Persist(imported, e =>
+            {
+                _state = _state.Apply(e);
+                _log.Info("Account {0}: took over {1} UIDL(s) already fetched by {2}; they are not collected again", _accountId, e.Uidls.Count, e.Origin);
+            });
+        }
     }
 
     private void RequestCollection(IActorRef? replyTo)
@@ -539,5 +562,6 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _state.Policy.LoginDelaySeconds,
         _state.Policy.Expire,
         _expireWarning,
-        _state.Paused);
+        _state.Paused,
+        Routing: _settings?.Multidrop is not null || _state.Routing != RoutingCounts.None ? _state.Routing : null);
 }

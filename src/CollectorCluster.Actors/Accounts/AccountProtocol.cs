@@ -1,5 +1,6 @@
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Policy;
+using CollectorCluster.Core.Routing;
 using CollectorCluster.Core.State;
 
 namespace CollectorCluster.Actors.Accounts;
@@ -143,7 +144,8 @@ public sealed record CollectionResult(
 /// <summary>What an operator sees of one account: the seed's listing (address, last collection) and more.</summary>
 /// <remarks>
 /// The server policy's part: <c>Health</c> with its reason, the last login and the LOGIN-DELAY / EXPIRE the server
-/// advertised, and a warning when EXPIRE defeats leave-mail-on-server.
+/// advertised, and a warning when EXPIRE defeats leave-mail-on-server. A multidrop account's <c>Routing</c>: copies
+/// delivered and duplicates suppressed over its life (null for an ordinary account).
 /// </remarks>
 public sealed record AccountStatus(
     string AccountId,
@@ -164,7 +166,8 @@ public sealed record AccountStatus(
     int? LoginDelaySeconds = null,
     string? Expire = null,
     string? ExpireWarning = null,
-    bool Paused = false);
+    bool Paused = false,
+    RoutingCounts? Routing = null);
 
 /// <summary>The answer to <see cref="GetMessageLines"/>: one line per collected or marked message, ordered by UIDL (ordinal).</summary>
 /// <param name="AccountId">The account.</param>

@@ -1,4 +1,6 @@
+using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Delivery;
+using CollectorCluster.Core.Routing;
 using CollectorCluster.Pop3;
 
 namespace CollectorCluster.Actors.Collection;
@@ -24,4 +26,27 @@ public sealed record CollectionEnvironment(
     /// memory only and NeedsOperator is healed across processes only by an operator.
     /// </summary>
     public Core.Accounts.INodeSecrets? Secrets { get; init; }
+
+    /// <summary>The multidrop recipients' memory of delivered copies (duplicate suppression); null on a node without multidrop delivery.</summary>
+    public IDuplicateLedger? Recipients { get; init; }
+
+    /// <summary>
+    /// Makes a multidrop account's destination (routing each message to its local users) in this environment, from the
+    /// account and the journal its routing decisions go to; null on a node that cannot (a multidrop account then fails
+    /// with that reason).
+    /// </summary>
+    public Func<CollectionEnvironment, AccountSettings, IRoutingJournal, IMessageDestination>? Multidrop { get; init; }
+
+    /// <summary>Where an account's mail goes: its mailbox, or, for a multidrop account, the fan-out to its users.</summary>
+    public IMessageDestination DestinationFor(AccountSettings account, IRoutingJournal journal)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        if (account.Multidrop is null)
+        {
+            return Destination(account.Mailbox);
+        }
+
+        return Multidrop?.Invoke(this, account, journal)
+            ?? throw new InvalidOperationException($"account {account.Id} is a multidrop account, and this node has no multidrop delivery");
+    }
 }

@@ -368,7 +368,7 @@ public sealed class CollectionRun
     /// </summary>
     private async Task FetchAsync(IPop3Session session, CollectionPlan plan, DateTimeOffset firstSeen, CancellationToken stopRequested, CancellationToken io, CancellationToken abort)
     {
-        var destination = _env.Destination(_account.Mailbox);
+        var destination = _env.DestinationFor(_account, _recorder);
         await using var delivery = await destination.OpenAsync(_scope, io).ConfigureAwait(false);
         var deliveredInPlan = 0;
         foreach (var batch in Batches(plan.Fetch, destination.PreferredBatchMessages))

@@ -1,13 +1,17 @@
 using CollectorCluster.Core.Events;
+using CollectorCluster.Core.Routing;
 
 namespace CollectorCluster.Actors.Collection;
 
 /// <summary>
 /// Where a running session records progress. A call completes only once the events are in the journal: that is what
-/// lets the session DELE safely afterwards.
+/// lets the session DELE safely afterwards. A multidrop destination journals its routing decisions through it too.
 /// </summary>
-public interface ICollectionRecorder
+public interface ICollectionRecorder : IRoutingJournal
 {
     /// <summary>Persists <paramref name="events"/> in order, all or none.</summary>
     Task RecordAsync(IReadOnlyList<IAccountEvent> events);
+
+    /// <inheritdoc />
+    Task IRoutingJournal.RecordRoutedAsync(MessageRouted routed) => RecordAsync([routed]);
 }

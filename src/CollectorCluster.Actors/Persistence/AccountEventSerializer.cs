@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Akka.Actor;
 using Akka.Serialization;
+using CollectorCluster.Actors.Recipients;
 using CollectorCluster.Core.Events;
 
 namespace CollectorCluster.Actors.Persistence;
@@ -44,6 +45,15 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(DeletionsIntended)] = ("DeletionsIntended.v1", AccountJsonContext.Default.DeletionsIntended),
         [typeof(AbsenceNoted)] = ("AbsenceNoted.v1", AccountJsonContext.Default.AbsenceNoted),
         [typeof(RefreshTokenRotated)] = ("RefreshTokenRotated.v1", AccountJsonContext.Default.RefreshTokenRotated),
+        [typeof(MessageRouted)] = ("MessageRouted.v1", AccountJsonContext.Default.MessageRouted),
+        [typeof(UidlsImported)] = ("UidlsImported.v1", AccountJsonContext.Default.UidlsImported),
+        [typeof(CopyDelivered)] = ("CopyDelivered.v1", AccountJsonContext.Default.CopyDelivered),
+        [typeof(RecipientSnapshot)] = ("RecipientSnapshot.v1", AccountJsonContext.Default.RecipientSnapshot),
+        [typeof(ClaimCopy)] = ("ClaimCopy.v1", AccountJsonContext.Default.ClaimCopy),
+        [typeof(ConfirmCopy)] = ("ConfirmCopy.v1", AccountJsonContext.Default.ConfirmCopy),
+        [typeof(ReleaseCopy)] = ("ReleaseCopy.v1", AccountJsonContext.Default.ReleaseCopy),
+        [typeof(CopyClaimAnswer)] = ("CopyClaimAnswer.v1", AccountJsonContext.Default.CopyClaimAnswer),
+        [typeof(CopyConfirmed)] = ("CopyConfirmed.v1", AccountJsonContext.Default.CopyConfirmed),
     };
 
     /// <summary>Shapes only read: journals hold them, nothing writes them any more.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CollectorCluster.Actors.Recipients;
 using CollectorCluster.Core.Events;
 
 namespace CollectorCluster.Actors.Persistence;
@@ -33,6 +34,15 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(DeletionsIntended))]
 [JsonSerializable(typeof(AbsenceNoted))]
 [JsonSerializable(typeof(RefreshTokenRotated))]
+[JsonSerializable(typeof(MessageRouted))]
+[JsonSerializable(typeof(UidlsImported))]
+[JsonSerializable(typeof(CopyDelivered))]
+[JsonSerializable(typeof(RecipientSnapshot))]
+[JsonSerializable(typeof(ClaimCopy))]
+[JsonSerializable(typeof(ConfirmCopy))]
+[JsonSerializable(typeof(ReleaseCopy))]
+[JsonSerializable(typeof(CopyClaimAnswer))]
+[JsonSerializable(typeof(CopyConfirmed))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {
 }

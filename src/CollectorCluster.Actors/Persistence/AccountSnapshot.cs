@@ -1,6 +1,7 @@
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Events;
 using CollectorCluster.Core.Policy;
+using CollectorCluster.Core.Routing;
 using CollectorCluster.Core.State;
 
 namespace CollectorCluster.Actors.Persistence;
@@ -13,7 +14,8 @@ namespace CollectorCluster.Actors.Persistence;
 /// <see cref="Marks"/> came later under the same manifest: a snapshot written before it has no <c>marks</c> property
 /// and reads as no marks, which is what such an account had. <see cref="Policy"/> likewise: absent reads as healthy, nothing known. <see cref="Paused"/> likewise: absent reads as not paused.
 /// The absences, pending deletions, mailbox identity, rotated refresh token and oversize report came later still: absent,
-/// they read as none (a snapshot from before identities has none, as its journal had none).
+/// they read as none (a snapshot from before identities has none, as its journal had none). <see cref="Routing"/> and <see cref="ImportedSeeds"/> (multidrop counts, taken-over
+/// seeds) likewise: absent, nothing routed and no seed taken over.
 /// </remarks>
 public sealed record AccountSnapshot(
     IReadOnlyList<CollectedMessage> Collected,
@@ -31,7 +33,9 @@ public sealed record AccountSnapshot(
     MailboxIdentity? Identity = null,
     bool NamesIncludeMailbox = false,
     RotatedRefreshToken? RefreshToken = null,
-    IReadOnlyList<SnapshotOversize>? Oversize = null)
+    IReadOnlyList<SnapshotOversize>? Oversize = null,
+    RoutingCounts? Routing = null,
+    IReadOnlyList<string>? ImportedSeeds = null)
 {
     /// <summary>Captures a state.</summary>
     public static AccountSnapshot From(AccountState state) => new(
@@ -50,7 +54,9 @@ public sealed record AccountSnapshot(
         state.Identity,
         state.NamesIncludeMailbox,
         state.RefreshToken,
-        state.Oversize.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => new SnapshotOversize(o.Key, o.Value)).ToList());
+        state.Oversize.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => new SnapshotOversize(o.Key, o.Value)).ToList(),
+        state.Routing,
+        state.ImportedSeeds.Order(StringComparer.Ordinal).ToList());
 
     /// <summary>Rebuilds the state.</summary>
     public AccountState ToState() => AccountState.Empty with
@@ -71,5 +77,7 @@ public sealed record AccountSnapshot(
         NamesIncludeMailbox = NamesIncludeMailbox,
         RefreshToken = RefreshToken,
         Oversize = AccountState.Empty.Oversize.AddRange((Oversize ?? []).Select(o => KeyValuePair.Create(o.Uidl, o.Size))),
+        Routing = Routing ?? RoutingCounts.None,
+        ImportedSeeds = AccountState.Empty.ImportedSeeds.Union(ImportedSeeds ?? []),
     };
 }

@@ -83,4 +83,10 @@ public sealed record AccountSettings
 
     /// <summary>The OAuth2 client for <see cref="AuthMethod.XOAuth2"/> / <see cref="AuthMethod.OAuthBearer"/>; null otherwise.</summary>
     public OAuth2Settings? OAuth2 { get; init; }
+
+    /// <summary>A multidrop (domain) mailbox's routing to local users; null for an ordinary mailbox (<see cref="Mailbox"/> then says where mail goes).</summary>
+    public Routing.MultidropSettings? Multidrop { get; init; }
+
+    /// <summary>A seed file of UIDLs another collector already fetched (written by <c>collector import</c>), taken over once; null when none.</summary>
+    public string? ImportedUidls { get; init; }
 }

@@ -48,6 +48,17 @@ public static class SettingsDigest
         Add("max-message-size", settings.MaxMessageSize);
         Add("oversize", settings.Oversize);
         Add("commit-every", $"{settings.CommitEvery.Messages}/{settings.CommitEvery.Bytes}");
+        Add("imported-uidls", settings.ImportedUidls);
+        if (settings.Multidrop is { } multidrop)
+        {
+            Add("multidrop.local-domains", string.Join(",", multidrop.LocalDomains));
+            Add("multidrop.envelope-headers", string.Join(",", multidrop.EnvelopeHeaders));
+            Add("multidrop.aliases", string.Join(";", multidrop.Aliases.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={string.Join(",", a.Value)}")));
+            Add("multidrop.default", multidrop.Default);
+            Add("multidrop.destinations", string.Join(";", multidrop.Destinations.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key}={d.Value}")));
+            Add("multidrop.duplicate-window", multidrop.DuplicateWindow.Ticks);
+        }
+
         if (settings.OAuth2 is { } oauth)
         {
             Add("oauth2.token-endpoint", oauth.TokenEndpoint.AbsoluteUri);

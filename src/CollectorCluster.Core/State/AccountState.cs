@@ -3,6 +3,7 @@ using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Delivery;
 using CollectorCluster.Core.Events;
 using CollectorCluster.Core.Policy;
+using CollectorCluster.Core.Routing;
 
 namespace CollectorCluster.Core.State;
 
@@ -73,6 +74,12 @@ public sealed record AccountState
 
     /// <summary>The server policy's view: health, last login, LOGIN-DELAY and EXPIRE.</summary>
     public ServerPolicyState Policy { get; init; } = ServerPolicyState.Initial;
+
+    /// <summary>Multidrop accounts: what routing did over the account's life (copies, duplicates suppressed, default, refused).</summary>
+    public RoutingCounts Routing { get; init; } = RoutingCounts.None;
+
+    /// <summary>Seed files of UIDLs taken over from another collector (<c>imported-uidls</c>), each read once.</summary>
+    public ImmutableHashSet<string> ImportedSeeds { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
 
     /// <summary>Whose messages the destination holds and the seed of their names (see <see cref="MailboxScope"/>).</summary>
     public MailboxScope ScopeFor(string accountId) => new(accountId, NamesIncludeMailbox ? Identity : null);
@@ -155,8 +162,23 @@ public sealed record AccountState
             NamesIncludeMailbox = m.NamesIncludeMailbox,
         },
         RefreshTokenRotated t => this with { RefreshToken = new RotatedRefreshToken(t.Sealed, t.ConfiguredDigest) },
+        MessageRouted r => this with { Routing = Routing.Add(r) },
+        UidlsImported i => Import(i),
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
     };
+
+    // Taken-over UIDLs count as collected (first seen at the take-over, so delete-after-days counts from there); what
+    // this collector collected itself stays as it is.
+    private AccountState Import(UidlsImported i)
+    {
+        var collected = Collected;
+        foreach (var uidl in i.Uidls.Where(u => !collected.ContainsKey(u)))
+        {
+            collected = collected.SetItem(uidl, new CollectedMessage(uidl, 0, i.At, i.At));
+        }
+
+        return this with { Collected = collected, ImportedSeeds = ImportedSeeds.Add(i.File) };
+    }
 
     // Messages the account no longer tracks: with their marks, absences and pending deletions.
     private AccountState Forget(IReadOnlyCollection<string> uidls) => this with

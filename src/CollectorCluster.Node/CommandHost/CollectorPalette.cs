@@ -99,6 +99,14 @@ public sealed class CollectorPalette : ICommandPalette
         ["totalCollected"] = s.TotalCollected,
         ["totalBytes"] = s.TotalBytes,
         ["consecutiveFailures"] = s.ConsecutiveFailures,
+        ["multidrop"] = s.Routing is not { } routing ? null : new JsonObject
+        {
+            ["messages"] = routing.Messages,
+            ["copies"] = routing.Copies,
+            ["toDefault"] = routing.ToDefault,
+            ["duplicatesSuppressed"] = routing.Duplicates,
+            ["refused"] = routing.Refused,
+        },
     };
 
     private static Task<AccountStatus> StatusAsync(string id, CommandContext context) =>
@@ -160,6 +168,7 @@ public sealed class CollectorPalette : ICommandPalette
             $"health: {s.Health}{(s.HealthReason.Length == 0 ? "" : " (" + s.HealthReason + ")")}{(s.Health == NeedsOperator ? "; after fixing it: collector resume " + s.AccountId : "")}",
             $"server policy: last login {Time(s.LastLoginAt)}, LOGIN-DELAY {(s.LoginDelaySeconds is { } d ? d + " s" : "none")}, EXPIRE {s.Expire ?? "not advertised"}",
             .. s.ExpireWarning is { } warning ? new[] { $"warning: {warning}" } : [],
+            .. s.Routing is { } r ? new[] { $"multidrop: {r.Messages} message(s) routed, {r.Copies} cop(ies) delivered ({r.ToDefault} to the default), {r.Duplicates} duplicate cop(ies) suppressed, {r.Refused} address(es) refused" } : [],
         ];
         return CommandResponse.Success(lines, StatusJson(s));
     }

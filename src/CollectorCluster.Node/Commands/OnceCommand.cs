@@ -53,6 +53,7 @@ public static class OnceCommand
         .WithCollectorSerialization()
         .WithCollectorPersistence(options.Journal)
         .WithConnectionTokens(options.Tokens, env)
+        .WithLocalRecipients(env)
         .WithLocalAccounts(env);
 
     /// <summary>Runs the command.</summary>

@@ -29,6 +29,7 @@ public static class RunCommand
         .WithClustering(options.Cluster)
         .JoinItselfWithoutSeedNodes()
         .WithConnectionTokens(options.Tokens, env)
+        .WithRecipientShardRegion(options, env)
         .WithAccountShardRegion(options, env)
         .WithAccountRegistry();
 

@@ -84,6 +84,11 @@ public static class AccountConfigParser
         var items = new Dictionary<string, HoconValue>(StringComparer.Ordinal) { ["id"] = Literal(id) };
         foreach (var (key, value) in options)
         {
+            if (key is "multidrop" or "imported-uidls")
+            {
+                throw new ConfigurationException($"Invalid account configuration:{Environment.NewLine}  {OptionsWhere} (id = {id}): {key}: only in the accounts file (an account added at run time has one mailbox and nothing to take over)");
+            }
+
             items[key] = Literal(value);
         }
 

@@ -32,7 +32,8 @@ public static class AccountKeys
         new("local-area-network", "on", "on: collect whatever the node's online condition; off: collect only while the node is online (see Online condition)"),
         new("download-smallest-first", "on", "smallest messages first; off = the server's order"),
         new("check-every", "10", "minutes (a number) or a duration (`90s`, `7m`); at least 10 seconds"),
-        new("mailbox", null, "destination (see Destinations): `maildir:/path` (relative to the node file), `lmtp:host:port?rcpt=user@domain`, `lmtp:unix:/path?rcpt=…`, `smtp:host:port?rcpt=…`, or `mda:/absolute/program args`; LMTP/SMTP options: `rcpt` (required; repeat it or comma-separate for several), `from` (envelope sender, default `<>`), `tls=none\\|starttls` (STARTTLS required, certificate verified against the system trust store)") { Required = true },
+        new("mailbox", null, "destination (see Destinations): `maildir:/path` (relative to the node file), `lmtp:host:port?rcpt=user@domain`, `lmtp:unix:/path?rcpt=…`, `smtp:host:port?rcpt=…`, or `mda:/absolute/program args`; LMTP/SMTP options: `rcpt` (required; repeat it or comma-separate for several), `from` (envelope sender, default `<>`), `tls=none\\|starttls` (STARTTLS required, certificate verified against the system trust store)") { Absent = "required (or `multidrop`)" },
+        new("multidrop", null, "instead of `mailbox`: a domain mailbox routed to local users, `{ local-domains, envelope-headers, aliases, default, destinations, duplicate-window }` (see Multidrop below); not with `mirror-mailbox`") { Absent = "none" },
         new("priority", "0", "higher first when connections are scarce"),
         new("enabled", "on", "disabled accounts are kept, not collected"),
         new("connect-timeout", "30s", "bound on connect, TLS handshake and greeting"),
@@ -40,6 +41,18 @@ public static class AccountKeys
         new("max-message-size", "0", "`0` = no limit; `10m`, `512k`, `1g` or bytes: a message listed larger is oversize; reported every session (warning naming UIDL and size in the status and log, `OversizeMessagesReported` in the journal), never dropped silently; a Download mark (`collector mark ... download`) overrides the skip"),
         new("commit-every", "{ messages = 500, bytes = 100m }", "when a session deletes (delete mode, expiry, marks): QUIT, committing, and reconnect after this many messages or fetched bytes, so a dropped link loses at most one chunk's deletions; either may be left out (its default stays); `{ messages = 0, bytes = 0 }` = never split"),
         new("oversize", "skip", "`skip`: oversize messages are neither fetched nor deleted; `postpone`: fetched after all the others"),
+        new("imported-uidls", null, "a file of the UIDLs the previous collector had fetched from this mailbox (written by `collector import`; relative to the node file): taken over once, at the account's first start, so they are not collected again"),
+    ];
+
+    /// <summary>The keys of an account's <c>multidrop { ... }</c> section, in the README's order.</summary>
+    public static readonly IReadOnlyList<AccountKey> Multidrop =
+    [
+        new("local-domains", null, "the domains whose addresses are routed (exact match, case-insensitive): a list, `[\"example.com\"]`") { Required = true },
+        new("envelope-headers", "[Delivered-To, X-Original-To, Envelope-To, X-Envelope-To]", "the headers holding the envelope recipient, tried in order: the first naming an address in a local domain gives the recipients; without one, To and Cc do; `[]` = To and Cc only"),
+        new("aliases", "{}", "local parts that stand for users (or other aliases): `{ sales = [ann, bob], info = sales }`"),
+        new("default", null, "the user that gets mail for unknown local parts and mail naming no local address; without it such addresses are refused (journalled), and a message no user takes is a permanent delivery refusal: it stays on the server and the account waits for an operator") { Absent = "refuse" },
+        new("destinations", null, "each local user and its mailbox, as `mailbox` takes it: `{ ann = \"maildir:/srv/mail/ann\", bob = \"lmtp:127.0.0.1:24?rcpt=bob@example.com\" }` (quote user names with dots)") { Required = true },
+        new("duplicate-window", "7d", "how long each user's destination remembers a delivered copy (Message-ID plus body digest), so the same message arriving again, from this account or another, is delivered once"),
     ];
 
     private static readonly HashSet<string> Names = [.. All.Select(k => k.Name)];

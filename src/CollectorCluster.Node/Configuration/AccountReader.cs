@@ -48,6 +48,17 @@ internal sealed partial class AccountReader(IReadOnlyDictionary<string, HoconVal
             Error(key.Name, "is required");
         }
 
+        // Mail goes to one mailbox or, for a domain mailbox, to the multidrop section's users: exactly one of the two.
+        if (!partial && !Given("mailbox") && !items.ContainsKey("multidrop"))
+        {
+            Error("mailbox", "is required (or a multidrop { ... } section for a domain mailbox)");
+        }
+
+        if (Given("mailbox") && items.ContainsKey("multidrop"))
+        {
+            Error("multidrop", "an account has a mailbox or a multidrop section, not both (multidrop.destinations says where each user's mail goes)");
+        }
+
         var pin = String("certificate-sha256");
         if (pin is not null && !Sha256Pattern().IsMatch(pin))
         {
@@ -135,6 +146,14 @@ internal sealed partial class AccountReader(IReadOnlyDictionary<string, HoconVal
             }
         }
 
+        var multidrop = items.TryGetValue("multidrop", out var multidropValue) ? MultidropConfigReader.Read(multidropValue, Where, errors, configDirectory) : null;
+        if (multidrop is not null && o.MirrorMailbox.Value)
+        {
+            Error("mirror-mailbox", "a multidrop account cannot be mirrored (its mail goes to several users' mailboxes)");
+        }
+
+        var importedUidls = String("imported-uidls") is { } seed ? Path.GetFullPath(seed, configDirectory) : null;
+
         if (o.CheckEvery < TimeSpan.FromSeconds(10))
         {
             Error("check-every", "must be at least 10 seconds");
@@ -171,7 +190,7 @@ internal sealed partial class AccountReader(IReadOnlyDictionary<string, HoconVal
             LocalAreaNetwork = o.LocalAreaNetwork!.Value,
             DownloadSmallestFirst = o.DownloadSmallestFirst!.Value,
             CheckEvery = o.CheckEvery!.Value,
-            Mailbox = ResolveMailbox(o.Mailbox, configDirectory),
+            Mailbox = multidrop?.Describe() ?? ResolveMailbox(o.Mailbox, configDirectory),
             Priority = o.Priority!.Value,
             Enabled = o.Enabled!.Value,
             ConnectTimeout = o.ConnectTimeout!.Value,
@@ -180,6 +199,8 @@ internal sealed partial class AccountReader(IReadOnlyDictionary<string, HoconVal
             CommitEvery = new CommitEvery(o.CommitEveryMessages!.Value, o.CommitEveryBytes!.Value),
             Oversize = o.Oversize!.Value,
             OAuth2 = oauth2,
+            Multidrop = multidrop,
+            ImportedUidls = importedUidls,
         };
     }
 

@@ -11,10 +11,12 @@ using Akka.Serialization;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.Collection;
 using CollectorCluster.Actors.Persistence;
+using CollectorCluster.Actors.Recipients;
 using CollectorCluster.Actors.Registry;
 using CollectorCluster.Actors.Sharding;
 using CollectorCluster.Actors.Tokens;
 using CollectorCluster.Core.Events;
+using CollectorCluster.Core.Routing;
 using CollectorCluster.Core.Tokens;
 using CollectorCluster.Node.Configuration;
 using JournalOptions = CollectorCluster.Node.Configuration.JournalOptions;
@@ -26,8 +28,12 @@ public static class CollectorAkkaExtensions
 {
     private const string SerializerName = "collector-events";
 
-    /// <summary>What the journal's own serializer writes: every account event, snapshot and registry event.</summary>
-    private static readonly ImmutableHashSet<Type> Journaled = [typeof(IAccountEvent), typeof(AccountSnapshot), typeof(IRegistryEvent)];
+    /// <summary>
+    /// What the journal's own serializer writes: every account event, snapshot and registry event, and the multidrop
+    /// recipients' events, snapshots and protocol (which crosses nodes).
+    /// </summary>
+    private static readonly ImmutableHashSet<Type> Journaled =
+        [typeof(IAccountEvent), typeof(AccountSnapshot), typeof(IRegistryEvent), typeof(IRecipientEvent), typeof(RecipientSnapshot), typeof(IRecipientMessage)];
 
     /// <summary>
     /// The node file over the defaults (<see cref="CollectorOptions.Hocon"/>): Akka's own keys, among them the tuned
@@ -118,6 +124,35 @@ public static class CollectorAkkaExtensions
     public static AkkaConfigurationBuilder WithLocalAccounts(this AkkaConfigurationBuilder builder, CollectionEnvironment env) => builder
         .WithActorRefProvider(ProviderSelection.Local.Instance)
         .WithActors((system, registry) => registry.Register<AccountRegion>(system.ActorOf(AccountDirectory.Props(env), "accounts")));
+
+    /// <summary>
+    /// The multidrop recipients' duplicate memory sharded over the cluster (registered as <see cref="RecipientRegion"/>),
+    /// keyed by recipient, so every account on every node asks the same actor about one user; entities are not
+    /// remembered (each is rebuilt from its journal on its next message). Attached to the environment's ledger.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithRecipientShardRegion(this AkkaConfigurationBuilder builder, CollectorOptions options, CollectionEnvironment env) => builder
+        .WithShardRegion<RecipientRegion>(
+            "recipient",
+            id => RecipientActor.Props(id, env.Clock),
+            new RecipientMessageExtractor(options.Shards),
+            // Idle longer than a claim can live before a recipient is passivated, so a claim and its waiters never vanish with it.
+            new ShardOptions
+            {
+                RememberEntities = false,
+                StateStoreMode = StateStoreMode.DData,
+                ShouldPassivateIdleEntities = true,
+                PassivateIdleEntityAfter = DuplicateWindow.DefaultClaimTimeout * 2,
+            })
+        .WithActors((_, registry) => (env.Recipients as ActorDuplicateLedger)?.Attach(registry.Get<RecipientRegion>()));
+
+    /// <summary>The multidrop recipients hosted in this process only (registered as <see cref="RecipientRegion"/>): one-shot runs.</summary>
+    public static AkkaConfigurationBuilder WithLocalRecipients(this AkkaConfigurationBuilder builder, CollectionEnvironment env) =>
+        builder.WithActors((system, registry) =>
+        {
+            var recipients = system.ActorOf(RecipientDirectory.Props(env.Clock), "recipients");
+            registry.Register<RecipientRegion>(recipients);
+            (env.Recipients as ActorDuplicateLedger)?.Attach(recipients);
+        });
 
     /// <summary>
     /// The journal of accounts added at run time (registered as <see cref="AccountRegistry"/>), one per node over its

@@ -1,7 +1,10 @@
 using Akka.Hosting;
 using CollectorCluster.Actors.Collection;
+using CollectorCluster.Actors.Recipients;
 using CollectorCluster.Actors.Tokens;
+using CollectorCluster.Core.Delivery;
 using CollectorCluster.Delivery;
+using CollectorCluster.Delivery.Multidrop;
 using CollectorCluster.Node.CommandHost;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Pop3;
@@ -16,19 +19,29 @@ public static class CollectorHost
 {
     /// <summary>
     /// The environment accounts collect in: real POP3, real destinations, the system clock, connection leases
-    /// that attach to the node's <see cref="ConnectionTokens"/> actor once the host starts it, and the node key
-    /// (created on first use) for sealed refresh tokens and keyed settings digests.
+    /// that attach to the node's <see cref="ConnectionTokens"/> actor once the host starts it, the node key
+    /// (created on first use) for sealed refresh tokens and keyed settings digests, and multidrop delivery whose
+    /// duplicate memory attaches to the node's recipient actors once the host starts them.
     /// </summary>
-    public static CollectionEnvironment Environment(CollectorOptions options) => new(
-        Pop3Connector.ConnectAsync,
-        mailbox => MessageDestinations.Create(MailboxSpec.Parse(mailbox, System.Environment.CurrentDirectory)),
-        new ActorConnectionLeases(),
-        TimeProvider.System,
-        options.Tuning)
+    public static CollectionEnvironment Environment(CollectorOptions options)
     {
-        Online = new NodeOnline(options.Online.InitiallyOnline),
-        Secrets = Secrets.NodeKey.LoadOrCreate(options.KeyFile),
-    };
+        var recipients = new ActorDuplicateLedger();
+        return new CollectionEnvironment(
+            Pop3Connector.ConnectAsync,
+            Destination,
+            new ActorConnectionLeases(),
+            TimeProvider.System,
+            options.Tuning)
+        {
+            Online = new NodeOnline(options.Online.InitiallyOnline),
+            Secrets = Secrets.NodeKey.LoadOrCreate(options.KeyFile),
+            Recipients = recipients,
+            Multidrop = (env, account, journal) => new MultidropDestination(account.Multidrop!, Destination, env.Recipients ?? recipients, journal, env.Clock),
+        };
+    }
+
+    private static IMessageDestination Destination(string mailbox) =>
+        MessageDestinations.Create(MailboxSpec.Parse(mailbox, System.Environment.CurrentDirectory));
 
     /// <summary>
     /// Builds (does not start) the host: logs on stderr and into the node's <paramref name="log"/> ring, the actor

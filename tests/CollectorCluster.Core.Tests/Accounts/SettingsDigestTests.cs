@@ -15,13 +15,22 @@ public sealed class SettingsDigestTests
         OAuth2 = new OAuth2Settings(new Uri("https://auth.example/token"), "client", new Secret("client-secret"), new Secret("refresh"), "scope"),
         CertificateSha256 = "ab",
         DeleteAfterDays = 3,
+        ImportedUidls = "/seeds/a.uidls",
+        Multidrop = new CollectorCluster.Core.Routing.MultidropSettings
+        {
+            LocalDomains = ["example.com"],
+            Aliases = new Dictionary<string, IReadOnlyList<string>> { ["sales"] = ["ann"] },
+            Default = "ann",
+            Destinations = new Dictionary<string, string> { ["ann"] = "maildir:/m/ann" },
+        },
     };
 
     public static TheoryData<string> Changes => new(
         "Id", "Pop3Server", "Port", "Pop3Account", "Password", "Ssl", "VerifyCertificate", "CertificateSha256", "Auth",
         "LeaveMailOnServer", "DeleteAfterDays", "MirrorMailbox", "MirrorMaxShare", "LocalAreaNetwork", "DownloadSmallestFirst",
         "CheckEvery", "Mailbox", "Priority", "Enabled", "ConnectTimeout", "CommandTimeout", "MaxMessageSize", "Oversize",
-        "CommitEvery", "OAuth2.TokenEndpoint", "OAuth2.ClientId", "OAuth2.ClientSecret", "OAuth2.RefreshToken", "OAuth2.Scope");
+        "CommitEvery", "ImportedUidls", "Multidrop.LocalDomains", "Multidrop.EnvelopeHeaders", "Multidrop.Aliases", "Multidrop.Default",
+        "Multidrop.Destinations", "Multidrop.DuplicateWindow", "OAuth2.TokenEndpoint", "OAuth2.ClientId", "OAuth2.ClientSecret", "OAuth2.RefreshToken", "OAuth2.Scope");
 
     [Theory]
     [MemberData(nameof(Changes))]
@@ -29,6 +38,7 @@ public sealed class SettingsDigestTests
     {
         var s = Full();
         var o = s.OAuth2!;
+        var m = s.Multidrop!;
         var changed = setting switch
         {
             "Id" => s with { Id = "b" },
@@ -55,6 +65,13 @@ public sealed class SettingsDigestTests
             "MaxMessageSize" => s with { MaxMessageSize = 5 },
             "Oversize" => s with { Oversize = OversizeHandling.Postpone },
             "CommitEvery" => s with { CommitEvery = new CommitEvery(5, 5) },
+            "ImportedUidls" => s with { ImportedUidls = "/seeds/b.uidls" },
+            "Multidrop.LocalDomains" => s with { Multidrop = m with { LocalDomains = ["example.org"] } },
+            "Multidrop.EnvelopeHeaders" => s with { Multidrop = m with { EnvelopeHeaders = [] } },
+            "Multidrop.Aliases" => s with { Multidrop = m with { Aliases = new Dictionary<string, IReadOnlyList<string>>() } },
+            "Multidrop.Default" => s with { Multidrop = m with { Default = null } },
+            "Multidrop.Destinations" => s with { Multidrop = m with { Destinations = new Dictionary<string, string> { ["ann"] = "maildir:/m/other" } } },
+            "Multidrop.DuplicateWindow" => s with { Multidrop = m with { DuplicateWindow = TimeSpan.FromDays(1) } },
             "OAuth2.TokenEndpoint" => s with { OAuth2 = o with { TokenEndpoint = new Uri("https://auth.example/other") } },
             "OAuth2.ClientId" => s with { OAuth2 = o with { ClientId = "other" } },
             "OAuth2.ClientSecret" => s with { OAuth2 = o with { ClientSecret = null } },

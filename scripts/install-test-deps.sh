@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs (private Dovecot, PostgreSQL server binaries,
-# reference POP3 clients, openssl) without ever starting their system services.
+# reference POP3 clients, openssl, and Debian's Chromium with a font for the web console's browser tests, which
+# Playwright drives through the driver in its NuGet package: no browser is ever downloaded) without ever starting
+# their system services.
 # Idempotent: does nothing when every binary is already present. Needs root only when installing.
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
 
-PACKAGES=(dovecot-core dovecot-pop3d dovecot-lmtpd opensmtpd postgresql mpop fetchmail getmail6 time openssl)
+PACKAGES=(dovecot-core dovecot-pop3d dovecot-lmtpd opensmtpd postgresql mpop fetchmail getmail6 time openssl chromium fonts-dejavu-core)
 
 pg_bin_dir() {
   # Newest PostgreSQL server installed by Debian's packages (e.g. /usr/lib/postgresql/15/bin).
@@ -20,6 +22,8 @@ all_present() {
   for b in dovecot doveadm doveconf mpop fetchmail getmail openssl psql; do
     command -v "$b" >/dev/null 2>&1 || return 1
   done
+  # tests/CollectorCluster.WebTests/ChromiumFixture.cs launches exactly this path.
+  [[ -x /usr/bin/chromium && -d /usr/share/fonts/truetype/dejavu ]] || return 1
   [[ -x /usr/bin/time && -x /usr/lib/dovecot/pop3 && -x /usr/lib/dovecot/pop3-login && -x /usr/lib/dovecot/lmtp && -x /usr/lib/dovecot/dovecot-lda && -x /usr/sbin/smtpd ]] || return 1
   [[ -n "$(pg_bin_dir)" ]] || return 1
   getent passwd dovecot >/dev/null && getent passwd dovenull >/dev/null || return 1

@@ -24,6 +24,8 @@ fi
 RESULTS_DIR="${CC_TEST_RESULTS:-$(mktemp -d "${TMPDIR:-/tmp}/cc-test-results.XXXXXX")}"
 mkdir -p "$RESULTS_DIR"
 rm -f "$RESULTS_DIR"/*.trx
+# The browser tests save a screenshot of every console page in $CC_TEST_RESULTS/screenshots (test artifacts).
+export CC_TEST_RESULTS="$RESULTS_DIR"
 echo "test.sh: results in $RESULTS_DIR"
 
 # Secrets scan, part 1 (issue 12): the test kit keeps what the suite produces under CC_SECRETS_SCAN_DIR

@@ -35,6 +35,9 @@ public sealed record Pop3ConnectOptions(
     /// <summary>The account's <c>max-message-size</c> (0 = none): a body running past it (plus slack) is cut off.</summary>
     public long MaxMessageSize { get; init; }
 
+    /// <summary>What the session deadline measures the time waited on the server with (tests step it); the system clock by default.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Maps an account's settings one to one, so the account record stays the single source of truth.</summary>
     public static Pop3ConnectOptions FromAccount(AccountSettings account)
     {

@@ -60,7 +60,7 @@ public static class Pop3Connector
 
     private static async Task<IPop3Session> StartSessionAsync(Stream transport, Pop3ConnectOptions options, string? pin, CancellationToken cancellationToken)
     {
-        Pop3Wire? wire = new Pop3Wire(transport, options.Endpoint, options.Password.Reveal(), options.ConnectTimeout, options.Limits);
+        Pop3Wire? wire = new Pop3Wire(transport, options.Endpoint, options.Password.Reveal(), options.ConnectTimeout, options.Limits, options.Clock);
         try
         {
             if (options.Tls == TlsMode.Implicit)

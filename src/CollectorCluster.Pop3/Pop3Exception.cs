@@ -29,6 +29,9 @@ public sealed class Pop3Exception : Exception
     /// <summary>The server's -ERR line as received (never containing a secret), or null when the server said nothing.</summary>
     public string? ServerReply { get; }
 
+    /// <summary>Set when a message's body ran past its limit (<see cref="Pop3ErrorKind.LimitExceeded"/>): which, and how.</summary>
+    public Pop3BodyOverrun? Overrun { get; internal set; }
+
     /// <summary>
     /// True when trying again later may succeed without anyone changing anything: network, timeout and session
     /// deadline failures and the IN-USE, LOGIN-DELAY and SYS/TEMP response codes.

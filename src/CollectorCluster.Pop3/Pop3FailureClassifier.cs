@@ -12,6 +12,11 @@ public static class Pop3FailureClassifier
     public static FailureCause Classify(Pop3Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        if (exception.Overrun is not null)
+        {
+            return FailureCause.MessageOverrun; // the same message stops every session until an operator decides
+        }
+
         var code = exception.ResponseCode;
         if (code is not null)
         {

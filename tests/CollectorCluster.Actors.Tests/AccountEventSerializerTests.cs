@@ -84,6 +84,9 @@ public sealed class AccountEventSerializerTests : IDisposable
         new AbsenceNoted(["u3", "u4"], ["u5"], At),
         new RefreshTokenRotated(new SealedPassword("bm9uY2Vub25jZTEy", "Y2lwaGVydGV4dA=="), "hmac-sha256:0a1b", At),
         AccountSnapshot.From(Everything()),
+        new MessageCollected("u9", 99, At, At, false, "sha256:0123", null, "sha256:" + new string('a', 64)),
+        new RekeysVerified(["n1", "n2"], ["n3"], At),
+        new RekeysVerified([], [], At),
         new MessageRouted(
             "u1", "dup:0123", "Delivered-To",
             [new RoutedCopy("ann", RouteVia.User, CopyOutcome.Delivered), new RoutedCopy("pm", RouteVia.Default, CopyOutcome.Duplicate, "other/u9"), new RoutedCopy("bob", RouteVia.Alias, CopyOutcome.AlreadyDelivered)],
@@ -109,8 +112,10 @@ public sealed class AccountEventSerializerTests : IDisposable
         .Apply(new MailboxIdentified("pop.example", "fred", true, false, 0, At))
         .Apply(new MessageCollected("u1", 10, At, At, false, "sha256:01"))
         .Apply(new MessageCollected("u2", 20, At, At, false, null, "u2\nsha256:ab"))
-        .Apply(new MessageCollected("u3", 30, At, At, false))
-        .Apply(new CollectorCluster.Core.Events.UidlsRekeyed([new CollectorCluster.Core.Uidl.UidlRekey("u3", "u3b")], At))
+        .Apply(new MessageCollected("u3", 30, At, At, false, null, null, "sha256:" + new string('3', 64)))
+        .Apply(new MessageCollected("u4", 40, At, At, false, null, null, "sha256:" + new string('4', 64)))
+        .Apply(new CollectorCluster.Core.Events.UidlsRekeyed([new CollectorCluster.Core.Uidl.UidlRekey("u3", "u3b"), new CollectorCluster.Core.Uidl.UidlRekey("u4", "u4b")], At))
+        .Apply(new RekeysVerified(["u4b"], [], At))
         .Apply(new AbsenceNoted(["u1"], [], At))
         .Apply(new DeletionsIntended([new IntendedDeletion("u2", "OperatorMark")], At))
         .Apply(new OversizeMessagesReported([new OversizeEntry("big", 4, 99)], 50, "Skip", At))
@@ -234,7 +239,21 @@ public sealed class AccountEventSerializerTests : IDisposable
         var c = (MessageCollected)_serializer.FromBinary(collected, "MessageCollected.v1");
         Assert.Null(c.StoredAs);
         Assert.Equal("u1", AccountState.Empty.Apply(c).Collected["u1"].StoredKey);
-        Assert.Equal("MessageCollected.v2", _serializer.Manifest(c));
+        Assert.Equal("MessageCollected.v3", _serializer.Manifest(c));
+
+        var v2 = """{"uidl":"u2","size":10,"firstSeen":"2026-11-28T12:00:00+00:00","collectedAt":"2026-11-28T12:00:00+00:00","alreadyPresent":false,"fingerprint":"sha256:01","storedAs":"u2x"}"""u8.ToArray();
+        var c2 = (MessageCollected)_serializer.FromBinary(v2, "MessageCollected.v2");
+        Assert.Equal(("u2x", (string?)null), (c2.StoredAs, c2.Digest));
+        Assert.Null(AccountState.Empty.Apply(c2).Collected["u2"].Digest);
+    }
+
+    [Fact]
+    public void A_snapshot_keeps_digests_and_which_re_keys_are_not_proved_yet()
+    {
+        var state = ((AccountSnapshot)_serializer.FromBinary(_serializer.ToBinary(AccountSnapshot.From(Everything())), "AccountSnapshot.v1")).ToState();
+        Assert.True(state.Collected["u3b"].Rekeyed);
+        Assert.False(state.Collected["u4b"].Rekeyed);
+        Assert.Equal("sha256:" + new string('3', 64), state.Collected["u3b"].Digest);
     }
 
     [Fact]
@@ -355,6 +374,7 @@ public sealed class AccountEventSerializerTests : IDisposable
             + $"|{string.Join(",", s.Absent ?? [])}|{string.Join(",", s.PendingDeletions ?? [])}|{s.Identity}|{s.NamesIncludeMailbox}|{s.RefreshToken}|{string.Join(",", s.Oversize ?? [])}|{s.Routing}|{string.Join(",", s.ImportedSeeds ?? [])}",
         DeletionsIntended d => $"{string.Join(",", d.Deletions)}|{d.At:O}",
         AbsenceNoted n => $"{string.Join(",", n.Absent)}|{string.Join(",", n.Reappeared)}|{n.At:O}",
+        RekeysVerified v => $"{string.Join(",", v.Confirmed)}|{string.Join(",", v.Refuted)}|{v.At:O}",
         MessageRouted r => $"{r.Uidl}|{r.DuplicateKey}|{r.Source}|{string.Join(",", r.Copies)}|{string.Join(",", r.Refused)}|{r.At:O}",
         UidlsImported i => $"{i.File}|{i.Origin}|{string.Join(",", i.Uidls)}|{i.At:O}",
         RecipientSnapshot r => string.Join(",", r.Delivered),

@@ -27,5 +27,5 @@ public sealed class LinkFaultSampleTests(FaultLabFixture fixture)
         FaultSample.RunAsync(fixture.Lab, kind, perCell);
 
     private static TheoryDataRow<FaultKind, int> Row(FaultKind kind, int perCell) =>
-        new(kind, perCell) { Skip = KnownDefects.SkipReason(kind), TestDisplayName = $"{FaultKinds.Name(kind)} x{perCell} per cell" };
+        new(kind, perCell) { TestDisplayName = $"{FaultKinds.Name(kind)} x{perCell} per cell" };
 }

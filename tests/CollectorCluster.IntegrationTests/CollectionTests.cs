@@ -1,4 +1,5 @@
 using CollectorCluster.Testing;
+using CollectorCluster.Testing.Faults;
 
 namespace CollectorCluster.IntegrationTests;
 
@@ -66,6 +67,44 @@ public sealed class CollectionTests(DovecotFixture fixture) : IDisposable
         Assert.Equal(0, third.Collected("leave"));
         Assert.Equal(15, Server.CountMessages(user.Name));
         node.AssertHoldsExactly([.. messages, .. later]);
+    }
+
+    [Fact]
+    public async Task A_small_mailbox_dovecot_renumbers_is_re_keyed_not_delivered_again_and_deleted_only_once_proved()
+    {
+        // Finding 3 of the fault campaign: with fewer than five messages collected a renumbering (new UIDVALIDITY,
+        // every UIDL changed) was never taken for one, and every collected message was delivered again.
+        var user = await Server.CreateUserAsync("renumbered", Ct);
+        var messages = Enumerable.Range(0, 3).Select(i => MessageFactory.Create(1800 + (i * 650), 400 + i)).ToList();
+        messages.ForEach(m => Server.DropMessage(user.Name, m));
+        node.WriteNodeFile(new AccountSpec("renumbered", user, Server.PlainPort) { LeaveMailOnServer = true });
+        var first = await node.RunOnceAsync(Ct);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal(3, first.Collected("renumbered"));
+
+        var settle = TimeSpan.FromMinutes(2);
+        Assert.True(await DovecotSessions.WaitForSessionsToEndAsync(Server, user.Name, settle, Ct));
+        var before = await DovecotSessions.UidlsAsync(Server, user, Ct);
+        Assert.True(await DovecotSessions.WaitForSessionsToEndAsync(Server, user.Name, settle, Ct));
+        DovecotSessions.Renumber(Server, user.Name);
+        var later = MessageFactory.Create(2900, 410);
+        Server.DropMessage(user.Name, later);
+        var after = await DovecotSessions.UidlsAsync(Server, user, Ct);
+        Assert.Empty(before.Intersect(after, StringComparer.Ordinal)); // every UIDL changed
+        Assert.True(await DovecotSessions.WaitForSessionsToEndAsync(Server, user.Name, settle, Ct));
+
+        var second = await node.RunOnceAsync(Ct);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Equal(1, second.Collected("renumbered"));
+        node.AssertHoldsExactly([.. messages, later]);
+
+        // Delete mode now: the three re-keyed ones go only after their content proved them the very messages delivered.
+        node.WriteNodeFile(new AccountSpec("renumbered", user, Server.PlainPort) { LeaveMailOnServer = false });
+        var third = await node.RunOnceAsync(Ct);
+        Assert.True(third.ExitCode == 0, third.ToString());
+        Assert.Equal(0, third.Collected("renumbered"));
+        Assert.Equal(0, Server.CountMessages(user.Name));
+        node.AssertHoldsExactly([.. messages, later]);
     }
 
     [Fact]

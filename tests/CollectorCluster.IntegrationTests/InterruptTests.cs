@@ -61,7 +61,7 @@ public sealed class InterruptTests(DovecotFixture fixture) : IDisposable
 
         // Everything in the Maildir is in the journal, and the summary counts it.
         var delivered = node.CountNew();
-        var journalled = await NodeScenario.JournalAsync($"Data Source={node.JournalFile}", "signalled", "MessageCollected.v2", Ct);
+        var journalled = await NodeScenario.JournalAsync($"Data Source={node.JournalFile}", "signalled", "MessageCollected.v3", Ct);
         Assert.Equal(delivered, journalled.Count);
         Assert.Equal(delivered, interrupted.Collected("signalled"));
         // Deletions of what was recorded are committed by the QUIT that ends a stopped session; a session given up mid-message

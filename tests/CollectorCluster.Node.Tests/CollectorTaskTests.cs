@@ -103,5 +103,5 @@ public sealed class CollectorTaskTests(DovecotFixture fixture) : IDisposable
 
     private int LocalFiles() => _scenario.DeliveredCount();
 
-    private async Task<string> LastCollectedEntryAsync(string id) => (await _scenario.JournalAsync(id, "MessageCollected.v2", Ct))[^1];
+    private async Task<string> LastCollectedEntryAsync(string id) => (await _scenario.JournalAsync(id, "MessageCollected.v3", Ct))[^1];
 }

@@ -41,7 +41,7 @@ public sealed class ForeignServerTests : IDisposable
         var first = await CollectAsync(node, account);
         Assert.False(first.Succeeded);
         Assert.Equal(19, first.Collected); // delivered and journalled, also on a failed session
-        Assert.Equal(19, (await _scenario.JournalAsync(account.Id, "MessageCollected.v2", Ct)).Count);
+        Assert.Equal(19, (await _scenario.JournalAsync(account.Id, "MessageCollected.v3", Ct)).Count);
         Assert.Equal(19, Directory.GetFiles(LocalNew).Length);
 
         // The mailbox is refilled: every UIDL changes (Cyrus). The 19 are recognised by their headers, not collected again.
@@ -237,6 +237,62 @@ public sealed class ForeignServerTests : IDisposable
         var status = await node.Accounts.Ask<AccountStatus>(new GetAccountStatus(account.Id), AskTimeout, Ct);
         Assert.Equal(AccountHealth.NeedsOperator, status.Health);
         Assert.Contains("collector reset", status.HealthReason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("leave-mail-on-server = on", 1)]
+    [InlineData("leave-mail-on-server = on", 4)]
+    [InlineData("leave-mail-on-server = off", 1)]
+    [InlineData("leave-mail-on-server = off", 4)]
+    public async Task A_small_mailbox_renumbered_after_a_cut_is_re_keyed_and_deleted_only_once_proved(string mode, int beforeCut)
+    {
+        // The fault campaign's #12004: a few messages delivered and journalled, the link cut inside the next RETR, then
+        // the server renumbers everything (new UIDVALIDITY) before the next session.
+        var messages = Messages(7, seed: 10);
+        await using var server = Server(messages);
+        server.DropAfterRetrievals = beforeCut;
+        var (node, account) = await StartAsync(server, mode);
+        await using var running = node;
+        Assert.Equal(beforeCut, (await CollectAsync(node, account)).Collected);
+
+        server.DropAfterRetrievals = null;
+        server.ChangeUidls();
+        var second = await CollectAsync(node, account);
+        Assert.True(second.Succeeded, second.Detail);
+        Assert.Contains($"the server changed the UIDLs of {beforeCut} collected message(s)", second.Detail, StringComparison.Ordinal);
+        Assert.Equal(7 - beforeCut, second.Collected);
+        AssertHoldsEachOnce(messages);
+
+        var verified = await _scenario.JournalAsync(account.Id, "RekeysVerified.v1", Ct);
+        if (account.LeaveMailOnServer)
+        {
+            Assert.Equal(7, server.Keys(User).Count);
+            Assert.Empty(verified); // nothing deleted, nothing to prove
+        }
+        else
+        {
+            // Deleted only after each was downloaded again and found to be the very message delivered.
+            Assert.Empty(server.Keys(User));
+            Assert.Contains($"\"confirmed\":[{string.Join(",", messages.Take(beforeCut).Select(m => $"\"{server.UidlOf(m.Key)}\""))}]", Assert.Single(verified), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_small_mailbox_renumbered_on_a_server_without_top_is_confirmed_by_download_not_delivered_again()
+    {
+        var messages = Messages(3, seed: 11);
+        await using var server = Server(messages);
+        server.Top = false;
+        var (node, account) = await StartAsync(server, "leave-mail-on-server = on");
+        await using var running = node;
+        Assert.Equal(3, (await CollectAsync(node, account)).Collected);
+
+        server.ChangeUidls();
+        var second = await CollectAsync(node, account);
+        Assert.True(second.Succeeded, second.Detail);
+        Assert.Equal(0, second.Collected);
+        Assert.Contains("re-keyed", second.Detail, StringComparison.Ordinal);
+        AssertHoldsEachOnce(messages);
     }
 
     public void Dispose() => _scenario.Dispose();

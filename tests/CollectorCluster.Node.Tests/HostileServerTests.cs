@@ -58,7 +58,7 @@ public sealed class HostileServerTests : IDisposable
         Assert.False(result.Succeeded);
         Assert.Contains($"list: 127.0.0.1:{server.Port} listed more than 250,000 messages in its reply to UIDL (collector.pop3.max-listed-messages = 250,000)", result.Detail);
         Assert.True(server.BytesSent < 10_000_000L * 80 / 4, $"the server got {server.BytesSent:N0} bytes out: the listing was read to its end");
-        Assert.Empty(await _scenario.JournalAsync("hostile", "MessageCollected.v2", Ct));
+        Assert.Empty(await _scenario.JournalAsync("hostile", "MessageCollected.v3", Ct));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class HostileServerTests : IDisposable
 
         Assert.False(result.Succeeded);
         Assert.Contains($"list: 127.0.0.1:{server.Port} sent a line longer than 8,192 bytes in the reply to UIDL (collector.pop3.max-line-length)", result.Detail);
-        Assert.Empty(await _scenario.JournalAsync("hostile", "MessageCollected.v2", Ct));
+        Assert.Empty(await _scenario.JournalAsync("hostile", "MessageCollected.v3", Ct));
     }
 
     [Fact]
@@ -93,6 +93,35 @@ public sealed class HostileServerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_larger_than_listed_waits_for_the_operator_naming_it_and_the_way_out()
+    {
+        // It would stop every session (the same message, the same limit): not "other", backing off forever.
+        await using var server = new HostilePop3Server(Pop3Attack.BodyBeyondListedSize(8L * 1024 * 1024));
+        _scenario.WriteNodeFile(_scenario.Account("hostile", "127.0.0.1", server.Port, "fred", "pw", AccountKeys, checkEvery: "1h"), NodeKeys);
+        var (node, options) = await NodeScenario.StartAsync(_scenario.NodeFile, Ct);
+        await using var running = node;
+        var account = options.Accounts[0];
+        var first = await NodeScenario.CollectAsync(node, account, Ct);
+        Assert.False(first.Succeeded);
+
+        var uidl = server.UidlOf(2);
+        var status = await node.Accounts.Ask<AccountStatus>(new GetAccountStatus(account.Id), NodeScenario.AskTimeout, Ct);
+        Assert.Equal(CollectorCluster.Core.Policy.AccountHealth.NeedsOperator, status.Health);
+        Assert.Contains($"for message 2 (UIDL {uidl}), listed at ", status.HealthReason, StringComparison.Ordinal);
+        Assert.Contains($"`collector mark hostile {uidl} delete --yes` deletes it on the server unread, or raise collector.pop3.body-slack", status.HealthReason, StringComparison.Ordinal);
+        Assert.Contains("then `collector resume`", status.HealthReason, StringComparison.Ordinal);
+        Assert.StartsWith("needs operator:", (await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), NodeScenario.AskTimeout, Ct)).Detail, StringComparison.Ordinal);
+
+        // The way out: delete it unread, resume; the session then goes past it.
+        Assert.True((await node.Accounts.Ask<MarkResult>(new MarkMessage(account.Id, uidl, MarkAction.Delete), NodeScenario.AskTimeout, Ct)).Applied);
+        await node.Accounts.Ask<ResumeResult>(new ResumeAccount(account.Id), NodeScenario.AskTimeout, Ct);
+        var after = await node.Accounts.Ask<CollectionResult>(new CollectNow(account.Id), NodeScenario.AskTimeout, Ct);
+        Assert.True(after.Succeeded, after.Detail);
+        Assert.Contains(uidl, server.CommittedDeletions);
+        Assert.Single(_scenario.NewFiles()); // message 1 only: message 2 was never delivered
+    }
+
+    [Fact]
     public async Task A_server_sending_one_byte_every_five_seconds_is_cut_off_at_the_session_deadline()
     {
         await using var server = new HostilePop3Server(Pop3Attack.TrickleUidl(TimeSpan.FromSeconds(5)));
@@ -102,7 +131,7 @@ public sealed class HostileServerTests : IDisposable
         Assert.Contains($"list: Session deadline reached with 127.0.0.1:{server.Port} during List: waited ", result.Detail);
         Assert.Contains("allowed ", result.Detail);
         Assert.Contains("= base 2 s + ", result.Detail);
-        Assert.Empty(await _scenario.JournalAsync("hostile", "MessageCollected.v2", Ct));
+        Assert.Empty(await _scenario.JournalAsync("hostile", "MessageCollected.v3", Ct));
     }
 
     [Fact]
@@ -136,7 +165,7 @@ public sealed class HostileServerTests : IDisposable
     }
 
     private async Task<List<string>> CollectedUidlsAsync() =>
-        (await _scenario.JournalAsync("hostile", "MessageCollected.v2", Ct))
+        (await _scenario.JournalAsync("hostile", "MessageCollected.v3", Ct))
         .Select(json => System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("uidl").GetString()!)
         .ToList();
 

@@ -74,7 +74,7 @@ public sealed class SizeLimitTests(DovecotFixture fixture) : IDisposable
         Assert.Equal(3, result.Collected);
         Assert.Contains($"(message 1) is {big.Size} bytes, over max-message-size 25000 bytes: fetched last", result.Detail, StringComparison.Ordinal);
 
-        var collected = await JournalAsync(user.Name, "MessageCollected.v2");
+        var collected = await JournalAsync(user.Name, "MessageCollected.v3");
         Assert.Equal(3, collected.Count);
         Assert.Contains($"\"size\":{big.Size}", collected[^1], StringComparison.Ordinal);
     }

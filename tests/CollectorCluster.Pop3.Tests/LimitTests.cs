@@ -204,6 +204,8 @@ public sealed class LimitTests
         Assert.Equal(
             "127.0.0.1:110 sent more than 120 bytes for message 1 (UIDL big1), listed at 10 bytes (limit: twice the listed size + collector.pop3.body-slack 100); RETR cut off, nothing of the message is delivered, recorded or deleted",
             ex.Message);
+        Assert.Equal(new Pop3BodyOverrun(1, "big1", 10, 120, ByMaxMessageSize: false), ex.Overrun);
+        Assert.Equal(CollectorCluster.Core.Policy.FailureCause.MessageOverrun, Pop3FailureClassifier.Classify(ex)); // an operator's case
         await Assert.ThrowsAsync<Pop3Exception>(() => session.DeleteAsync([new(1, "big1", 10)], Ct)); // the session is over
     }
 
@@ -216,6 +218,7 @@ public sealed class LimitTests
         await using var session = await ConnectAsync(replay, maxMessageSize: 500);
         var ex = await Assert.ThrowsAsync<Pop3Exception>(() => session.RetrieveAsync([new(1, "m", 400)], (_, stream, ct) => ReadAllAsync(stream, ct), Ct));
         Assert.Contains("sent more than 600 bytes for message 1 (UIDL m), listed at 400 bytes (limit: max-message-size 500 + collector.pop3.body-slack 100)", ex.Message);
+        Assert.Equal(new Pop3BodyOverrun(1, "m", 400, 600, ByMaxMessageSize: true), ex.Overrun);
     }
 
     [Fact]

@@ -31,8 +31,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private AccountSettings? _sessionSettings; // what the running (or last) session collects with
     private CancellationTokenSource? _stop;
     private CancellationTokenSource? _abort;
+    private SessionHandover? _handover; // the running session's, until its outcome is recorded and answered
+    private IActorRef? _recording; // the session waiting for a RecordEvents write
+    private string? _journalFailure; // a write failed: the actor stops (Akka's rule), answering what waits first
     private DateTimeOffset? _nextDue;
     private DateTimeOffset? _sessionStartedAt;
+    private TimeSpan? _scheduleLag; // how late the running session's slot fired; null when asked for
     private long _lastSnapshotSequenceNr;
     private bool _stopping;
     private bool _scheduled;
@@ -66,7 +70,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
         Command<ConfigureAccount>(Configure);
         Command<CollectNow>(_ => RequestCollection(Sender));
-        Command<CollectionDue>(_ => RequestCollection(null));
+        Command<CollectionDue>(_ => RequestCollection(null, _nextDue is { } due ? _env.Clock.GetUtcNow() - due : null));
         Command<GetAccountStatus>(_ => Sender.Tell(Status()));
         Command<MarkMessage>(Mark);
         Command<PreviewReset>(p =>
@@ -77,6 +81,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Command<ResetCollector>(Reset);
         Command<PauseAccount>(Pause);
         Command<GetMessageLines>(_ => Sender.Tell(new MessageLines(_accountId, Lines())));
+        Command<GetCollectionHistory>(h => Sender.Tell(new CollectionHistory(_accountId, [.. _state.History.TakeLast(Math.Max(h.Max, 0))])));
         Command<RecordEvents>(r => PersistBatch(r.Events));
         Command<SessionEnded>(OnSessionEnded);
         Command<StopAccount>(_ => StopGracefully());
@@ -185,7 +190,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    private void RequestCollection(IActorRef? replyTo)
+    private void RequestCollection(IActorRef? replyTo, TimeSpan? scheduleLag = null)
     {
         if (replyTo is not null && !replyTo.IsNobody())
         {
@@ -197,6 +202,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         switch (decision.Verdict)
         {
             case CollectVerdict.Start when _settings is { } settings:
+                _scheduleLag = scheduleLag;
                 // The fence: the session starts only once this incarnation's write succeeded. A stale incarnation elsewhere
                 // fails its next write on the shared journal's unique (persistence_id, sequence_nr) and stops (default
                 // OnPersistFailure), and stopping cancels its session (PostStop), so a mailbox never has two sessions.
@@ -309,11 +315,25 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _abort = new CancellationTokenSource();
         _sessionStartedAt = _env.Clock.GetUtcNow();
         _sessionSettings = settings;
-        var run = new CollectionRun(settings, _state, _env, new ActorRecorder(Self));
         var stop = _stop.Token;
         var abort = _abort.Token;
+        var run = new CollectionRun(settings, _state, _env, new ActorRecorder(Self, abort));
+        var handover = new SessionHandover();
+        _handover = handover;
         Task.Run(() => run.ExecuteAsync(stop, abort), abort)
-            .PipeTo(Self, success: o => new SessionEnded(o), failure: e => new SessionEnded(null, e));
+            .ContinueWith(
+                t =>
+                {
+                    var ended = t.Status == TaskStatus.RanToCompletion
+                        ? new SessionEnded(t.Result)
+                        : new SessionEnded(null, t.Exception?.GetBaseException() ?? new OperationCanceledException("the session was cancelled before it started"));
+                    handover.Ended(ended); // answers the waiters itself if the account stopped meanwhile
+                    return ended;
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default)
+            .PipeTo(Self);
     }
 
     private void Mark(MarkMessage command)
@@ -412,12 +432,88 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private void PersistBatch(IReadOnlyList<IAccountEvent> events)
     {
         var sender = Sender;
+        var writing = System.Diagnostics.Stopwatch.StartNew();
+        _recording = sender;
         PersistAll(events, e => _state = _state.Apply(e));
         DeferAsync(events, _ =>
         {
-            sender.Tell(Recorded.Instance);
-            SnapshotIfDue();
+            _recording = null;
+            if (_journalFailure is null)
+            {
+                Context.System.EventStream.Publish(new JournalWriteObserved(_accountId, events.Count, writing.Elapsed));
+                sender.Tell(Recorded.Instance); // never after a rejected write: the session would DELE what is not recorded
+                SnapshotIfDue();
+            }
         });
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Akka stops the actor after this (the write may or may not have happened; only recovery knows).</remarks>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistFailure(cause, @event, sequenceNr);
+        JournalFailed(cause, @event);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Akka would carry on without the event; a session must not act on a record that was not made, so the account stops as on a failure.</remarks>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        JournalFailed(cause, @event);
+        Context.Stop(Self);
+    }
+
+    /// <summary>
+    /// A journal write failed: the running session ends at once without QUIT (the server keeps every deletion not
+    /// recorded), and everyone waiting hears it: the session that asked for the write, the requester of the command that
+    /// wrote, and the account's waiters (once the session has ended, with its figures). The account then stops; sharding
+    /// starts it again from its journal after its restart back-off, and a one-shot run reports it FAILED.
+    /// </summary>
+    private void JournalFailed(Exception cause, object @event)
+    {
+        if (_journalFailure is not null)
+        {
+            return; // a batch fails event by event: answer once
+        }
+
+        var failure = $"the journal ({_env.JournalName}) could not record {@event.GetType().Name}: {cause.GetBaseException().Message}";
+        _journalFailure = failure;
+        _abort?.Cancel();
+        var error = new Status.Failure(new JournalFailedException(failure, cause));
+        var recording = _recording;
+        recording?.Tell(error);
+        _recording = null;
+        var waiters = _waiting.ToList();
+        _waiting.Clear();
+        var sender = Sender;
+        if (!sender.IsNobody() && !sender.Equals(recording) && !waiters.Contains(sender))
+        {
+            sender.Tell(error);
+        }
+
+        _log.Error("Account {0}: {1}; the account stops (a running session ends without committing) and is started again from its journal", _accountId, failure);
+        var address = _settings?.Address ?? _state.Configuration?.Address ?? "";
+        var round = _round;
+        var startedAt = _sessionStartedAt;
+        var clock = _env.Clock;
+        CollectionResult Answer(SessionEnded ended)
+        {
+            var outcome = ended.Outcome ?? Crashed(ended.Error, startedAt, clock);
+            var result = round.End(_accountId, address, outcome);
+            var detail = result.Detail.Contains(failure, StringComparison.Ordinal) ? result.Detail : string.Join("; ", new[] { result.Detail, failure }.Where(d => d.Length > 0));
+            return result with { Succeeded = false, Deferred = false, Detail = $"{detail}; the account stopped" };
+        }
+
+        if (_handover is { } handover)
+        {
+            handover.Orphan(waiters, Answer);
+        }
+        else if (waiters.Count > 0)
+        {
+            var result = Answer(new SessionEnded(Crashed(new JournalFailedException(failure, cause), null, clock))); // no session ran
+            waiters.ForEach(w => w.Tell(result));
+        }
     }
 
     private void OnSessionEnded(SessionEnded ended)
@@ -444,6 +540,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Persist(outcome.Event, e =>
         {
             _state = _state.Apply(e);
+            Observe(outcome, ran);
             if (outcome.Succeeded)
             {
                 _log.Info("{0}", $"Account {_accountId} ({address}): collected {outcome.Collected} message(s), {outcome.Bytes} bytes, deleted {outcome.Deleted}, listed {outcome.Listed}, in {outcome.Duration.TotalSeconds:F1}s{(outcome.Detail.Length > 0 ? "; " + outcome.Detail : "")}");
@@ -453,6 +550,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 _log.Warning("Account {0} ({1}): collection failed after {2} message(s): {3}", _accountId, address, outcome.Collected, outcome.Detail);
             }
 
+            _handover = null; // recorded: from here on the account answers for it
             if (!_stopping && ContinueRound(outcome, address))
             {
                 SnapshotIfDue();
@@ -473,10 +571,24 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private SessionOutcome Crashed(Exception? error)
+    // What metrics and the structured log see of a session: figures, the outcome word and the failure's cause and stage.
+    private void Observe(SessionOutcome outcome, AccountSettings? ran)
     {
-        var now = _env.Clock.GetUtcNow();
-        var started = _sessionStartedAt ?? now;
+        var word = outcome.Succeeded ? "ok" : outcome.Interrupted ? "interrupted" : outcome.Cause == FailureCause.LoginDelay ? "deferred" : "failed";
+        var stage = outcome.Event is CollectionFailed failed ? failed.Stage : "none";
+        var server = (ran?.Pop3Server ?? _settings?.Pop3Server ?? "").ToLowerInvariant();
+        var cause = outcome.Succeeded ? "none" : outcome.Cause.ToString().ToLowerInvariant();
+        Context.System.EventStream.Publish(new CollectionObserved(
+            _accountId, server, word, cause, stage, outcome.Listed, outcome.Collected, outcome.Deleted, outcome.Bytes, outcome.Duration, _scheduleLag));
+        _scheduleLag = null;
+    }
+
+    private SessionOutcome Crashed(Exception? error) => Crashed(error, _sessionStartedAt, _env.Clock);
+
+    private static SessionOutcome Crashed(Exception? error, DateTimeOffset? startedAt, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var started = startedAt ?? now;
         var message = error?.GetBaseException().Message ?? "session ended without an outcome";
         var stage = CollectionStage.Internal.ToText();
         return new SessionOutcome(new CollectionFailed(started, now, stage, message, 0, 0), false, 0, 0, 0, 0, now - started, $"{stage}: {message}");

@@ -23,19 +23,21 @@ public sealed class AccountDirectory : ReceiveActor
                 child.Tell(stop);
             }
         });
+        IActorRef Account(string id)
+        {
+            var name = Uri.EscapeDataString(id);
+            var child = Context.Child(name);
+            return !child.IsNobody() || stopping ? child : Context.ActorOf(AccountActor.Props(id, env), name);
+        }
+
+        Receive<LocateAccount>(locate => Sender.Tell(Account(locate.AccountId)));
         Receive<IAccountCommand>(command =>
         {
-            var name = Uri.EscapeDataString(command.AccountId);
-            var child = Context.Child(name);
+            var child = Account(command.AccountId);
             if (child.IsNobody())
             {
-                if (stopping)
-                {
-                    Sender.Tell(new CollectionResult(command.AccountId, "", false, 0, 0, 0, 0, TimeSpan.Zero, "node stopping: not collected"));
-                    return;
-                }
-
-                child = Context.ActorOf(AccountActor.Props(command.AccountId, env), name);
+                Sender.Tell(new CollectionResult(command.AccountId, "", false, 0, 0, 0, 0, TimeSpan.Zero, "node stopping: not collected"));
+                return;
             }
 
             child.Forward(command);

@@ -16,6 +16,13 @@ public interface IAccountCommand
     string AccountId { get; }
 }
 
+/// <summary>
+/// To the local <see cref="AccountDirectory"/> (one-shot runs): replies the account's actor, created if need be (or
+/// <see cref="ActorRefs.Nobody"/> once the directory is stopping), so the caller can watch it: an account that stops
+/// without answering (its journal failed while it recovered) must not leave <c>collector once</c> waiting.
+/// </summary>
+public sealed record LocateAccount(string AccountId) : IAccountCommand;
+
 /// <summary>Gives an account its settings (at start, on reload). Also wakes the entity. Replies <see cref="AccountAck"/>.</summary>
 /// <param name="Settings">The account's settings.</param>
 /// <param name="Scheduled">False for one-shot runs (<c>collector once</c>): collect only when told to.</param>
@@ -37,6 +44,14 @@ public sealed record GetAccountStatus(string AccountId) : IAccountCommand;
 /// <summary>Asks for the seed's message lines: what the account knows of each message, to choose marks from. Replies <see cref="MessageLines"/>.</summary>
 /// <param name="AccountId">The account.</param>
 public sealed record GetMessageLines(string AccountId) : IAccountCommand;
+
+/// <summary>
+/// Asks for the last sessions' results, oldest first (the console's collection chart: messages and bytes per
+/// collection). Replies <see cref="CollectionHistory"/>.
+/// </summary>
+/// <param name="AccountId">The account.</param>
+/// <param name="Max">At most this many, the newest.</param>
+public sealed record GetCollectionHistory(string AccountId, int Max) : IAccountCommand;
 
 /// <summary>
 /// Marks one message for the next session, persisted so it survives a restart. Download needs a collected UIDL
@@ -181,6 +196,11 @@ public sealed record MessageLines(string AccountId, IReadOnlyList<MessageLine> L
 /// <param name="CollectedAt">When collected; null when only marked.</param>
 /// <param name="State"><c>downloaded</c>, <c>marked-download</c> or <c>marked-delete</c>.</param>
 public sealed record MessageLine(string Uidl, long Size, DateTimeOffset? FirstSeen, DateTimeOffset? CollectedAt, string State);
+
+/// <summary>The answer to <see cref="GetCollectionHistory"/>: the last sessions, oldest first.</summary>
+/// <param name="AccountId">The account.</param>
+/// <param name="Sessions">Each session's start, end, success, messages and bytes collected, and detail.</param>
+public sealed record CollectionHistory(string AccountId, IReadOnlyList<CollectionOutcome> Sessions);
 
 /// <summary>The answer to <see cref="MarkMessage"/>, sent after the mark is persisted, so an operator knows whether it took.</summary>
 /// <param name="AccountId">The account.</param>

@@ -27,6 +27,9 @@ public sealed record CollectionEnvironment(
     /// </summary>
     public Core.Accounts.INodeSecrets? Secrets { get; init; }
 
+    /// <summary>How a failed write names the account journal (e.g. "sqlite /var/lib/collector/journal.db"), never a secret.</summary>
+    public string JournalName { get; init; } = "account journal";
+
     /// <summary>The multidrop recipients' memory of delivered copies (duplicate suppression); null on a node without multidrop delivery.</summary>
     public IDuplicateLedger? Recipients { get; init; }
 

@@ -36,6 +36,7 @@ public sealed class CollectionRun
     private DateTimeOffset? _loggedInAt;
     private string? _refusal; // collecting would break a promise: nothing done, the operator is needed
     private bool _stoppedEarly; // a stop request ended the run before everything planned was done
+    private int _unrecorded; // delivered, but the journal failed to record them
 
     /// <summary>Prepares a run from a snapshot of the account's state.</summary>
     public CollectionRun(AccountSettings account, AccountState state, CollectionEnvironment env, ICollectionRecorder recorder)
@@ -172,6 +173,10 @@ public sealed class CollectionRun
     {
         switch (e)
         {
+            case Pop3Exception { Overrun: { } overrun } pop3:
+                _cause = Pop3FailureClassifier.Classify(pop3);
+                _stage = _stage == CollectionStage.Deliver ? CollectionStage.Retrieve : _stage; // the source broke, not the destination
+                return ($"{pop3.Message}. {WayOut(overrun)}", false);
             case Pop3Exception pop3:
                 _cause = Pop3FailureClassifier.Classify(pop3);
                 _stage = pop3.Stage == Pop3Stage.Retrieve && _stage == CollectionStage.Deliver ? CollectionStage.Retrieve : _stage; // the source broke, not the destination
@@ -188,11 +193,24 @@ public sealed class CollectionRun
                 // 4xx / EX_TEMPFAIL: back off and retry; 5xx and other refusals: the same delivery cannot succeed, park.
                 _cause = refused.Transient ? FailureCause.Other : FailureCause.DeliveryRefused;
                 return (refused.Message, false);
+            case JournalFailedException journal:
+                // Nothing after the failed write is known to be recorded: no QUIT, so the server keeps every deletion.
+                return (journal.Message, false);
             case IOException when _stage == CollectionStage.Deliver:
                 return ($"delivery to {_account.Mailbox} failed: {e.Message}", false);
             default:
                 return ($"{e.GetType().Name}: {e.Message}", false);
         }
+    }
+
+    /// <summary>What an operator can do about a message larger than its listing says, which every session would stop at.</summary>
+    private string WayOut(Pop3BodyOverrun overrun)
+    {
+        var raise = overrun.ByMaxMessageSize
+            ? $"raise max-message-size above its real size (the limit then stops at twice the listed {overrun.ListedSize} bytes plus collector.pop3.body-slack)"
+            : "raise collector.pop3.body-slack above what it sends beyond twice its listed size";
+        var delete = overrun.Uidl is { } uidl ? $"`collector mark {_account.Id} {uidl} delete --yes` deletes it on the server unread, or " : "";
+        return $"The message stays on the server and every session would stop at it: {delete}{raise}; then `collector resume`";
     }
 
     /// <summary>One connection's share of the run: LIST, plan, fetch, DELE, QUIT, then what the committed listing showed.</summary>
@@ -236,6 +254,7 @@ public sealed class CollectionRun
         plan = await LimitSizeAsync(plan, started).ConfigureAwait(false);
         var absence = first ? await AbsenceAsync(plan, listing, listedAt).ConfigureAwait(false) : null;
         plan = absence?.Plan ?? plan;
+        plan = await ProveRekeysAsync(session, plan, io).ConfigureAwait(false);
         var chunk = CommitChunker.First(plan, _account.CommitEvery);
         plan = chunk.Plan;
         _warnings.AddRange(plan.Warnings.Where(w => !_warnings.Contains(w))); // a replanned chunk repeats them
@@ -394,10 +413,11 @@ public sealed class CollectionRun
                         }
 
                         _stage = CollectionStage.Deliver;
-                        var captured = new HeaderCapturingStream(content);
+                        using var captured = new FingerprintingStream(content);
                         var receipt = await delivery.DeliverAsync(message.Uidl, captured, ct).ConfigureAwait(false);
+                        await captured.ReadToEndAsync(ct).ConfigureAwait(false); // the digest covers the whole message
                         var storedAs = message.Uidl is not null && receipt.Key != message.Uidl ? receipt.Key : null;
-                        events.Add(new MessageCollected(message.Uidl ?? receipt.Key, receipt.Bytes, firstSeen, _env.Clock.GetUtcNow(), receipt.AlreadyPresent, captured.Fingerprint, storedAs));
+                        events.Add(new MessageCollected(message.Uidl ?? receipt.Key, receipt.Bytes, firstSeen, _env.Clock.GetUtcNow(), receipt.AlreadyPresent, captured.Fingerprint, storedAs, captured.Digest));
                         delivered.Add(message);
                         _stage = CollectionStage.Retrieve;
                     },
@@ -449,7 +469,16 @@ public sealed class CollectionRun
         _stage = CollectionStage.Deliver;
         await delivery.FlushAsync(cancellationToken).ConfigureAwait(false);
         _stage = CollectionStage.Record;
-        await RecordAsync([.. events, .. intents]).ConfigureAwait(false);
+        try
+        {
+            await RecordAsync([.. events, .. intents]).ConfigureAwait(false);
+        }
+        catch (Exception) when (events.Count > 0)
+        {
+            _unrecorded += events.Count;
+            throw;
+        }
+
         _collected += events.Count;
         _bytes += events.Sum(e => e.Size);
     }
@@ -539,6 +568,11 @@ public sealed class CollectionRun
             error += $" ({_committed} deletion(s) committed by earlier commit-every chunks are kept)";
         }
 
+        if (_unrecorded > 0)
+        {
+            error += $"; {_unrecorded} delivered message(s) are not recorded: they stay on the server, and the next session finds them at the destination (a Maildir holds each once; LMTP, SMTP and MDA may deliver them again)";
+        }
+
         var stage = _stage.ToText();
         var failed = new CollectionFailed(started, at, stage, error, _collected, _bytes);
         return Observed(new SessionOutcome(failed, false, _listed, _collected, _committed, _bytes, at - started, $"{stage}: {error}"));
@@ -546,9 +580,10 @@ public sealed class CollectionRun
 
     /// <summary>
     /// When most collected UIDLs vanished and same-sized new ones appeared (a provider migration), confirm by the
-    /// header fingerprint of TOP n 0 and re-key instead of collecting the mailbox again. Without TOP the run refuses to
-    /// collect (<see cref="Core.Uidl.UidlMigration.WithoutTop"/>): confirming would mean downloading every suspect again,
-    /// not confirming would deliver the mailbox twice. Returns the state to plan from.
+    /// header fingerprint of TOP n 0 and re-key instead of collecting the mailbox again. Without TOP, a few suspects
+    /// are downloaded (not delivered) for their headers; more make the run refuse to collect
+    /// (<see cref="Core.Uidl.UidlMigration.WithoutTop"/>): confirming would mean downloading the mailbox again, not
+    /// confirming would deliver it twice. Returns the state to plan from.
     /// </summary>
     private async Task<AccountState> RekeyIfMigratedAsync(IPop3Session session, IReadOnlyList<ListedMessage> listing, CancellationToken cancellationToken)
     {
@@ -558,18 +593,26 @@ public sealed class CollectionRun
             return _state;
         }
 
-        if (!session.Capabilities.Top)
+        List<(ListedMessage, string?)> fingerprinted;
+        if (session.Capabilities.Top)
+        {
+            _stage = CollectionStage.Top;
+            fingerprinted = new List<(ListedMessage, string?)>(suspects.Count);
+            foreach (var message in suspects)
+            {
+                var header = await session.TopHeaderAsync(message, 64 * 1024, cancellationToken).ConfigureAwait(false);
+                fingerprinted.Add((message, Core.Uidl.HeaderFingerprint.Compute(header)));
+            }
+        }
+        else if (suspects.Count <= Core.Uidl.UidlMigration.MaxConfirmedByDownload)
+        {
+            _stage = CollectionStage.Retrieve;
+            fingerprinted = (await InspectAsync(session, suspects, cancellationToken).ConfigureAwait(false)).Select(s => (s.Message, s.Fingerprint)).ToList();
+        }
+        else
         {
             _refusal = Core.Uidl.UidlMigration.WithoutTop(suspects, _state);
             return _state;
-        }
-
-        _stage = CollectionStage.Top;
-        var fingerprinted = new List<(ListedMessage, string?)>(suspects.Count);
-        foreach (var message in suspects)
-        {
-            var header = await session.TopHeaderAsync(message, 64 * 1024, cancellationToken).ConfigureAwait(false);
-            fingerprinted.Add((message, Core.Uidl.HeaderFingerprint.Compute(header)));
         }
 
         var rekeys = Core.Uidl.UidlMigration.Match(_state, fingerprinted);
@@ -582,6 +625,51 @@ public sealed class CollectionRun
         await RecordAsync([new UidlsRekeyed(rekeys, _env.Clock.GetUtcNow())]).ConfigureAwait(false);
         _warnings.Add($"the server changed the UIDLs of {rekeys.Count} collected message(s) (provider migration?); re-keyed by header fingerprint, not collected again");
         return _state;
+    }
+
+    /// <summary>
+    /// Before re-keyed messages are deleted on the server: each is downloaded again (not delivered) and compared by
+    /// content with what was delivered (<see cref="Core.Uidl.RekeyProof"/>). The verdict is recorded; what it does not
+    /// prove is not deleted.
+    /// </summary>
+    private async Task<CollectionPlan> ProveRekeysAsync(IPop3Session session, CollectionPlan plan, CancellationToken cancellationToken)
+    {
+        var (download, unprovable) = Core.Uidl.RekeyProof.Needed(plan, _state);
+        if (download.Count == 0 && unprovable.Count == 0)
+        {
+            return plan;
+        }
+
+        RekeysVerified? verdict = null;
+        if (download.Count > 0)
+        {
+            _stage = CollectionStage.Retrieve;
+            var seen = await InspectAsync(session, download.Select(d => d.Message).ToList(), cancellationToken).ConfigureAwait(false);
+            verdict = Core.Uidl.RekeyProof.Judge(_state, seen.Select(s => (s.Message.Uidl!, s.Digest)).ToList(), _env.Clock.GetUtcNow());
+            if (verdict is not null)
+            {
+                _stage = CollectionStage.Record;
+                await RecordAsync([verdict]).ConfigureAwait(false);
+            }
+        }
+
+        return Core.Uidl.RekeyProof.Withhold(plan, unprovable, verdict, _account.Id);
+    }
+
+    /// <summary>Downloads messages without delivering them: each one's header fingerprint and content digest.</summary>
+    private static async Task<List<(ListedMessage Message, string? Fingerprint, string Digest)>> InspectAsync(IPop3Session session, IReadOnlyList<ListedMessage> messages, CancellationToken cancellationToken)
+    {
+        var seen = new List<(ListedMessage, string?, string)>(messages.Count);
+        await session.RetrieveAsync(
+            messages,
+            async (message, content, ct) =>
+            {
+                using var read = new FingerprintingStream(content);
+                await read.ReadToEndAsync(ct).ConfigureAwait(false);
+                seen.Add((message, read.Fingerprint, read.Digest));
+            },
+            cancellationToken).ConfigureAwait(false);
+        return seen;
     }
 
     /// <summary>Journals events (returns once they are persisted) and advances this run's view of the state with them.</summary>

@@ -10,6 +10,7 @@ namespace CollectorCluster.Actors.Collection;
 public interface ICollectionRecorder : IRoutingJournal
 {
     /// <summary>Persists <paramref name="events"/> in order, all or none.</summary>
+    /// <exception cref="JournalFailedException">The journal could not record them (the account then stops).</exception>
     Task RecordAsync(IReadOnlyList<IAccountEvent> events);
 
     /// <inheritdoc />

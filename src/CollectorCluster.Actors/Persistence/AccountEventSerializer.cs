@@ -20,7 +20,7 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
     private static readonly Dictionary<Type, (string Manifest, JsonTypeInfo Info)> ByType = new()
     {
         [typeof(AccountConfigured)] = ("AccountConfigured.v1", AccountJsonContext.Default.AccountConfigured),
-        [typeof(MessageCollected)] = ("MessageCollected.v2", AccountJsonContext.Default.MessageCollected),
+        [typeof(MessageCollected)] = ("MessageCollected.v3", AccountJsonContext.Default.MessageCollected),
         [typeof(MessagesVanished)] = ("MessagesVanished.v1", AccountJsonContext.Default.MessagesVanished),
         [typeof(MessagesDeletedOnServer)] = ("MessagesDeletedOnServer.v1", AccountJsonContext.Default.MessagesDeletedOnServer),
         [typeof(CollectionCompleted)] = ("CollectionCompleted.v1", AccountJsonContext.Default.CollectionCompleted),
@@ -45,6 +45,7 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(DeletionsIntended)] = ("DeletionsIntended.v1", AccountJsonContext.Default.DeletionsIntended),
         [typeof(AbsenceNoted)] = ("AbsenceNoted.v1", AccountJsonContext.Default.AbsenceNoted),
         [typeof(RefreshTokenRotated)] = ("RefreshTokenRotated.v1", AccountJsonContext.Default.RefreshTokenRotated),
+        [typeof(RekeysVerified)] = ("RekeysVerified.v1", AccountJsonContext.Default.RekeysVerified),
         [typeof(MessageRouted)] = ("MessageRouted.v1", AccountJsonContext.Default.MessageRouted),
         [typeof(UidlsImported)] = ("UidlsImported.v1", AccountJsonContext.Default.UidlsImported),
         [typeof(CopyDelivered)] = ("CopyDelivered.v1", AccountJsonContext.Default.CopyDelivered),
@@ -61,8 +62,9 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
     {
         ["RuntimeAccountAdded.v1"] = AccountJsonContext.Default.RuntimeAccountAddedV1,
 
-        // v1 lacked the trailing optional fields (StoredAs, SettingsDigest): they read as null.
+        // v1 lacked the trailing optional fields (StoredAs, SettingsDigest), v2 the digest: they read as null.
         ["MessageCollected.v1"] = AccountJsonContext.Default.MessageCollected,
+        ["MessageCollected.v2"] = AccountJsonContext.Default.MessageCollected,
         ["AccountHealthChanged.v1"] = AccountJsonContext.Default.AccountHealthChanged,
     };
 

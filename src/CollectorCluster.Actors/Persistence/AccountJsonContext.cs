@@ -34,6 +34,7 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(DeletionsIntended))]
 [JsonSerializable(typeof(AbsenceNoted))]
 [JsonSerializable(typeof(RefreshTokenRotated))]
+[JsonSerializable(typeof(RekeysVerified))]
 [JsonSerializable(typeof(MessageRouted))]
 [JsonSerializable(typeof(UidlsImported))]
 [JsonSerializable(typeof(CopyDelivered))]

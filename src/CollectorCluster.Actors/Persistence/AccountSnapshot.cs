@@ -15,7 +15,8 @@ namespace CollectorCluster.Actors.Persistence;
 /// and reads as no marks, which is what such an account had. <see cref="Policy"/> likewise: absent reads as healthy, nothing known. <see cref="Paused"/> likewise: absent reads as not paused.
 /// The absences, pending deletions, mailbox identity, rotated refresh token and oversize report came later still: absent,
 /// they read as none (a snapshot from before identities has none, as its journal had none). <see cref="Routing"/> and <see cref="ImportedSeeds"/> (multidrop counts, taken-over
-/// seeds) likewise: absent, nothing routed and no seed taken over.
+/// seeds) likewise: absent, nothing routed and no seed taken over. <see cref="History"/> came
+/// last: absent, it reads as the last collection alone (what such a snapshot knew).
 /// </remarks>
 public sealed record AccountSnapshot(
     IReadOnlyList<CollectedMessage> Collected,
@@ -35,7 +36,8 @@ public sealed record AccountSnapshot(
     RotatedRefreshToken? RefreshToken = null,
     IReadOnlyList<SnapshotOversize>? Oversize = null,
     RoutingCounts? Routing = null,
-    IReadOnlyList<string>? ImportedSeeds = null)
+    IReadOnlyList<string>? ImportedSeeds = null,
+    IReadOnlyList<CollectionOutcome>? History = null)
 {
     /// <summary>Captures a state.</summary>
     public static AccountSnapshot From(AccountState state) => new(
@@ -56,7 +58,8 @@ public sealed record AccountSnapshot(
         state.RefreshToken,
         state.Oversize.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => new SnapshotOversize(o.Key, o.Value)).ToList(),
         state.Routing,
-        state.ImportedSeeds.Order(StringComparer.Ordinal).ToList());
+        state.ImportedSeeds.Order(StringComparer.Ordinal).ToList(),
+        [.. state.History]);
 
     /// <summary>Rebuilds the state.</summary>
     public AccountState ToState() => AccountState.Empty with
@@ -79,5 +82,6 @@ public sealed record AccountSnapshot(
         Oversize = AccountState.Empty.Oversize.AddRange((Oversize ?? []).Select(o => KeyValuePair.Create(o.Uidl, o.Size))),
         Routing = Routing ?? RoutingCounts.None,
         ImportedSeeds = AccountState.Empty.ImportedSeeds.Union(ImportedSeeds ?? []),
+        History = History is { } history ? [.. history.TakeLast(AccountState.HistoryLength)] : LastCollection is { } last ? [last] : [],
     };
 }

@@ -12,4 +12,9 @@ namespace CollectorCluster.Core.Events;
 /// held another message under the UIDL's name, i.e. a server that reused a UIDL); null when it is the UIDL, and in
 /// events written before it existed (<c>MessageCollected.v1</c>).
 /// </param>
-public sealed record MessageCollected(string Uidl, long Size, DateTimeOffset FirstSeen, DateTimeOffset CollectedAt, bool AlreadyPresent, string? Fingerprint = null, string? StoredAs = null) : IAccountEvent;
+/// <param name="Digest">
+/// SHA-256 of the message as the server sent it (<c>sha256:</c> + 64 hex digits): what proves a re-keyed message is the
+/// one delivered before it is deleted on the server (<see cref="Uidl.RekeyProof"/>); null in events written before it
+/// existed (<c>MessageCollected.v1</c> and <c>.v2</c>).
+/// </param>
+public sealed record MessageCollected(string Uidl, long Size, DateTimeOffset FirstSeen, DateTimeOffset CollectedAt, bool AlreadyPresent, string? Fingerprint = null, string? StoredAs = null, string? Digest = null) : IAccountEvent;

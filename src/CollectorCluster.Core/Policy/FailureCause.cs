@@ -59,4 +59,10 @@ public enum FailureCause
 
     /// <summary>The session was stopped from our side (SIGTERM, hand-off) before it could commit: not the server's doing.</summary>
     Stopped,
+
+    /// <summary>
+    /// A message's body ran past the limit its listed size allows (the server lists it smaller than it is): it would stop
+    /// every session, so an operator decides (delete it unread, or raise the limit). Nothing of it was kept.
+    /// </summary>
+    MessageOverrun,
 }

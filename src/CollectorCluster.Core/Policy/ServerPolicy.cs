@@ -7,7 +7,7 @@ namespace CollectorCluster.Core.Policy;
 /// Pure, so the whole table is tested. Rules, in order of strength:
 /// a refused credential, [SYS/PERM], a refused certificate or missing TLS never retry by themselves (one
 /// failed login per configuration, so an account is never hammered into lockout); [IN-USE] and [LOGIN-DELAY]
-/// retry soon but still back off if they repeat; a destination's permanent refusal (5xx) and a session that refused to
+/// retry soon but still back off if they repeat; a destination's permanent refusal (5xx), a message larger than listed and a session that refused to
 /// collect unsafely wait for an operator too, quoting why; everything else (a 4xx from the destination included)
 /// backs off exponentially up to retry.max; and no connect ever happens sooner than last login + LOGIN-DELAY.
 /// A session stopped from our side (<see cref="FailureCause.Stopped"/>) is no verdict on the server: callers do not
@@ -41,6 +41,8 @@ public static class ServerPolicy
                 return Operator($"the destination refused a message for good: {Quoted(input.Detail)}; the message stays on the server; fix the destination, then `collector resume`");
             case FailureCause.Unsafe:
                 return Operator(Quoted(input.Detail));
+            case FailureCause.MessageOverrun:
+                return Operator(string.IsNullOrWhiteSpace(input.Detail) ? Quoted(input.Detail) : input.Detail.Trim()); // our own words (figures, the UIDL, the way out), kept whole
         }
 
         var failures = Math.Max(1, input.ConsecutiveFailures);

@@ -57,6 +57,15 @@ public sealed record AccountState
     /// <summary>The last session's result; null when never collected.</summary>
     public CollectionOutcome? LastCollection { get; init; }
 
+    /// <summary>
+    /// The last sessions' results, oldest first, at most <see cref="HistoryLength"/>: the console's collection chart
+    /// (messages and bytes per collection). Kept in the state (and its snapshot) so it survives snapshots and restarts.
+    /// </summary>
+    public ImmutableList<CollectionOutcome> History { get; init; } = [];
+
+    /// <summary>How many sessions <see cref="History"/> keeps.</summary>
+    public const int HistoryLength = 50;
+
     /// <summary>The last session that succeeded; null when none did.</summary>
     public DateTimeOffset? LastSuccessAt { get; init; }
 
@@ -107,7 +116,8 @@ public sealed record AccountState
                 Collected.TryGetValue(m.Uidl, out var known) && known.FirstSeen < m.FirstSeen ? known.FirstSeen : m.FirstSeen,
                 m.CollectedAt,
                 m.Fingerprint ?? known?.Fingerprint,
-                m.StoredAs)),
+                m.StoredAs,
+                m.Digest ?? known?.Digest)), // delivered (again): its own content, nothing left to prove
             Marks = Marks.TryGetValue(m.Uidl, out var mark) && mark == MessageMark.Download ? Marks.Remove(m.Uidl) : Marks,
             Absent = Absent.Remove(m.Uidl),
             TotalCollected = TotalCollected + 1,
@@ -121,15 +131,13 @@ public sealed record AccountState
         AccountPaused => this with { Paused = true },
         AccountResumed => this with { Paused = false },
         CollectorReset r => ForgetCollected(Collected.Values.Where(m => ForgottenByReset(m, r.Since)).Select(m => m.Uidl).ToList()),
-        CollectionCompleted c => this with
+        CollectionCompleted c => Remember(new CollectionOutcome(c.StartedAt, c.FinishedAt, true, c.Collected, c.Bytes, string.Join("; ", c.Warnings))) with
         {
-            LastCollection = new CollectionOutcome(c.StartedAt, c.FinishedAt, true, c.Collected, c.Bytes, string.Join("; ", c.Warnings)),
             LastSuccessAt = c.FinishedAt,
             ConsecutiveFailures = 0,
         },
-        CollectionFailed f => this with
+        CollectionFailed f => Remember(new CollectionOutcome(f.StartedAt, f.FailedAt, false, f.Collected, f.Bytes, $"{f.Stage}: {f.Error}")) with
         {
-            LastCollection = new CollectionOutcome(f.StartedAt, f.FailedAt, false, f.Collected, f.Bytes, $"{f.Stage}: {f.Error}"),
             ConsecutiveFailures = ConsecutiveFailures + 1,
         },
         AccountHealthChanged h => this with
@@ -141,6 +149,8 @@ public sealed record AccountState
             Policy = Policy with { LastLoginAt = o.LoginAt, LoginDelaySeconds = o.LoginDelaySeconds, Expire = o.Expire },
         },
         UidlsRekeyed r => Rekey(r),
+        // Proved: the same message as delivered. Refuted: another message under a matching header, never collected.
+        RekeysVerified v => Verified(v),
         SessionStarted => this, // a fence in the journal, not state
         OversizeMessagesReported o => this with
         {
@@ -165,6 +175,13 @@ public sealed record AccountState
         MessageRouted r => this with { Routing = Routing.Add(r) },
         UidlsImported i => Import(i),
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
+    };
+
+    // A session's result: the last collection, and the newest entry of the bounded history.
+    private AccountState Remember(CollectionOutcome outcome) => this with
+    {
+        LastCollection = outcome,
+        History = (History.Count >= HistoryLength ? History.RemoveRange(0, History.Count - HistoryLength + 1) : History).Add(outcome),
     };
 
     // Taken-over UIDLs count as collected (first seen at the take-over, so delete-after-days counts from there); what
@@ -219,8 +236,9 @@ public sealed record AccountState
         return this with { Absent = records.RemoveRange(reappeared) };
     }
 
-    // A renamed message keeps everything it had (first sighting, fingerprint, mark, pending deletion) under its new
-    // UIDL, and the name its destination holds it under: that still derives from the old key.
+    // A renamed message keeps everything it had (first sighting, fingerprint, digest, mark, pending deletion) under its
+    // new UIDL, and the name its destination holds it under: that still derives from the old key. A header match is not
+    // proof: it is flagged until its content proves it (RekeyProof).
     private AccountState Rekey(UidlsRekeyed r)
     {
         var collected = Collected;
@@ -231,7 +249,7 @@ public sealed record AccountState
         {
             if (collected.TryGetValue(old, out var message))
             {
-                collected = collected.Remove(old).SetItem(now, message with { Uidl = now, StoredAs = message.StoredKey });
+                collected = collected.Remove(old).SetItem(now, message with { Uidl = now, StoredAs = message.StoredKey, Rekeyed = true });
             }
 
             if (marks.TryGetValue(old, out var mark))
@@ -248,6 +266,13 @@ public sealed record AccountState
         }
 
         return this with { Collected = collected, Marks = marks, PendingDeletions = pending, Absent = absent };
+    }
+
+    private AccountState Verified(RekeysVerified v)
+    {
+        var state = Forget(v.Refuted);
+        var proved = v.Confirmed.Where(state.Collected.ContainsKey).Select(u => KeyValuePair.Create(u, state.Collected[u] with { Rekeyed = false }));
+        return state with { Collected = state.Collected.SetItems(proved) };
     }
 
     private static MessageMark ParseMark(string mark) => mark switch

@@ -6,13 +6,14 @@ namespace CollectorCluster.Core.Uidl;
 /// <summary>
 /// A message's identity that survives a change of UIDLs: SHA-256 over its Message-ID, Date and From headers
 /// (unfolded, whitespace collapsed). Computed from the header block alone, so TOP n 0 gives the same value as
-/// the full message did when it was collected.
+/// the full message did when it was collected. A message without a Message-ID has none: Date and From alone are
+/// shared by distinct messages (a monitor's alerts), and a fingerprint must never pair two messages.
 /// </summary>
 public static class HeaderFingerprint
 {
     private static readonly string[] Fields = ["message-id", "date", "from"];
 
-    /// <summary>The fingerprint ("sha256:" + 32 hex digits), or null when none of the three headers is present.</summary>
+    /// <summary>The fingerprint ("sha256:" + 32 hex digits), or null when the header has no (non-empty) Message-ID.</summary>
     /// <param name="headerBlock">The message's leading bytes, at least up to the blank line ending the header.</param>
     public static string? Compute(ReadOnlySpan<byte> headerBlock)
     {
@@ -51,7 +52,7 @@ public static class HeaderFingerprint
         }
 
         Store(values, name, value);
-        if (values.All(v => v is null))
+        if (string.IsNullOrEmpty(values[0]))
         {
             return null;
         }

@@ -7,10 +7,19 @@ namespace CollectorCluster.Core.Uidl;
 /// Detects a provider migration that changed most UIDLs at once (the mailbox is the same, only the names moved),
 /// and re-keys by header fingerprint instead of collecting the whole mailbox again. Pure.
 /// </summary>
+/// <remarks>
+/// Any mailbox can be judged, one collected message as well as thousands: suspicion only costs a TOP per suspect, and
+/// a pair needs more than the shape of the listing (<see cref="Match"/>: the same Message-ID, Date and From, unique on
+/// both sides, and the same size). A re-key is still a match by headers, not proof: the message is not deleted on the
+/// server before <see cref="RekeyProof"/> has compared its content with what was delivered.
+/// </remarks>
 public static class UidlMigration
 {
-    /// <summary>Fewer collected messages than this are never judged a migration (too little evidence).</summary>
-    public const int MinKnown = 5;
+    /// <summary>
+    /// Without TOP, at most this many suspects are downloaded (not delivered) to read their headers; more would mean
+    /// downloading the mailbox again, so the run refuses instead (<see cref="WithoutTop"/>).
+    /// </summary>
+    public const int MaxConfirmedByDownload = 5;
 
     /// <summary>At least this share of the collected UIDLs must be missing from the listing.</summary>
     public const double MissingShare = 0.5;
@@ -20,13 +29,13 @@ public static class UidlMigration
 
     /// <summary>
     /// The listed messages worth a TOP to confirm a migration (new UIDLs whose size matches a missing one), or an
-    /// empty list when the listing does not look like a migration: few known, few missing, or sizes that differ.
+    /// empty list when the listing does not look like a migration: nothing collected, few missing, or sizes that differ.
     /// </summary>
     public static IReadOnlyList<ListedMessage> Suspects(AccountState state, IReadOnlyList<ListedMessage> listing)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(listing);
-        if (state.Collected.Count < MinKnown || listing.Any(m => m.Uidl is null))
+        if (state.Collected.IsEmpty || listing.Any(m => m.Uidl is null))
         {
             return [];
         }
@@ -70,12 +79,14 @@ public static class UidlMigration
     {
         ArgumentNullException.ThrowIfNull(suspects);
         ArgumentNullException.ThrowIfNull(state);
-        return $"the server changed the UIDLs of most collected messages ({suspects.Count} new UIDL(s) of the same sizes as {state.Collected.Count} collected message(s); a provider migration?) and offers no TOP to confirm them by their headers: nothing was collected, so the mailbox is not downloaded and delivered again; `collector resume` once the server offers TOP, or `collector reset` to collect everything again (the destination then holds those messages twice)";
+        return $"the server changed the UIDLs of most collected messages ({suspects.Count} new UIDL(s) of the same sizes as {state.Collected.Count} collected message(s); a provider migration?) and offers no TOP to confirm them by their headers (up to {MaxConfirmedByDownload} are downloaded instead): nothing was collected, so the mailbox is not downloaded and delivered again; `collector resume` once the server offers TOP, or `collector reset` to collect everything again (the destination then holds those messages twice)";
     }
 
     /// <summary>
     /// Pairs missing collected messages with suspects by fingerprint and size. Only unambiguous pairs count: a
-    /// fingerprint shared by two old or two new messages is left alone (it is then collected again, never lost).
+    /// fingerprint shared by two old or two new messages is left alone (it is then collected again, never lost), and a
+    /// message without a Message-ID has no fingerprint (<see cref="HeaderFingerprint"/>). Two distinct messages would
+    /// have to carry the same Message-ID, Date and From and be of the same size to be paired.
     /// </summary>
     public static IReadOnlyList<UidlRekey> Match(AccountState state, IReadOnlyList<(ListedMessage Message, string? Fingerprint)> suspects)
     {

@@ -5,7 +5,7 @@ namespace CollectorCluster.Delivery.Maildir;
 /// power cut before the journal records it. .NET has no API for this (it refuses to open a directory as a file),
 /// hence libc. Linux only; elsewhere it is a no-op and durability rests on the file's own fsync.
 /// </summary>
-internal static class DirectorySync
+public static class DirectorySync
 {
     private const int EINTR = 4;
     private const int ORdOnly = 0;

@@ -4,7 +4,7 @@ namespace CollectorCluster.Delivery.Maildir;
 /// link(2), the Maildir way to move a finished message from tmp/ into new/: atomic and never replacing an existing
 /// name, so two writers of the same message cannot both succeed and a reader never sees a partial file.
 /// </summary>
-internal static class HardLink
+public static class HardLink
 {
     private const int EPERM = 1;
     private const int EEXIST = 17;

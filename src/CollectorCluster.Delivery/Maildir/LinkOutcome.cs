@@ -1,7 +1,7 @@
 namespace CollectorCluster.Delivery.Maildir;
 
 /// <summary>What <see cref="HardLink.TryCreate"/> did, so the caller can tell "already delivered" from "fall back".</summary>
-internal enum LinkOutcome
+public enum LinkOutcome
 {
     /// <summary>The new name now refers to the file.</summary>
     Linked,

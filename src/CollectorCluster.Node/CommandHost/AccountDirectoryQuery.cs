@@ -14,35 +14,55 @@ public static class AccountDirectoryQuery
     public const string RegionPath = "/system/sharding/account";
 
     /// <summary>The account ids, sorted; <paramref name="onlyThisNode"/> keeps those whose entity runs on this node.</summary>
-    public static async Task<IReadOnlyList<string>> AccountIdsAsync(CommandContext context, bool onlyThisNode)
+    public static async Task<IReadOnlyList<string>> AccountIdsAsync(CommandContext context, bool onlyThisNode) =>
+        [.. (await AccountLocationsAsync(context, onlyThisNode).ConfigureAwait(false)).Keys];
+
+    /// <summary>
+    /// The account ids, sorted, each with the address of the member whose region hosts its entity; null for an
+    /// account of the file that no region reported (not started yet, or its member did not answer).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string?>> AccountLocationsAsync(CommandContext context, bool onlyThisNode)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        var cluster = Cluster.Get(context.System);
         var local = await context.Accounts.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, CommandContext.AskTimeout).ConfigureAwait(false);
-        var ids = new SortedSet<string>(local.Shards.SelectMany(s => s.EntityIds), StringComparer.Ordinal);
-        if (onlyThisNode)
+        var located = new SortedDictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var id in local.Shards.SelectMany(s => s.EntityIds))
         {
-            return [.. ids];
+            located[id] = cluster.SelfAddress.ToString();
         }
 
-        ids.UnionWith(context.FileAccounts.Select(a => a.Id));
-        var cluster = Cluster.Get(context.System);
+        if (onlyThisNode)
+        {
+            return located;
+        }
+
+        foreach (var id in context.FileAccounts.Select(a => a.Id))
+        {
+            located.TryAdd(id, null);
+        }
+
         var others = cluster.State.Members.Where(m => m.Status == MemberStatus.Up && m.Address != cluster.SelfAddress).ToList();
         var remote = await Task.WhenAll(others.Select(async m =>
         {
             var region = context.System.ActorSelection(m.Address + RegionPath);
             try
             {
-                return await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                return (m.Address, State: await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false));
             }
             catch (AskTimeoutException)
             {
-                return null; // an unresponsive member: list what the others know rather than nothing
+                return (m.Address, State: (CurrentShardRegionState?)null); // an unresponsive member: list what the others know rather than nothing
             }
         })).ConfigureAwait(false);
-        foreach (var state in remote.OfType<CurrentShardRegionState>())
+        foreach (var (address, state) in remote)
         {
-            ids.UnionWith(state.Shards.SelectMany(s => s.EntityIds));
+            foreach (var id in state?.Shards.SelectMany(s => s.EntityIds) ?? [])
+            {
+                located[id] = address.ToString();
+            }
         }
 
-        return [.. ids];
+        return located;
     }
 }

@@ -22,6 +22,7 @@ public sealed class CollectorPalette : ICommandPalette
         "collector show <id>",
         "collector collect <id>|--all",
         "collector messages <id>",
+        "collector history <id> [-n N]",
         "collector mark <id> <uidl> download|delete|clear [--yes]",
         "collector reset <id> [--since yyyy-mm-dd] [--yes]",
         "collector pause <id>",
@@ -45,6 +46,7 @@ public sealed class CollectorPalette : ICommandPalette
             "collect" when args is ["--all"] => await CollectAllAsync(context).ConfigureAwait(false),
             "collect" => await CollectAsync(Expect(args, 1, "collector collect <id>|--all"), context).ConfigureAwait(false),
             "messages" => await MessagesAsync(Expect(args, 1, "collector messages <id>"), context).ConfigureAwait(false),
+            "history" => await HistoryAsync(args, context).ConfigureAwait(false),
             "mark" => await MarkAsync(args, context).ConfigureAwait(false),
             "reset" => await ResetAsync(args, context).ConfigureAwait(false),
             "pause" => await PauseAsync(Expect(args, 1, "collector pause <id>")[0], paused: true, context).ConfigureAwait(false),
@@ -139,15 +141,21 @@ public sealed class CollectorPalette : ICommandPalette
             }
         }
 
-        var ids = await AccountDirectoryQuery.AccountIdsAsync(context, onlyThisNode).ConfigureAwait(false);
-        var statuses = (await Task.WhenAll(ids.Select(id => StatusAsync(id, context))).ConfigureAwait(false))
+        var located = await AccountDirectoryQuery.AccountLocationsAsync(context, onlyThisNode).ConfigureAwait(false);
+        var statuses = (await Task.WhenAll(located.Keys.Select(id => StatusAsync(id, context))).ConfigureAwait(false))
             .Where(s => status is null || StatusWord(s) == status)
             .ToList();
         var lines = new List<string> { "id | address | last collection | outcome | next due" };
         lines.AddRange(statuses.Select(s => $"{s.AccountId} | {s.Address ?? "-"} | {Time(s.LastCollection?.FinishedAt)} | {(!s.Enabled ? "disabled" : s.Paused ? "paused; " + Outcome(s) : Outcome(s))} | {Time(s.NextDue)}"));
         var scope = onlyThisNode ? " on this node" : "";
         lines.Add($"{statuses.Count} account(s){scope}{(status is null ? "" : $" with status {status}")}");
-        return CommandResponse.Success(lines, new JsonArray([.. statuses.Select(s => (JsonNode)StatusJson(s))]));
+        // The data also says where each account runs (the node whose region hosts it), for the web console.
+        return CommandResponse.Success(lines, new JsonArray([.. statuses.Select(s =>
+        {
+            var json = StatusJson(s);
+            json["node"] = located.GetValueOrDefault(s.AccountId);
+            return (JsonNode)json;
+        })]));
     }
 
     private static async Task<CommandResponse> ShowAsync(List<string> args, CommandContext context)
@@ -170,7 +178,59 @@ public sealed class CollectorPalette : ICommandPalette
             .. s.ExpireWarning is { } warning ? new[] { $"warning: {warning}" } : [],
             .. s.Routing is { } r ? new[] { $"multidrop: {r.Messages} message(s) routed, {r.Copies} cop(ies) delivered ({r.ToDefault} to the default), {r.Duplicates} duplicate cop(ies) suppressed, {r.Refused} address(es) refused" } : [],
         ];
-        return CommandResponse.Success(lines, StatusJson(s));
+        // The data also carries the settings as the accounts file's keys (never a secret) and where they come from,
+        // for the web console's Properties form; null settings: not an account this node has settings for.
+        var data = StatusJson(s);
+        var (settings, source) = await SettingsAsync(s.AccountId, context).ConfigureAwait(false);
+        data["source"] = source;
+        data["settings"] = settings is null ? null : new JsonObject([.. Configuration.AccountKeyText.Of(settings).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))]);
+        return CommandResponse.Success(lines, data);
+    }
+
+    /// <summary>This node's settings of an account: the file's (<c>file</c>), or the runtime registry's (<c>runtime</c>).</summary>
+    private static async Task<(Core.Accounts.AccountSettings? Settings, string? Source)> SettingsAsync(string id, CommandContext context)
+    {
+        if (context.FileAccounts.FirstOrDefault(a => a.Id == id) is { } file)
+        {
+            return (file, "file");
+        }
+
+        return context.Runtime is { } runtime && runtime.Contains(id)
+            ? (await runtime.SettingsAsync(id, CommandContext.AskTimeout).ConfigureAwait(false), "runtime")
+            : (null, null);
+    }
+
+    /// <summary><c>history &lt;id&gt; [-n N]</c>: the last sessions (default 20, at most 50), messages and bytes each.</summary>
+    private static async Task<CommandResponse> HistoryAsync(List<string> args, CommandContext context)
+    {
+        const string usage = "usage: collector history <id> [-n N]";
+        var count = 20;
+        if (args.Count == 3 && args[1] == "-n")
+        {
+            count = int.TryParse(args[2], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= Core.State.AccountState.HistoryLength
+                ? n
+                : throw new CommandException($"collector history: -n '{args[2]}' is not a number from 1 to {Core.State.AccountState.HistoryLength}");
+        }
+        else if (args.Count != 1)
+        {
+            throw new CommandException(usage);
+        }
+
+        var id = context.RequireAccount(args[0]);
+        var h = await context.Accounts.Ask<CollectionHistory>(new GetCollectionHistory(id, count), CommandContext.AskTimeout).ConfigureAwait(false);
+        var lines = new List<string> { "started | finished | outcome | messages | bytes" };
+        lines.AddRange(h.Sessions.Select(o => $"{Time(o.StartedAt)} | {Time(o.FinishedAt)} | {(o.Succeeded ? "ok" : "failed: " + o.Detail)} | {o.Collected} | {o.Bytes}"));
+        lines.Add($"{h.Sessions.Count} collection(s)");
+        var data = new JsonArray([.. h.Sessions.Select(o => (JsonNode)new JsonObject
+        {
+            ["startedAt"] = o.StartedAt,
+            ["finishedAt"] = o.FinishedAt,
+            ["succeeded"] = o.Succeeded,
+            ["collected"] = o.Collected,
+            ["bytes"] = o.Bytes,
+            ["detail"] = o.Detail,
+        })]);
+        return CommandResponse.Success(lines, data);
     }
 
     private static async Task<CommandResponse> CollectAsync(List<string> args, CommandContext context)

@@ -3,8 +3,10 @@ using Akka.Actor;
 using Akka.Hosting;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.Collection;
+using CollectorCluster.Core.Accounts;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Node.Hosting;
+using CollectorCluster.Node.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -54,7 +56,8 @@ public static class OnceCommand
         .WithCollectorPersistence(options.Journal)
         .WithConnectionTokens(options.Tokens, env)
         .WithLocalRecipients(env)
-        .WithLocalAccounts(env);
+        .WithLocalAccounts(env)
+        .WithObservation(options.LogFormat);
 
     /// <summary>Runs the command.</summary>
     public static async Task<int> RunAsync(CollectorOptions options, TextWriter output, CancellationToken cancellationToken)
@@ -69,11 +72,7 @@ public static class OnceCommand
         using var onStop = node.Host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => interruption.Stop(ExitFailed));
 
         var accounts = options.Accounts.Where(a => a.Enabled).ToList();
-        var asks = accounts.Select(async account =>
-        {
-            await region.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), cancellationToken).ConfigureAwait(false);
-            return await region.Ask<CollectionResult>(new CollectNow(account.Id), cancellationToken).ConfigureAwait(false);
-        }).ToList();
+        var asks = accounts.Select(account => CollectAsync(region, account, node.Environment.Tuning.StopGrace + AnswerMargin, cancellationToken)).ToList();
 
         await Task.WhenAny(Task.WhenAll(asks), interruption.AnswerDeadline(node.Environment.Tuning.StopGrace + AnswerMargin)).ConfigureAwait(false);
 
@@ -98,6 +97,36 @@ public static class OnceCommand
         }
 
         return results.Any(r => SummaryLine.Status(r) == SummaryLine.Failed) ? ExitFailed : ExitOk;
+    }
+
+    /// <summary>
+    /// Configures one account and collects it once. The account's actor is watched: one that stops (its journal failed)
+    /// answers through its session's end when it can, and is reported as failed <paramref name="margin"/> after it
+    /// stopped when it cannot (it failed before the session started), never waited for forever.
+    /// </summary>
+    private static async Task<CollectionResult> CollectAsync(IActorRef region, AccountSettings account, TimeSpan margin, CancellationToken cancellationToken)
+    {
+        var actor = await region.Ask<IActorRef>(new LocateAccount(account.Id), cancellationToken).ConfigureAwait(false);
+        if (actor.IsNobody())
+        {
+            return new CollectionResult(account.Id, account.Address, false, 0, 0, 0, 0, TimeSpan.Zero, "node stopping: not collected");
+        }
+
+        var stopped = actor.WatchAsync(cancellationToken);
+        var answer = ConfigureAndCollectAsync();
+        if (await Task.WhenAny(answer, stopped).ConfigureAwait(false) != answer
+            && await Task.WhenAny(answer, Task.Delay(margin, cancellationToken)).ConfigureAwait(false) != answer)
+        {
+            return new CollectionResult(account.Id, account.Address, false, 0, 0, 0, 0, TimeSpan.Zero, "the account stopped without answering (its journal failed? the log says why); what it recorded stays recorded");
+        }
+
+        return await answer.ConfigureAwait(false);
+
+        async Task<CollectionResult> ConfigureAndCollectAsync()
+        {
+            await actor.Ask<AccountAck>(new ConfigureAccount(account, Scheduled: false), cancellationToken).ConfigureAwait(false);
+            return await actor.Ask<CollectionResult>(new CollectNow(account.Id), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The first stop request of a run (a signal or the host asked to stop): tells the accounts once, keeps its exit code.</summary>

@@ -12,7 +12,9 @@ using CollectorCluster.Actors.Tokens;
 using CollectorCluster.Node.CommandHost;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Node.Hosting;
+using CollectorCluster.Node.Observability;
 using CollectorCluster.Node.Secrets;
+using CollectorCluster.Node.Web;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CollectorCluster.Node.Commands;
@@ -31,7 +33,8 @@ public static class RunCommand
         .WithConnectionTokens(options.Tokens, env)
         .WithRecipientShardRegion(options, env)
         .WithAccountShardRegion(options, env)
-        .WithAccountRegistry();
+        .WithAccountRegistry()
+        .WithObservation(options.LogFormat);
 
     /// <summary>Runs until stopped.</summary>
     public static async Task<int> RunAsync(CollectorOptions options, CancellationToken cancellationToken)
@@ -50,6 +53,11 @@ public static class RunCommand
             log.Warning("Security: {0}", warning);
         }
 
+        // The HTTP side (web console, /healthz, /readyz, /metrics) listens before the node joins, so probes see it starting;
+        // the console's pages work once the command layer is attached below.
+        var readiness = new Readiness(system);
+        var console = new ConsoleCommands();
+        await using var web = await NodeWebServer.StartAsync(options, readiness, console, log, cancellationToken).ConfigureAwait(false);
         await WaitForMemberUpAsync(system, cancellationToken).ConfigureAwait(false);
         var region = node.Accounts;
         // Wakes every account wherever sharding puts it (remember-entities keeps them alive from then on); all at once.
@@ -66,8 +74,13 @@ public static class RunCommand
             signal.Cancel = true;
             _ = file.ReloadAsync(TimeSpan.FromSeconds(60));
         });
-        await using (var server = await StartCommandHostAsync(node, options, runtime, file, log, cancellationToken).ConfigureAwait(false))
+        var (dispatcher, token) = await CommandLayerAsync(node, options, runtime, file, cancellationToken).ConfigureAwait(false);
+        await using (var server = StartCommandHost(options, dispatcher, token, log))
         {
+            readiness.CommandHostReady(server is null ? "off (collector.command-host.port = 0)" : $"listening on {server.EndPoint}");
+            console.Attach(dispatcher, options.Web.TokenLogin ? token : null);
+            var listener = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<ObservationListener>(cancellationToken).ConfigureAwait(false);
+            await using var sampler = AccountCountSampler.Start(console, listener, TimeSpan.FromSeconds(15));
             await node.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -75,25 +88,34 @@ public static class RunCommand
     }
 
     /// <summary>
-    /// Starts the operator command host (collectorctl's endpoint) once the accounts are configured; null when
-    /// disabled. Its token is the node file's, or the token file's (created 0600 at first start); its certificate,
-    /// when configured, is read here, and its SHA-256 logged for collectorctl's --tls-pin.
+    /// The command layer both the command host and the web console serve: the palettes over the node's actors, and
+    /// the token (the node file's, or the token file's, created 0600 at first start) when either needs one.
     /// </summary>
-    private static async Task<CommandServer?> StartCommandHostAsync(CollectorNode node, CollectorOptions options, RuntimeAccountManager runtime, AccountsFile file, ILoggingAdapter log, CancellationToken cancellationToken)
+    private static async Task<(CommandDispatcher Dispatcher, string? Token)> CommandLayerAsync(CollectorNode node, CollectorOptions options, RuntimeAccountManager runtime, AccountsFile file, CancellationToken cancellationToken)
     {
         var commandHost = options.CommandHost;
-        if (!commandHost.Enabled)
-        {
-            return null;
-        }
-
-        var token = commandHost.Token ?? CommandTokenFile.LoadOrCreate(commandHost.TokenFile);
-        var certificate = commandHost.Tls?.Load();
         var tokens = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<ConnectionTokens>(cancellationToken).ConfigureAwait(false);
         var context = new CommandContext(node.System, node.Accounts, tokens, options) { Log = node.Log, Runtime = runtime, File = file };
         var dispatcher = new CommandDispatcher(
             [new CollectorPalette(), new TokensPalette(), new ClusterPalette(), new ShardPalette(), new ActorPalette(), new LogPalette(), new NodePalette(node.Environment.Online)],
             context);
+        var needsToken = commandHost.Enabled || (options.Web.Enabled && options.Web.TokenLogin);
+        return (dispatcher, needsToken ? commandHost.Token ?? CommandTokenFile.LoadOrCreate(commandHost.TokenFile) : null);
+    }
+
+    /// <summary>
+    /// Starts the operator command host (collectorctl's endpoint) once the accounts are configured; null when
+    /// disabled. Its certificate, when configured, is read here, and its SHA-256 logged for collectorctl's --tls-pin.
+    /// </summary>
+    private static CommandServer? StartCommandHost(CollectorOptions options, CommandDispatcher dispatcher, string? token, ILoggingAdapter log)
+    {
+        var commandHost = options.CommandHost;
+        if (!commandHost.Enabled || token is null)
+        {
+            return null;
+        }
+
+        var certificate = commandHost.Tls?.Load();
         var authenticator = new CommandAuthenticator(token, commandHost.FailedAuthDelay, commandHost.FailedAuthMaxDelay, TimeProvider.System);
         try
         {

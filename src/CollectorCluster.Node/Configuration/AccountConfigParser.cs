@@ -78,15 +78,32 @@ public static class AccountConfigParser
     /// <summary>
     /// <c>collector add</c>/<c>edit</c>'s <c>--KEY VALUE</c> options (password keys excluded), read by the same rules as
     /// the node file; an edit is <paramref name="partial"/> (required keys stay as they are). Later keys win.
+    /// <c>commit-every.messages</c> and <c>commit-every.bytes</c> stand for the keys of the <c>commit-every</c> object.
     /// </summary>
     public static AccountOptions ReadOptions(string id, IEnumerable<(string Key, string Value)> options, bool partial)
     {
         var items = new Dictionary<string, HoconValue>(StringComparer.Ordinal) { ["id"] = Literal(id) };
+        HoconObject? commitEvery = null;
         foreach (var (key, value) in options)
         {
             if (key is "multidrop" or "imported-uidls")
             {
                 throw new ConfigurationException($"Invalid account configuration:{Environment.NewLine}  {OptionsWhere} (id = {id}): {key}: only in the accounts file (an account added at run time has one mailbox and nothing to take over)");
+            }
+
+            // commit-every is an object in the file; as options its two keys come one by one (the console's form, --commit-every.messages).
+            if (key is AccountKeyText.CommitEveryMessages or AccountKeyText.CommitEveryBytes)
+            {
+                if (commitEvery is null)
+                {
+                    commitEvery = new HoconObject();
+                    var nested = new HoconValue();
+                    nested.AppendValue(commitEvery);
+                    items["commit-every"] = nested;
+                }
+
+                commitEvery.GetOrCreateKey(key["commit-every.".Length..]).AppendValue(new HoconLiteral { Value = value });
+                continue;
             }
 
             items[key] = Literal(value);

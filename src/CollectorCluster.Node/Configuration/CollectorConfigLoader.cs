@@ -76,6 +76,9 @@ public static class CollectorConfigLoader
                 CommandHost = CommandHost.CommandHostOptions.FromConfig(config, directory, StateDirectory(config, directory, environment)),
                 KeyFile = KeyFile(config, directory, environment),
                 RuntimeAccounts = RuntimeAccountPolicy.FromConfig(config, directory),
+                Web = Web.WebConsoleOptions.FromConfig(config, directory),
+                Health = Observability.HealthOptions.FromConfig(config),
+                LogFormat = Observability.LogFormatReader.FromConfig(config),
                 Remote = ClusterConfigReader.Remote(config),
                 Cluster = ClusterConfigReader.Cluster(config),
             };

@@ -37,6 +37,15 @@ public sealed record CollectorOptions(
     /// <summary><c>collector.runtime-accounts</c>: what accounts added at run time may deliver to (no mda:, Maildir only under its roots).</summary>
     public RuntimeAccountPolicy RuntimeAccounts { get; init; } = RuntimeAccountPolicy.None;
 
+    /// <summary><c>collector.web</c>: the web console (off unless a port is set).</summary>
+    public CollectorCluster.Node.Web.WebConsoleOptions Web { get; init; } = CollectorCluster.Node.Web.WebConsoleOptions.Off;
+
+    /// <summary><c>collector.health</c>: the health and metrics listener (off unless a port is set).</summary>
+    public CollectorCluster.Node.Observability.HealthOptions Health { get; init; } = CollectorCluster.Node.Observability.HealthOptions.Off;
+
+    /// <summary><c>collector.log.format</c>: text or JSON lines on standard error.</summary>
+    public CollectorCluster.Node.Observability.LogFormat LogFormat { get; init; } = CollectorCluster.Node.Observability.LogFormat.Text;
+
     /// <summary>Where this node listens for the other members (<c>akka.remote.dot-netty.tcp</c>).</summary>
     public required RemoteOptions Remote { get; init; }
 

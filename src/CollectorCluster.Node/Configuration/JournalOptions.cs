@@ -8,4 +8,29 @@ public sealed record JournalOptions(string Provider, string ConnectionString, st
 {
     /// <summary>The linq2db provider name for the configured provider.</summary>
     public string ProviderName => Provider == "postgresql" ? "PostgreSQL.15" : "SQLite.MS";
+
+    /// <summary>
+    /// How errors name this journal: "sqlite /path/journal.db" or "postgresql host:port/database" (never the
+    /// connection string itself, which may hold a password).
+    /// </summary>
+    public string Name
+    {
+        get
+        {
+            if (Provider != "postgresql")
+            {
+                return $"sqlite {SqliteFile}";
+            }
+
+            try
+            {
+                var pg = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+                return $"postgresql {pg.Host}:{pg.Port}/{pg.Database}";
+            }
+            catch (ArgumentException)
+            {
+                return "postgresql";
+            }
+        }
+    }
 }

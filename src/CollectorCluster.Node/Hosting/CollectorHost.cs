@@ -34,7 +34,8 @@ public static class CollectorHost
             options.Tuning)
         {
             Online = new NodeOnline(options.Online.InitiallyOnline),
-            Secrets = Secrets.NodeKey.LoadOrCreate(options.KeyFile),
+            Secrets = Secrets.NodeKey.LoadOrCreate(options.KeyFile, () => JournalPreparation.HoldsNoEvents(options.Journal)),
+            JournalName = options.Journal.Name,
             Recipients = recipients,
             Multidrop = (env, account, journal) => new MultidropDestination(account.Multidrop!, Destination, env.Recipients ?? recipients, journal, env.Clock),
         };
@@ -54,9 +55,11 @@ public static class CollectorHost
                 .AddConsole(o =>
                 {
                     o.LogToStandardErrorThreshold = LogLevel.Trace; // logs on stderr; stdout is for command output
-                    o.FormatterName = SanitizingConsoleFormatter.FormatterName; // server text cannot drive the terminal
+                    // Server text cannot drive the terminal, in either format (collector.log.format).
+                    o.FormatterName = options.LogFormat == Observability.LogFormat.Json ? Observability.JsonLogFormatter.FormatterName : SanitizingConsoleFormatter.FormatterName;
                 })
                 .AddConsoleFormatter<SanitizingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>()
+                .AddConsoleFormatter<Observability.JsonLogFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>()
                 .SetMinimumLevel(LogLevel.Information)
                 .AddFilter("Microsoft", LogLevel.Warning)
                 .AddProvider(new LogRingLoggerProvider(log)))

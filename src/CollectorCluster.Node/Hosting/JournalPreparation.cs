@@ -58,4 +58,52 @@ public static class JournalPreparation
 
         return held;
     }
+
+    /// <summary>
+    /// True when the journal holds no event at all (a fresh node: nothing can be sealed in it yet); false when it holds
+    /// any, or when that cannot be told (unreachable, unreadable).
+    /// </summary>
+    public static bool HoldsNoEvents(JournalOptions journal)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        const string Query = "SELECT COUNT(*) FROM (SELECT 1 FROM event_journal LIMIT 1) AS any_event";
+        try
+        {
+            if (journal.Provider == "postgresql")
+            {
+                using var pg = new NpgsqlConnection(journal.ConnectionString);
+                pg.Open();
+                using var exists = new NpgsqlCommand("SELECT to_regclass('event_journal') IS NULL", pg);
+                if ((bool)exists.ExecuteScalar()!)
+                {
+                    return true;
+                }
+
+                using var count = new NpgsqlCommand(Query, pg);
+                return Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0;
+            }
+
+            if (!File.Exists(journal.SqliteFile))
+            {
+                return true;
+            }
+
+            using var sqlite = new SqliteConnection(journal.ConnectionString);
+            sqlite.Open();
+            using var table = sqlite.CreateCommand();
+            table.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_journal'";
+            if (Convert.ToInt64(table.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return true;
+            }
+
+            using var events = sqlite.CreateCommand();
+            events.CommandText = Query;
+            return Convert.ToInt64(events.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0;
+        }
+        catch (Exception e) when (e is NpgsqlException or SqliteException or InvalidOperationException or IOException)
+        {
+            return false;
+        }
+    }
 }

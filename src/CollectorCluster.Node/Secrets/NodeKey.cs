@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CollectorCluster.Core.Accounts;
+using CollectorCluster.Delivery.Maildir;
 using CollectorCluster.Node.Configuration;
 
 namespace CollectorCluster.Node.Secrets;
@@ -15,6 +16,7 @@ namespace CollectorCluster.Node.Secrets;
 public sealed class NodeKey : INodeSecrets
 {
     private const int KeyBytes = 32;
+    private const int KeyText = 44; // KeyBytes in base64, without the newline
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
     private readonly byte[] _key;
@@ -30,30 +32,29 @@ public sealed class NodeKey : INodeSecrets
     /// <summary>The key file, for error messages.</summary>
     public string Path { get; }
 
-    /// <summary>Reads the key file, creating it (mode 0600, fresh random key) when absent; a malformed file is a <see cref="ConfigurationException"/> naming it.</summary>
-    public static NodeKey LoadOrCreate(string path)
+    /// <summary>
+    /// Reads the key file, creating it (mode 0600, fresh random key) when absent; a malformed file is a
+    /// <see cref="ConfigurationException"/> naming it. The key is on disk before this returns (written to a temporary
+    /// file, fsynced, linked into place, the directory fsynced), so nothing is ever sealed under a key a crash can lose.
+    /// </summary>
+    /// <param name="path">The key file.</param>
+    /// <param name="nothingSealedYet">
+    /// Whether nothing sealed under a key can exist yet (the journal holds no event at all); asked only when the file is
+    /// empty or cut short, which only a crash right after an older version created it leaves behind. True: the file is
+    /// taken for absent. False or not given: it is refused with what to do.
+    /// </param>
+    public static NodeKey LoadOrCreate(string path, Func<bool>? nothingSealedYet = null)
     {
         path = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(path))
+        if (!File.Exists(path) || IsIncompleteLeftover(path, nothingSealedYet))
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
             var fresh = RandomNumberGenerator.GetBytes(KeyBytes);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
+            if (WriteNew(path, Encoding.ASCII.GetBytes(Convert.ToBase64String(fresh) + "\n")))
             {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            try
-            {
-                using var file = new FileStream(path, options);
-                file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(fresh) + "\n"));
                 return new NodeKey(path, fresh);
             }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another process created it first: read theirs.
-            }
+
+            // Another process created it first: read theirs.
         }
 
         string text;
@@ -79,6 +80,102 @@ public sealed class NodeKey : INodeSecrets
         return key.Length == KeyBytes
             ? new NodeKey(path, key)
             : throw new ConfigurationException($"collector.secrets.key-file: {path} holds {key.Length} bytes, a node key has {KeyBytes}");
+    }
+
+    /// <summary>
+    /// A key file holding nothing but NULs, white space or the start of a key (0 bytes, most often; NULs where the size
+    /// reached the disk and the data did not): the key never reached the disk whole. True (after deleting it) when nothing
+    /// can have been sealed under it yet; otherwise refused, since a new key could open nothing sealed under the lost one
+    /// and, in a cluster, would differ from every other node's. False for anything else (read, and refused, as a key).
+    /// </summary>
+    private static bool IsIncompleteLeftover(string path, Func<bool>? nothingSealedYet)
+    {
+        string text;
+        try
+        {
+            if (new FileInfo(path).Length > 4096)
+            {
+                return false; // not a key file at all: refused below as one
+            }
+
+            text = File.ReadAllText(path).Trim().Trim('\0').Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"collector.secrets.key-file: cannot read {path}: {e.Message}", e);
+        }
+
+        if (text.Length >= KeyText || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '\0'))
+        {
+            return false;
+        }
+
+        if (nothingSealedYet?.Invoke() != true)
+        {
+            throw new ConfigurationException(
+                $"collector.secrets.key-file: {path} is {(text.Length == 0 ? "empty" : "cut short")}: the node key never reached the disk whole (a crash or a disk error "
+                + "right after it was created), and the journal is not known to be empty, so secrets may have been sealed under the lost key and no new key is made "
+                + "silently. Copy the key file from another node of the cluster or a backup; or delete the file to start with a new key (passwords of accounts "
+                + "added at run time and rotated OAuth2 refresh tokens sealed under the lost key cannot be opened then: add those accounts again, store the "
+                + "refresh tokens again)");
+        }
+
+        File.Delete(path);
+        return true;
+    }
+
+    /// <summary>
+    /// Writes a new key file atomically and durably: a temporary file (0600) written and fsynced, linked to
+    /// <paramref name="path"/> only if nothing is there (never replacing another process's key), then the directory
+    /// fsynced. False when another process created the file first.
+    /// </summary>
+    private static bool WriteNew(string path, byte[] content)
+    {
+        var directory = System.IO.Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        var temporary = $"{path}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using (var file = new FileStream(temporary, options))
+            {
+                file.Write(content);
+                file.Flush(flushToDisk: true);
+            }
+
+            switch (HardLink.TryCreate(temporary, path))
+            {
+                case LinkOutcome.Exists:
+                    return false;
+                case LinkOutcome.Unsupported:
+                    try
+                    {
+                        File.Move(temporary, path, overwrite: false);
+                    }
+                    catch (IOException) when (File.Exists(path))
+                    {
+                        return false;
+                    }
+
+                    break;
+            }
+
+            DirectorySync.Sync(directory);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"collector.secrets.key-file: cannot create {path}: {e.Message}", e);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <inheritdoc />

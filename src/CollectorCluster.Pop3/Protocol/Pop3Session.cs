@@ -191,12 +191,13 @@ internal sealed class Pop3Session : IPop3Session
     {
         var limits = _wire.Limits;
         var limit = limits.BodyLimit(message.Size, _maxMessageSize);
-        var text = _maxMessageSize <= 0 || limit == limits.BodyLimit(message.Size, 0)
+        var byMaxMessageSize = _maxMessageSize > 0 && limit != limits.BodyLimit(message.Size, 0);
+        var text = !byMaxMessageSize
             ? string.Create(CultureInfo.InvariantCulture, $"twice the listed size + collector.pop3.body-slack {limits.BodySlack:N0}")
             : message.Size > _maxMessageSize
                 ? string.Create(CultureInfo.InvariantCulture, $"the listed size, fetched despite max-message-size {_maxMessageSize:N0}, + collector.pop3.body-slack {limits.BodySlack:N0}")
                 : string.Create(CultureInfo.InvariantCulture, $"max-message-size {_maxMessageSize:N0} + collector.pop3.body-slack {limits.BodySlack:N0}");
-        return new BodyTarget(command, message.Number, message.Uidl, message.Size, limit, text);
+        return new BodyTarget(command, message.Number, message.Uidl, message.Size, limit, text, byMaxMessageSize);
     }
 
     /// <inheritdoc />
@@ -225,7 +226,7 @@ internal sealed class Pop3Session : IPop3Session
                 if (_wire.Fault is { } lost)
                 {
                     // The consumer turned a wire failure into its own (a destination aborting): the wire's is the truth.
-                    throw new Pop3Exception(Pop3Stage.Retrieve, lost.Kind, lost.Message, lost.ResponseCode, lost.ServerReply, ex);
+                    throw new Pop3Exception(Pop3Stage.Retrieve, lost.Kind, lost.Message, lost.ResponseCode, lost.ServerReply, ex) { Overrun = lost.Overrun };
                 }
 
                 // The body and the replies still in flight are unread: the connection is out of step for good.
@@ -240,7 +241,7 @@ internal sealed class Pop3Session : IPop3Session
             if (_wire.Fault is { } fault)
             {
                 // The consumer swallowed a wire failure: never report a truncated message as retrieved.
-                throw new Pop3Exception(Pop3Stage.Retrieve, fault.Kind, fault.Message, fault.ResponseCode, fault.ServerReply, fault);
+                throw new Pop3Exception(Pop3Stage.Retrieve, fault.Kind, fault.Message, fault.ResponseCode, fault.ServerReply, fault) { Overrun = fault.Overrun };
             }
 
             await _wire.DrainBodyAsync().ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Security;
 using System.Runtime.CompilerServices;
@@ -36,13 +35,16 @@ internal sealed class Pop3Wire : IAsyncDisposable
     private BodyTarget _body;
     private long _bodyBytes;
     private bool _disposed;
+    private readonly TimeProvider _clock;
 
     /// <summary>
     /// Takes over a connected transport (disposing the wire disposes it); <paramref name="secret"/> is scrubbed
     /// from every text this wire produces. The session deadline starts now.
     /// </summary>
-    public Pop3Wire(Stream transport, string endpoint, string? secret, TimeSpan readTimeout, Pop3Limits limits)
+    /// <param name="clock">Measures the time waited on the server (the session deadline); null: the system clock.</param>
+    public Pop3Wire(Stream transport, string endpoint, string? secret, TimeSpan readTimeout, Pop3Limits limits, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _stream = transport;
         Endpoint = endpoint;
         _secret = string.IsNullOrEmpty(secret) ? null : secret;
@@ -181,13 +183,13 @@ internal sealed class Pop3Wire : IAsyncDisposable
         }
 
         var cts = _operation ?? throw new InvalidOperationException("No operation in progress.");
-        var started = 0L;
+        long? started = null;
         var deadlineBinds = false;
         try
         {
             ThrowIfDead();
             cts.CancelAfter(IoTimeout(out deadlineBinds));
-            started = Stopwatch.GetTimestamp();
+            started = _clock.GetTimestamp();
             await _stream.WriteAsync(_out.AsMemory(0, _outLength), cts.Token).ConfigureAwait(false);
             await _stream.FlushAsync(cts.Token).ConfigureAwait(false);
         }
@@ -339,9 +341,11 @@ internal sealed class Pop3Wire : IAsyncDisposable
         _bodyBytes += produced;
         if (_bodyBytes > _body.Limit)
         {
-            throw Fail(
+            var overrun = Fail(
                 Pop3ErrorKind.LimitExceeded,
                 string.Create(CultureInfo.InvariantCulture, $"{Endpoint} sent more than {_body.Limit:N0} bytes for {_body.Name}, listed at {_body.ListedSize:N0} bytes (limit: {_body.LimitText}); {_body.Command} cut off, nothing of the message is delivered, recorded or deleted"));
+            overrun.Overrun = new Pop3BodyOverrun(_body.Number, _body.Uidl, _body.ListedSize, _body.Limit, _body.ByMaxMessageSize);
+            throw overrun;
         }
     }
 
@@ -441,11 +445,11 @@ internal sealed class Pop3Wire : IAsyncDisposable
 
         int read;
         var deadlineBinds = false;
-        var started = 0L;
+        long? started = null;
         try
         {
             cts.CancelAfter(IoTimeout(out deadlineBinds));
-            started = Stopwatch.GetTimestamp();
+            started = _clock.GetTimestamp();
             read = await _stream.ReadAsync(_in.AsMemory(_end), cts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_callerToken.IsCancellationRequested)
@@ -491,12 +495,12 @@ internal sealed class Pop3Wire : IAsyncDisposable
     }
 
     /// <summary>Adds the time since <paramref name="started"/> to the time waited on the server, once.</summary>
-    private void Waited(ref long started)
+    private void Waited(ref long? started)
     {
-        if (started != 0)
+        if (started is { } at)
         {
-            Budget.AddWaited(Stopwatch.GetElapsedTime(started));
-            started = 0;
+            Budget.AddWaited(_clock.GetElapsedTime(at));
+            started = null;
         }
     }
 

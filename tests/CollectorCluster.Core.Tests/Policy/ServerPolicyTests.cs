@@ -31,6 +31,7 @@ public sealed class ServerPolicyTests
         { FailureCause.DeliveryRefused, AccountHealth.NeedsOperator, null },
         { FailureCause.Unsafe, AccountHealth.NeedsOperator, null },
         { FailureCause.Stopped, AccountHealth.BackingOff, 60 }, // never asked (no verdict on the server); defined anyway
+        { FailureCause.MessageOverrun, AccountHealth.NeedsOperator, null },
     };
 
     [Theory]

@@ -32,10 +32,13 @@ public sealed class HeaderFingerprintTests
         Assert.NotEqual(Of(Header), Of(other));
     }
 
-    [Fact]
-    public void No_identifying_header_gives_no_fingerprint()
+    [Theory]
+    [InlineData("Subject: only\r\n\r\nbody")]
+    [InlineData("")]
+    [InlineData("Date: Sat, 28 Nov 2026 12:00:00 +0000\r\nFrom: Fred <fred@example.com>\r\n\r\n")]
+    [InlineData("Message-ID:\r\nDate: Sat, 28 Nov 2026 12:00:00 +0000\r\nFrom: Fred <fred@example.com>\r\n\r\n")]
+    public void Without_a_message_id_there_is_no_fingerprint(string header)
     {
-        Assert.Null(Of("Subject: only\r\n\r\nbody"));
-        Assert.Null(Of(""));
+        Assert.Null(Of(header));
     }
 }

@@ -49,10 +49,45 @@ public sealed class UidlMigrationTests
         Assert.Empty(UidlMigration.Suspects(Collected(10), listing));
     }
 
-    [Fact]
-    public void Too_few_collected_messages_are_never_judged()
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1, 3)]
+    [InlineData(2, 2)]
+    [InlineData(4, 7)]
+    public void A_small_mailbox_renamed_whole_is_suspected_and_re_keyed(int collected, int listed)
     {
-        Assert.Empty(UidlMigration.Suspects(Collected(UidlMigration.MinKnown - 1), Listing(UidlMigration.MinKnown - 1, i => $"new-{i}")));
+        // The fault campaign's case: a few messages collected, then the server renumbers everything (new UIDVALIDITY)
+        // and new mail arrives; the collected ones must not be fetched and delivered again.
+        var state = Collected(collected);
+        var listing = Listing(listed, i => $"new-{i}");
+        var suspects = UidlMigration.Suspects(state, listing);
+        Assert.Equal(collected, suspects.Count);
+        var rekeys = UidlMigration.Match(state, suspects.Select(m => (m, (string?)Fp(m.Number - 1))).ToList());
+        Assert.Equal(Enumerable.Range(0, collected).Select(i => new UidlRekey($"old-{i}", $"new-{i}")), rekeys.OrderBy(r => r.Old, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Nothing_collected_is_never_judged()
+    {
+        Assert.Empty(UidlMigration.Suspects(AccountState.Empty, Listing(3, i => $"new-{i}")));
+    }
+
+    [Fact]
+    public void One_message_replaced_by_another_of_the_same_size_is_suspected_but_its_headers_keep_them_apart()
+    {
+        var state = Collected(1);
+        var suspects = UidlMigration.Suspects(state, Listing(1, _ => "other"));
+        var other = Assert.Single(suspects);
+        Assert.Empty(UidlMigration.Match(state, [(other, Fp(42))]));
+    }
+
+    [Fact]
+    public void Messages_without_a_message_id_are_never_paired()
+    {
+        // Same Date, From and size (a monitor's alerts): without a Message-ID there is no fingerprint at all.
+        static string? Alert() => HeaderFingerprint.Compute(Encoding.ASCII.GetBytes("Date: Sat, 28 Nov 2026 12:00:00 +0000\r\nFrom: monitor@x\r\n\r\n"));
+        var state = AccountState.Empty.Apply(new MessageCollected("old", 500, At, At, false, Alert()));
+        Assert.Empty(UidlMigration.Match(state, [(new ListedMessage(1, "new", 500), Alert())]));
     }
 
     [Fact]
@@ -102,6 +137,34 @@ public sealed class UidlMigrationTests
         Assert.Equal("sha256:aa", moved.Fingerprint);
         Assert.Equal(MessageMark.Delete, state.Marks["new-1"]);
         Assert.False(state.Marks.ContainsKey("old-1"));
+    }
+
+    [Fact]
+    public void A_re_key_is_not_proof_until_the_content_is_compared()
+    {
+        var state = AccountState.Empty
+            .Apply(new MessageCollected("a", 10, At, At, false, "sha256:fa", null, "sha256:da"))
+            .Apply(new MessageCollected("b", 20, At, At, false, "sha256:fb", null, "sha256:db"))
+            .Apply(new UidlsRekeyed([new UidlRekey("a", "a2"), new UidlRekey("b", "b2")], At))
+            .Apply(new DeletionsIntended([new IntendedDeletion("b2", "NotLeftOnServer")], At));
+        Assert.True(state.Collected["a2"].Rekeyed);
+        Assert.Equal("sha256:da", state.Collected["a2"].Digest);
+
+        state = state.Apply(new RekeysVerified(["a2"], ["b2"], At));
+        Assert.False(state.Collected["a2"].Rekeyed);
+        Assert.False(state.HasCollected("b2")); // another message: collected as new
+        Assert.False(state.PendingDeletions.ContainsKey("b2"));
+    }
+
+    [Fact]
+    public void Delivering_a_message_again_records_its_own_digest_and_needs_no_proof()
+    {
+        var state = AccountState.Empty
+            .Apply(new MessageCollected("a", 10, At, At, false, "sha256:fa", null, "sha256:da"))
+            .Apply(new UidlsRekeyed([new UidlRekey("a", "a2")], At))
+            .Apply(new MessageCollected("a2", 10, At, At, true, "sha256:fa", "a", "sha256:d2"));
+        Assert.Equal(("sha256:d2", false), (state.Collected["a2"].Digest, state.Collected["a2"].Rekeyed));
+        Assert.Equal("sha256:d2", state.Apply(new MessageCollected("a2", 10, At, At, true)).Collected["a2"].Digest); // an old event keeps it
     }
 
     [Fact]

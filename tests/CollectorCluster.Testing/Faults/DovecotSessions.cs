@@ -4,7 +4,7 @@ using System.Text;
 namespace CollectorCluster.Testing.Faults;
 
 /// <summary>What the fault campaign asks of the private Dovecot besides its mailboxes: has a user's last session ended, what UIDLs does it list, and renumbering a mailbox.</summary>
-internal static class DovecotSessions
+public static class DovecotSessions
 {
     /// <summary>
     /// Waits until Dovecot logged as many disconnects of <paramref name="user"/>'s POP3 sessions as logins, so no process

@@ -7,7 +7,7 @@ namespace CollectorCluster.Testing.Faults;
 /// <see cref="BreakAsync"/> turns read-only under the running collector (ext4's own error path, as a failing disk
 /// would; open files included), and <see cref="RepairAsync"/> mounts read-write again, with what was synced kept.
 /// </summary>
-internal sealed class LoopDisk : IAsyncDisposable
+public sealed class LoopDisk : IAsyncDisposable
 {
     private readonly string image;
     private string? device;

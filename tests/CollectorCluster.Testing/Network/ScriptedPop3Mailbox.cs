@@ -49,6 +49,9 @@ public sealed class ScriptedPop3Mailbox : LoopbackServer
     /// <summary>Runs at QUIT after the deletions are committed and before +OK is sent (e.g. a test kills the client there).</summary>
     public Func<Task>? OnCommitted { get; set; }
 
+    /// <summary>Runs before each RETR is answered, with the number of RETRs answered so far in the session (e.g. a test stops the journal there).</summary>
+    public Func<int, Task>? BeforeRetrieve { get; set; }
+
     /// <summary>Complete RETR answers sent, over all sessions.</summary>
     public int Retrieved => Volatile.Read(ref _retrieved);
 
@@ -205,6 +208,11 @@ public sealed class ScriptedPop3Mailbox : LoopbackServer
                     await connection.SendAsync("+OK\r\n" + string.Concat(Live(view, marked).Select(m => $"{m.Number.ToString(CultureInfo.InvariantCulture)} {UidlOf(m.Message.Key)}\r\n")) + ".");
                     break;
                 case "RETR" when Message(view, marked, parts) is { } retr:
+                    if (BeforeRetrieve is { } before)
+                    {
+                        await before(retrievals);
+                    }
+
                     var stuffed = Stuffed(retr.Content);
                     if (DropAfterRetrievals is { } limit && retrievals >= limit)
                     {

@@ -1,18 +1,28 @@
+using System.Security.Cryptography;
 using CollectorCluster.Core.Uidl;
 
 namespace CollectorCluster.Actors.Collection;
 
 /// <summary>
-/// A read-only pass-through over a message being delivered that keeps its first bytes, so the header fingerprint
-/// is computed on the way to the destination without a second read or a second copy of the message.
+/// A read-only pass-through over a message being delivered that keeps its first bytes and hashes all of them, so the
+/// header fingerprint (UIDL migrations) and the content digest (their proof) are computed on the way to the
+/// destination, without a second read or a second copy of the message.
 /// </summary>
-internal sealed class HeaderCapturingStream(Stream inner, int capacity = 64 * 1024) : Stream
+internal sealed class FingerprintingStream(Stream inner, int capacity = 64 * 1024) : Stream
 {
     private readonly byte[] _head = new byte[capacity];
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private int _length;
+    private string? _digest;
 
     /// <summary>The fingerprint of what was read so far (the header block, when the delivery read the message).</summary>
     public string? Fingerprint => HeaderFingerprint.Compute(_head.AsSpan(0, _length));
+
+    /// <summary>
+    /// SHA-256 of everything read (<c>sha256:</c> + 64 hex digits); read once the message was read to its end
+    /// (<see cref="ReadToEndAsync"/>): nothing is read after it.
+    /// </summary>
+    public string Digest => _digest ??= "sha256:" + Convert.ToHexStringLower(_hash.GetHashAndReset());
 
     public override bool CanRead => true;
 
@@ -27,6 +37,9 @@ internal sealed class HeaderCapturingStream(Stream inner, int capacity = 64 * 10
         get => inner.Position;
         set => throw new NotSupportedException();
     }
+
+    /// <summary>Reads what the consumer left (a destination that already held the message may stop early), for the digest.</summary>
+    public Task ReadToEndAsync(CancellationToken cancellationToken) => CopyToAsync(Null, cancellationToken);
 
     public override int Read(byte[] buffer, int offset, int count) => Keep(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
 
@@ -51,8 +64,19 @@ internal sealed class HeaderCapturingStream(Stream inner, int capacity = 64 * 10
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
     private int Keep(ReadOnlySpan<byte> read)
     {
+        _hash.AppendData(read);
         var room = Math.Min(read.Length, _head.Length - _length);
         read[..room].CopyTo(_head.AsSpan(_length));
         _length += room;

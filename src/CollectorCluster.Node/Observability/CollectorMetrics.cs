@@ -1,0 +1,75 @@
+using System.Diagnostics.Metrics;
+using CollectorCluster.Actors.Accounts;
+
+namespace CollectorCluster.Node.Observability;
+
+/// <summary>
+/// The node's collection instruments on the <c>CollectorCluster</c> meter (the same meter the connection tokens
+/// report on, see <c>TokenMetrics</c>), exported by OpenTelemetry at <c>/metrics</c>: sessions by outcome and
+/// failure cause, messages and bytes collected, session duration, schedule lag, journal write latency, and the
+/// accounts this node hosts by status. Tags are bounded: the server's host name, outcome, cause, stage and status
+/// (never an account id, which would make one series per account).
+/// </summary>
+public sealed class CollectorMetrics : IDisposable
+{
+    /// <summary>The meter's name (OpenTelemetry <c>AddMeter</c>).</summary>
+    public const string MeterName = "CollectorCluster";
+
+    private static readonly double[] SecondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
+
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _collections;
+    private readonly Counter<long> _messages;
+    private readonly Counter<long> _bytes;
+    private readonly Histogram<double> _duration;
+    private readonly Histogram<double> _lag;
+    private readonly Histogram<double> _journal;
+    private volatile IReadOnlyDictionary<string, int> _accounts = new Dictionary<string, int>();
+
+    /// <summary>Creates the instruments.</summary>
+    public CollectorMetrics()
+    {
+        _collections = _meter.CreateCounter<long>("collector.collections", "{session}", "Collection sessions ended, by outcome (ok, failed, deferred, interrupted), failure cause and stage, and server");
+        _messages = _meter.CreateCounter<long>("collector.collected.messages", "{message}", "Messages delivered and recorded, by server");
+        _bytes = _meter.CreateCounter<long>("collector.collected.bytes", "By", "Bytes of messages delivered and recorded, by server");
+        _duration = _meter.CreateHistogram("collector.session.duration", "s", "Wall time of a collection session, by outcome", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+        _lag = _meter.CreateHistogram("collector.schedule.lag", "s", "How late a scheduled session started after its slot", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+        _journal = _meter.CreateHistogram("collector.journal.write.latency", "s", "From a session's persist request to the journal's confirmation, per batch", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+        _meter.CreateObservableGauge("collector.accounts", Accounts, "{account}", "Accounts hosted on this node, by status (ok, failed, never, disabled, paused, collecting, needs-operator)");
+    }
+
+    /// <summary>Records one session.</summary>
+    public void Record(CollectionObserved session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var server = new KeyValuePair<string, object?>("server", session.Server);
+        _collections.Add(1, server, new("outcome", session.Outcome), new("cause", session.Cause), new("stage", session.Stage));
+        if (session.Collected > 0)
+        {
+            _messages.Add(session.Collected, server);
+            _bytes.Add(session.Bytes, server);
+        }
+
+        _duration.Record(session.Duration.TotalSeconds, new KeyValuePair<string, object?>("outcome", session.Outcome));
+        if (session.ScheduleLag is { } lag)
+        {
+            _lag.Record(Math.Max(0, lag.TotalSeconds));
+        }
+    }
+
+    /// <summary>Records one journal write.</summary>
+    public void Record(JournalWriteObserved write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        _journal.Record(write.Latency.TotalSeconds);
+    }
+
+    /// <summary>Sets the accounts this node hosts, counted by status (sampled by <see cref="AccountCountSampler"/>).</summary>
+    public void SetAccounts(IReadOnlyDictionary<string, int> byStatus) => _accounts = byStatus;
+
+    /// <inheritdoc />
+    public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<int>> Accounts() =>
+        _accounts.Select(kv => new Measurement<int>(kv.Value, new KeyValuePair<string, object?>("status", kv.Key)));
+}

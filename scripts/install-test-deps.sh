@@ -8,7 +8,7 @@ set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
 
-PACKAGES=(dovecot-core dovecot-pop3d dovecot-lmtpd opensmtpd postgresql mpop fetchmail getmail6 openssl chromium fonts-dejavu-core)
+PACKAGES=(dovecot-core dovecot-pop3d dovecot-lmtpd opensmtpd postgresql mpop fetchmail getmail6 time openssl chromium fonts-dejavu-core)
 
 pg_bin_dir() {
   # Newest PostgreSQL server installed by Debian's packages (e.g. /usr/lib/postgresql/15/bin).
@@ -24,7 +24,7 @@ all_present() {
   done
   # tests/CollectorCluster.WebTests/ChromiumFixture.cs launches exactly this path.
   [[ -x /usr/bin/chromium && -d /usr/share/fonts/truetype/dejavu ]] || return 1
-  [[ -x /usr/lib/dovecot/pop3 && -x /usr/lib/dovecot/pop3-login && -x /usr/lib/dovecot/lmtp && -x /usr/lib/dovecot/dovecot-lda && -x /usr/sbin/smtpd ]] || return 1
+  [[ -x /usr/bin/time && -x /usr/lib/dovecot/pop3 && -x /usr/lib/dovecot/pop3-login && -x /usr/lib/dovecot/lmtp && -x /usr/lib/dovecot/dovecot-lda && -x /usr/sbin/smtpd ]] || return 1
   [[ -n "$(pg_bin_dir)" ]] || return 1
   getent passwd dovecot >/dev/null && getent passwd dovenull >/dev/null || return 1
 }

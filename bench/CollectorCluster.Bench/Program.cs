@@ -10,6 +10,7 @@ namespace CollectorCluster.Bench;
 /// <c>cc-bench quickstart [options]</c>: the README's quick start (private Dovecot, 5 messages, collector once twice).
 /// <c>cc-bench readme-captures --readme FILE</c>: reruns every output the README shows and rewrites its capture blocks.
 /// <c>cc-bench faults [options]</c>: the fault campaign (issue 11): seeded faults of every kind, the invariant after each.
+/// <c>cc-bench peers [options]</c>: the collector beside a raw client, mpop, fetchmail and getmail6 (issue 14): bench/RESULTS.md.
 /// </summary>
 public static class Program
 {
@@ -19,9 +20,10 @@ public static class Program
                cc-bench quickstart   [--dir DIR] [--collector PATH]
                cc-bench scale-10k    [--accounts N] [--check-every 2m] [--steady 12m] [--max-clients N] [--results DIR] [--keep]
                cc-bench readme-captures --readme README.md [--dir DIR] [--collector PATH] [--collectorctl DLL]
+               cc-bench peers        [--rounds N] [--scenarios ID,ID] [--tools T,T] [--results-file FILE] [--collector PATH] [--trace DIR] [--keep]
                cc-bench faults       [--faults N] [--seed S] [--kinds K,K] [--only I,I] [--parallel N] [--process-parallel N] [--hang-seconds N] [--results DIR] [--keep]
 
-          --rounds N        measured rounds per tool; the median is reported (default 3)
+          --rounds N        measured rounds per tool; the median is reported (default 3; peers: 5)
           --count N         messages in the mailbox (default 1000; 1 KB to 200 KB, log-uniform)
           --results DIR     where collect-1000.json and collect-1000.txt are written (default: no files)
           --collector PATH  the collector apphost (default: Node's Release output beside this tool's output)
@@ -44,6 +46,13 @@ public static class Program
           --parallel N      faults: scenarios on the shared in-process node at once (default 3)
           --process-parallel N  faults: scenarios running a collector process at once (default 6)
           --hang-seconds N  faults: a run not ended within N s counts as hung (default 60)
+          --scenarios ID,ID peers: only these scenarios (mixed-1000, first-5000, seen-5000, new-10, accounts-200x5,
+                            delete-1000, bulk-5000; seen-5000 and new-10 need first-5000 before them)
+          --tools T,T       peers: only the tools whose names start so (raw, mpop, fetchmail, getmail, collector)
+          --results-file F  peers: where the Markdown report goes (default /tmp/cc-peers-RESULTS.md)
+          --getmail PATH    peers: getmail6 (default /usr/bin/getmail); --python PATH: the raw client's python3
+          --trace DIR       peers: run `collector once` under dotnet-trace, traces in DIR (bash bench/profile.sh);
+                            --dotnet-trace PATH: the tool (default: dotnet-trace on PATH)
         """;
 
     /// <summary>Entry point: 0 ok, 1 a measured run was invalid or failed, 2 usage error.</summary>
@@ -71,6 +80,7 @@ public static class Program
                 "scale-10k" => await Scale10k.RunAsync(options).ConfigureAwait(false),
                 "readme-captures" => await ReadmeCaptures.RunAsync(options).ConfigureAwait(false),
                 "faults" => await Faults.RunAsync(options).ConfigureAwait(false),
+                "peers" => await Peers.RunAsync(options).ConfigureAwait(false),
                 _ => throw new ArgumentException($"unknown verb '{args[0]}'"),
             };
         }
@@ -87,6 +97,27 @@ public static class Program
 public sealed class Options
 {
     public int Rounds { get; private set; } = 3;
+
+    /// <summary>Whether --rounds was given (peers defaults to 5 rounds, the others to 3).</summary>
+    public bool RoundsGiven { get; private set; }
+
+    /// <summary>peers: the scenarios to run (empty: all).</summary>
+    public HashSet<string> Scenarios { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>peers: only the tools whose names start with one of these (empty: all); for profiling and trials.</summary>
+    public HashSet<string> Tools { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>peers: the Markdown report.</summary>
+    public string? ResultsFile { get; private set; }
+
+    public string Getmail { get; private set; } = "/usr/bin/getmail";
+
+    public string Python { get; private set; } = "/usr/bin/python3";
+
+    /// <summary>peers --trace DIR: every `collector once` run under dotnet-trace, its trace written there.</summary>
+    public string? TraceDirectory { get; private set; }
+
+    public string DotnetTrace { get; private set; } = "dotnet-trace";
 
     public int Count { get; private set; } = 1000;
 
@@ -152,7 +183,14 @@ public sealed class Options
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             switch (args[i])
             {
-                case "--rounds": o.Rounds = PositiveInt(Next(), "--rounds"); break;
+                case "--rounds": o.Rounds = PositiveInt(Next(), "--rounds"); o.RoundsGiven = true; break;
+                case "--scenarios": o.Scenarios.UnionWith(Next().Split(',', StringSplitOptions.RemoveEmptyEntries)); break;
+                case "--tools": o.Tools.UnionWith(Next().Split(',', StringSplitOptions.RemoveEmptyEntries)); break;
+                case "--results-file": o.ResultsFile = Path.GetFullPath(Next()); break;
+                case "--getmail": o.Getmail = Next(); break;
+                case "--python": o.Python = Next(); break;
+                case "--trace": o.TraceDirectory = Path.GetFullPath(Next()); break;
+                case "--dotnet-trace": o.DotnetTrace = Next(); break;
                 case "--count": o.Count = PositiveInt(Next(), "--count"); break;
                 case "--results": o.ResultsDirectory = Path.GetFullPath(Next()); break;
                 case "--collector": o.Collector = Path.GetFullPath(Next()); break;

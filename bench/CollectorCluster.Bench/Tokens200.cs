@@ -285,7 +285,7 @@ public static class Tokens200
         return (run, problems.Count == 0 ? $"{ids.Count} messages, every Message-ID once" : string.Join("; ", problems), problems.Count == 0);
     }
 
-    private static List<string> MaildirMessageIds(string maildir)
+    internal static List<string> MaildirMessageIds(string maildir)
     {
         var ids = new List<string>();
         foreach (var sub in new[] { "new", "cur" })
@@ -303,14 +303,14 @@ public static class Tokens200
         return ids;
     }
 
-    private static List<string> MessageIds(IEnumerable<string> lines) =>
+    internal static List<string> MessageIds(IEnumerable<string> lines) =>
         lines.Where(l => l.StartsWith("Message-ID:", StringComparison.OrdinalIgnoreCase)).Select(l => l["Message-ID:".Length..].Trim().Trim('<', '>')).ToList();
 
     /// <summary>
     /// CPU seconds used so far by this Dovecot: the master (with its reaped children: a login and a pop3 process per
     /// session) plus its live children (auth, log, ...). From /proc, in clock ticks of 1/100 s.
     /// </summary>
-    private static double DovecotCpuSeconds(DovecotServer server)
+    internal static double DovecotCpuSeconds(DovecotServer server)
     {
         long ticks = 0;
         int? master = null;
@@ -361,7 +361,7 @@ public static class Tokens200
         return ticks / 100.0;
     }
 
-    private static string? FindRepo()
+    internal static string? FindRepo()
     {
         for (var d = new DirectoryInfo(Environment.CurrentDirectory); d is not null; d = d.Parent)
         {
@@ -374,6 +374,6 @@ public static class Tokens200
         return null;
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }

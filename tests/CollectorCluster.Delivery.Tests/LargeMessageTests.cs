@@ -26,6 +26,7 @@ public sealed class LargeMessageTests : IDisposable
         var before = GC.GetTotalAllocatedBytes(precise: true);
         var receipt = await session.DeliverAsync(uidl, new GeneratedStream(Size), Ct);
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        await session.FlushAsync(Ct);
 
         Assert.True(allocated < AllocationBound, $"allocated {allocated:N0} bytes for a {Size:N0}-byte message");
         Assert.False(receipt.AlreadyPresent);

@@ -67,6 +67,8 @@ public sealed class MaildirDestinationTests : IDisposable
 
         var a = await fred.DeliverAsync("1", new MemoryStream("fred"u8.ToArray()), Ct);
         var b = await jim.DeliverAsync("1", new MemoryStream("jim"u8.ToArray()), Ct);
+        await fred.FlushAsync(Ct);
+        await jim.FlushAsync(Ct);
 
         Assert.False(a.AlreadyPresent);
         Assert.False(b.AlreadyPresent);
@@ -81,6 +83,7 @@ public sealed class MaildirDestinationTests : IDisposable
 
         await session.DeliverAsync("UID-1", new MemoryStream(Message()), Ct);
         var again = await session.DeliverAsync("UID-1", new MemoryStream(Message()), Ct);
+        await session.FlushAsync(Ct);
 
         Assert.True(again.AlreadyPresent);
         Assert.Equal("UID-1", again.Key);
@@ -177,6 +180,7 @@ public sealed class MaildirDestinationTests : IDisposable
 
         await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
         var receipt = await session.DeliverAsync("UID-1", new MemoryStream(Message()), Ct);
+        await session.FlushAsync(Ct);
 
         Assert.False(receipt.AlreadyPresent); // at worst a copy too many, never a message lost
         Assert.Equal(2, AllMessages().Count);
@@ -209,6 +213,7 @@ public sealed class MaildirDestinationTests : IDisposable
         var first = await session.DeliverAsync(null, new MemoryStream(content), Ct);
         var second = await session.DeliverAsync(null, new MemoryStream(content), Ct);
         var different = await session.DeliverAsync(null, new MemoryStream("other"u8.ToArray()), Ct);
+        await session.FlushAsync(Ct);
 
         Assert.Equal(expectedKey, first.Key);
         Assert.False(first.AlreadyPresent);
@@ -361,6 +366,43 @@ public sealed class MaildirDestinationTests : IDisposable
         File.WriteAllText(path, "partial");
         File.SetLastWriteTimeUtc(path, lastWriteUtc);
         return path;
+    }
+
+    [Fact]
+    public async Task Group_commit_a_batch_is_in_new_only_after_the_flush_made_it_durable()
+    {
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
+        var receipts = new List<DeliveryReceipt>();
+        for (var i = 0; i < 20; i++)
+        {
+            receipts.Add(await session.DeliverAsync("UID-" + i, new MemoryStream(Message()), Ct));
+        }
+
+        // Written, not yet fsynced: nothing a reader (or a crash) could see as delivered.
+        Assert.Empty(AllMessages());
+        Assert.Equal(20, Directory.GetFiles(Path.Combine(Root, "tmp")).Length);
+
+        await session.FlushAsync(Ct);
+
+        Assert.Equal(receipts.Select(r => r.Location).Order(), AllMessages().Order());
+        Assert.All(receipts, r => Assert.Equal(Message(), File.ReadAllBytes(r.Location)));
+        Assert.Empty(Directory.GetFiles(Path.Combine(Root, "tmp")));
+    }
+
+    [Fact]
+    public async Task A_uidl_repeated_before_the_flush_is_compared_with_the_pending_file()
+    {
+        await using var session = await new MaildirDestination(Root).OpenAsync(Scope, Ct);
+
+        var first = await session.DeliverAsync("UID-1", new MemoryStream(Message()), Ct);
+        var same = await session.DeliverAsync("UID-1", new MemoryStream(Message()), Ct);
+        var other = await session.DeliverAsync("UID-1", new MemoryStream("another message"u8.ToArray()), Ct);
+        await session.FlushAsync(Ct);
+
+        Assert.True(same.AlreadyPresent);
+        Assert.Equal(first.Location, same.Location);
+        Assert.False(other.AlreadyPresent); // a reused UIDL: its own name, never taken for delivered
+        Assert.Equal(2, AllMessages().Count);
     }
 
     private async Task<DeliveryReceipt> DeliverOnceAsync(MaildirDestination destination, string? uidl)

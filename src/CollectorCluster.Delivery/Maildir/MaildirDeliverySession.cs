@@ -9,7 +9,9 @@ namespace CollectorCluster.Delivery.Maildir;
 /// One mailbox scope's deliveries into a Maildir. The names already present are read once at open, so each delivery
 /// knows at no I/O cost whether its name is taken: by the same message (delivered before a crash, not yet journalled:
 /// recognised, not written twice) or by another one under a UIDL the server reused (compared by content, and then
-/// delivered under a name of its own, never taken for delivered). Meant for one collection at a time: not safe for
+/// delivered under a name of its own, never taken for delivered). Group commit: a delivery writes its file to tmp/
+/// and returns; <see cref="FlushAsync"/> fsyncs the batch's files concurrently, links them into new/ and fsyncs new/
+/// once, so a file is never visible in new/ before it is durable. Meant for one collection at a time: not safe for
 /// concurrent calls.
 /// </summary>
 internal sealed class MaildirDeliverySession : IDeliverySession
@@ -27,6 +29,10 @@ internal sealed class MaildirDeliverySession : IDeliverySession
     private readonly string _new;
     private readonly string _cur;
     private readonly HashSet<string> _present;
+
+    /// <summary>Written to tmp/, not yet durable nor in new/: published by the next flush (or dispose), in order.</summary>
+    private readonly List<Pending> _pending = [];
+    private readonly Dictionary<string, string> _pendingTmp = new(StringComparer.Ordinal);
     private bool _unflushed;
     private bool _disposed;
 
@@ -68,8 +74,9 @@ internal sealed class MaildirDeliverySession : IDeliverySession
 
     /// <inheritdoc />
     /// <remarks>
-    /// Writes tmp/&lt;name&gt;.&lt;random&gt;.tmp through a 128 KiB buffer, fsyncs it, then links it into new/&lt;name&gt;
-    /// without overwriting (link(2), as the Maildir spec does); a message is never partly visible in new/. When the
+    /// Writes tmp/&lt;name&gt;.&lt;random&gt;.tmp through a 128 KiB buffer; the next <see cref="FlushAsync"/> fsyncs it
+    /// and links it into new/&lt;name&gt; without overwriting (link(2), as the Maildir spec does); a message is never
+    /// partly visible in new/. A name another writer already put in new/ counts as present. When the
     /// UIDL's name is taken already, the message is hashed on the way in and compared with the file holding the name:
     /// the same content is the same message (already present, nothing kept); another content is another message under a
     /// reused UIDL and goes under <see cref="MaildirNames.ReusedKey"/> (a file that cannot be read counts as another
@@ -94,19 +101,18 @@ internal sealed class MaildirDeliverySession : IDeliverySession
         try
         {
             // The content decides the name without a UIDL, and whether a taken name holds this message.
-            var (bytes, digest) = await WriteTempAsync(tmpPath, content, hashContent: uidl is null || taken is not null, durable: taken is null, cancellationToken).ConfigureAwait(false);
+            var (bytes, digest) = await WriteTempAsync(tmpPath, content, hashContent: uidl is null || taken is not null, cancellationToken).ConfigureAwait(false);
             string key;
             if (taken is not null)
             {
-                var holder = Locate(taken);
+                var holder = _pendingTmp.TryGetValue(taken, out var pendingHolder) ? pendingHolder : Locate(taken);
                 if (HoldsContent(holder, digest))
                 {
                     TryDelete(tmpPath);
-                    return new DeliveryReceipt(uidl!, bytes, true, holder);
+                    return new DeliveryReceipt(uidl!, bytes, true, pendingHolder is null ? holder : Path.Combine(_new, taken));
                 }
 
                 key = MaildirNames.ReusedKey(uidl!, digest);
-                FlushToDisk(tmpPath);
             }
             else
             {
@@ -114,33 +120,24 @@ internal sealed class MaildirDeliverySession : IDeliverySession
             }
 
             var baseName = MaildirNames.BaseName(_seed, key);
+            var target = Path.Combine(_new, baseName);
             if (_present.Contains(baseName))
             {
                 TryDelete(tmpPath);
-                return new DeliveryReceipt(key, bytes, true, Locate(baseName));
+                return new DeliveryReceipt(key, bytes, true, _pendingTmp.ContainsKey(baseName) ? target : Locate(baseName));
             }
 
-            var target = Path.Combine(_new, baseName);
-            bool published;
-            try
+            if (File.Exists(target))
             {
-                published = Publish(tmpPath, target);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw Failure(e);
-            }
-
-            if (!published)
-            {
-                // Another writer got there first and link(2) refused to replace it: the message is present once.
+                // Another writer put it there since open: the message is present once (link(2) would refuse to replace it).
                 TryDelete(tmpPath);
                 _present.Add(baseName);
                 return new DeliveryReceipt(key, bytes, true, target);
             }
 
+            _pending.Add(new Pending(tmpPath, target));
+            _pendingTmp.Add(baseName, tmpPath);
             _present.Add(baseName);
-            _unflushed = true;
             return new DeliveryReceipt(key, bytes, false, target);
         }
         catch
@@ -151,21 +148,26 @@ internal sealed class MaildirDeliverySession : IDeliverySession
     }
 
     /// <inheritdoc />
-    /// <remarks>fsyncs new/ once if anything was delivered since the last flush (Linux; a no-op elsewhere).</remarks>
+    /// <remarks>
+    /// Group commit: fsyncs the files delivered since the last flush concurrently (<see cref="ConcurrentFileSync"/>),
+    /// links each into new/, then fsyncs new/ once (Linux; a no-op elsewhere). Nothing is linked unless every file of
+    /// the batch was fsynced.
+    /// </remarks>
     public Task FlushAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!_unflushed)
+        if (_pending.Count == 0 && !_unflushed)
         {
             return Task.CompletedTask;
         }
 
         try
         {
+            PublishPending();
             DirectorySync.Sync(_new);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DeliveryException(_description, _accountId, "Flushing", e);
         }
@@ -175,11 +177,56 @@ internal sealed class MaildirDeliverySession : IDeliverySession
     }
 
     /// <inheritdoc />
-    /// <remarks>Does not flush: the caller flushes before it records deliveries in the journal.</remarks>
+    /// <remarks>
+    /// Does not fsync new/: the caller flushes before it records deliveries in the journal. Files delivered but not
+    /// flushed are still made durable and linked (as a delivery that ends before its journal write always left them,
+    /// recognised by the next session); if that fails they are removed from tmp/ and collected again next time.
+    /// </remarks>
     public ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         _disposed = true;
+        try
+        {
+            PublishPending();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            foreach (var pending in _pending)
+            {
+                TryDelete(pending.TmpPath);
+            }
+        }
+
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>fsyncs every pending file (concurrently), then links them into new/ in delivery order.</summary>
+    private void PublishPending()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        ConcurrentFileSync.FlushAll(_pending.Select(p => p.TmpPath).ToList());
+        while (_pending.Count > 0)
+        {
+            var pending = _pending[0];
+            if (!Publish(pending.TmpPath, pending.Target))
+            {
+                // Another writer got there first and link(2) refused to replace it: the message is present once.
+                TryDelete(pending.TmpPath);
+            }
+
+            _pending.RemoveAt(0);
+            _pendingTmp.Remove(Path.GetFileName(pending.Target));
+            _unflushed = true;
+        }
     }
 
     private static void EnsureDirectory(string path)
@@ -297,9 +344,9 @@ internal sealed class MaildirDeliverySession : IDeliverySession
         }
     }
 
-    /// <summary>Writes the content to tmp/ (hashing it when asked); fsyncs it when <paramref name="durable"/> (else <see cref="FlushToDisk"/> does, if it is kept).</summary>
+    /// <summary>Writes the content to tmp/ (hashing it when asked); the flush fsyncs it, if it is kept.</summary>
     private async Task<(long Bytes, byte[] Digest)> WriteTempAsync(
-        string tmpPath, Stream content, bool hashContent, bool durable, CancellationToken cancellationToken)
+        string tmpPath, Stream content, bool hashContent, CancellationToken cancellationToken)
     {
         var options = new FileStreamOptions
         {
@@ -349,14 +396,6 @@ internal sealed class MaildirDeliverySession : IDeliverySession
                     total += read;
                 }
 
-                try
-                {
-                    file.Flush(flushToDisk: durable);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    throw Failure(e);
-                }
             }
 
             return (total, hash?.GetHashAndReset() ?? []);
@@ -364,19 +403,6 @@ internal sealed class MaildirDeliverySession : IDeliverySession
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private void FlushToDisk(string tmpPath)
-    {
-        try
-        {
-            using var file = new FileStream(tmpPath, System.IO.FileMode.Open, FileAccess.Write, FileShare.None);
-            file.Flush(flushToDisk: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw Failure(e);
         }
     }
 
@@ -407,4 +433,7 @@ internal sealed class MaildirDeliverySession : IDeliverySession
     }
 
     private DeliveryException Failure(Exception e) => new(_description, _accountId, "Delivery to", e);
+
+    /// <summary>A delivered file waiting in tmp/ for the flush, and its name in new/.</summary>
+    private sealed record Pending(string TmpPath, string Target);
 }

@@ -221,24 +221,7 @@ public static class FetchmailrcParser
 
             if (token.Is("user") || token.Is("username"))
             {
-                user = new UserOptions(token.Line);
-                entry.Users.Add(user);
-                i++;
-                if (i < tokens.Count)
-                {
-                    var name = tokens[i].Text;
-                    i++;
-                    if (i < tokens.Count && tokens[i].Is("here"))
-                    {
-                        user.LocalFirst = name; // 'user esr here is eric there': esr is local
-                        i++;
-                    }
-                    else
-                    {
-                        user.Remote = name;
-                    }
-                }
-
+                i = ParseUser(tokens, i, entry, out user);
                 continue;
             }
 
@@ -269,14 +252,7 @@ public static class FetchmailrcParser
             var keyword = token.Text.ToLowerInvariant();
             if (!ServerKeywords.Contains(keyword) && !UserKeywords.Contains(keyword))
             {
-                // What follows an unknown keyword is taken as its arguments, skipped unread: one may be a password.
-                var skipped = 0;
-                for (i++; i < tokens.Count && (tokens[i].Quoted || (tokens[i].Text != "=" && !IsKeyword(tokens[i].Text))); i++)
-                {
-                    skipped++;
-                }
-
-                entry.Notes.Add((token.Line, Unexpected(token) + (skipped > 0 ? $"; the {skipped} word(s) after it are skipped (not repeated: they may hold a secret)" : "")));
+                i = SkipUnknown(tokens, i, token, entry);
                 continue;
             }
 
@@ -290,27 +266,13 @@ public static class FetchmailrcParser
             i++;
             if (keyword == "envelope")
             {
-                var skip = 0;
-                if (i < tokens.Count && !tokens[i].Quoted && int.TryParse(tokens[i].Text, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
-                {
-                    skip = count;
-                    i++;
-                }
-
-                entry.Envelope = i < tokens.Count ? tokens[i++].Text.TrimEnd(':') : null;
-                entry.EnvelopeSkip = skip;
+                i = ParseEnvelope(tokens, i, entry);
                 continue;
             }
 
             if (ListKeywords.Contains(keyword))
             {
-                var values = new List<string>();
-                while (i < tokens.Count && tokens[i].Text != "=" && (tokens[i].Quoted || !IsKeyword(tokens[i].Text)))
-                {
-                    values.Add(tokens[i++].Text);
-                }
-
-                Value(entry, options, keyword, values, token.Line);
+                i = ParseList(tokens, i, entry, options, keyword, token.Line);
                 continue;
             }
 
@@ -320,6 +282,71 @@ public static class FetchmailrcParser
             Value(entry, options, keyword, [argument], token.Line, quoted);
         }
 
+        return i;
+    }
+
+    // 'user name [here]' opens a user within the entry: the name is local when 'here' follows, else remote.
+    private static int ParseUser(IReadOnlyList<RcToken> tokens, int i, Entry entry, out UserOptions user)
+    {
+        user = new UserOptions(tokens[i].Line);
+        entry.Users.Add(user);
+        i++;
+        if (i < tokens.Count)
+        {
+            var name = tokens[i].Text;
+            i++;
+            if (i < tokens.Count && tokens[i].Is("here"))
+            {
+                user.LocalFirst = name; // 'user esr here is eric there': esr is local
+                i++;
+            }
+            else
+            {
+                user.Remote = name;
+            }
+        }
+
+        return i;
+    }
+
+    // What follows an unknown keyword is taken as its arguments, skipped unread: one may be a password.
+    private static int SkipUnknown(IReadOnlyList<RcToken> tokens, int i, RcToken token, Entry entry)
+    {
+        var skipped = 0;
+        for (i++; i < tokens.Count && (tokens[i].Quoted || (tokens[i].Text != "=" && !IsKeyword(tokens[i].Text))); i++)
+        {
+            skipped++;
+        }
+
+        entry.Notes.Add((token.Line, Unexpected(token) + (skipped > 0 ? $"; the {skipped} word(s) after it are skipped (not repeated: they may hold a secret)" : "")));
+        return i;
+    }
+
+    // 'envelope [count] header', from just past the keyword.
+    private static int ParseEnvelope(IReadOnlyList<RcToken> tokens, int i, Entry entry)
+    {
+        var skip = 0;
+        if (i < tokens.Count && !tokens[i].Quoted && int.TryParse(tokens[i].Text, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        {
+            skip = count;
+            i++;
+        }
+
+        entry.Envelope = i < tokens.Count ? tokens[i++].Text.TrimEnd(':') : null;
+        entry.EnvelopeSkip = skip;
+        return i;
+    }
+
+    // A keyword taking a list, from just past it: the words up to the next keyword or '='.
+    private static int ParseList(IReadOnlyList<RcToken> tokens, int i, Entry entry, UserOptions options, string keyword, int line)
+    {
+        var values = new List<string>();
+        while (i < tokens.Count && tokens[i].Text != "=" && (tokens[i].Quoted || !IsKeyword(tokens[i].Text)))
+        {
+            values.Add(tokens[i++].Text);
+        }
+
+        Value(entry, options, keyword, values, line);
         return i;
     }
 
@@ -502,20 +529,10 @@ public static class FetchmailrcParser
         void Note(string what) => notes.Add(new ImportNote(where, what));
 
         var protocol = entry.Protocol ?? defaults?.Protocol ?? "pop3";
-        AuthMethod? auth = null;
-        switch (protocol)
+        if (!IsPop3(protocol, Note, out var auth))
         {
-            case "pop3":
-                break;
-            case "apop":
-                auth = AuthMethod.Apop;
-                break;
-            case "auto":
-                Note("protocol auto: imported as POP3");
-                break;
-            default:
-                fileNotes.Add(new ImportNote(where, $"protocol {protocol} is not POP3: the collector collects POP3 mailboxes only; this account is not carried over"));
-                return null;
+            fileNotes.Add(new ImportNote(where, $"protocol {protocol} is not POP3: the collector collects POP3 mailboxes only; this account is not carried over"));
+            return null;
         }
 
         if (remote.Length == 0)
@@ -530,25 +547,8 @@ public static class FetchmailrcParser
         }
 
         var server = entry.Via ?? entry.Name;
-        var ssl = user.Ssl == true ? TlsMode.Implicit : user.SslProto is "" ? TlsMode.None : TlsMode.StartTls;
-        if (user.Ssl != true && user.SslProto is null)
-        {
-            Note("no ssl: fetchmail used STARTTLS when the server offered it; the collector requires it (ssl = starttls); set ssl = none if the server has no TLS");
-        }
-
-        var authName = entry.Auth ?? defaults?.Auth;
-        switch (authName)
-        {
-            case null or "any" or "password":
-                break;
-            case "cram-md5":
-                auth = AuthMethod.CramMd5;
-                break;
-            default:
-                Note($"auth {authName} does not carry over: the collector logs in with USER/PASS unless auth says otherwise");
-                break;
-        }
-
+        var ssl = SslMode(user, Note);
+        auth = AuthFrom(entry.Auth ?? defaults?.Auth, auth, Note);
         var port = ParsePort(entry.Port ?? defaults?.Port, Note);
         var password = user.Password is { } clear ? new PeerPassword(new Secret(clear), null) : PeerPassword.None;
         if (user.Password is null)
@@ -557,13 +557,7 @@ public static class FetchmailrcParser
         }
 
         var timeout = entry.Timeout ?? defaults?.Timeout;
-        var daemon = globals.Daemon is { } d ? d * (entry.Interval ?? 1) : (TimeSpan?)null;
-        if (daemon is { } every && every < TimeSpan.FromSeconds(10))
-        {
-            daemon = TimeSpan.FromSeconds(10);
-            Note("set daemon under 10 s: check-every is at least 10 s");
-        }
-
+        var daemon = CheckEvery(globals, entry, Note);
         if (entry.Skip)
         {
             Note("a skip entry: imported with enabled = off");
@@ -574,29 +568,7 @@ public static class FetchmailrcParser
             Note("no sslcertck: imported with verify-certificate = off");
         }
 
-        var names = user.Names.Count > 0 ? user.Names : [(null, remote)];
-        var multidrop = names.Count > 1 || names.Any(n => n.Local == "*");
-        string? mailbox = null;
-        MultidropSettings? routing = null;
-        if (multidrop)
-        {
-            routing = Multidrop(entry, defaults, user, names, globals, Note);
-        }
-        else
-        {
-            if (user.Names.Count == 0)
-            {
-                Note($"no local name (is ... here): mail for '{remote}' is delivered as to the local user '{remote}'");
-            }
-
-            var (spec, problem) = Deliver(user, names[0].Local);
-            mailbox = spec;
-            if (problem is not null)
-            {
-                Note(problem);
-            }
-        }
-
+        var (mailbox, routing) = Destination(entry, defaults, user, remote, globals, Note);
         return new PeerAccount
         {
             Name = $"{remote}-{server}",
@@ -618,6 +590,92 @@ public static class FetchmailrcParser
             UidlState = new PeerUidlState(PeerTool.Fetchmail, globals.IdFile ?? Path.Combine(context.Home, ".fetchids"), server, remote),
             Notes = notes,
         };
+    }
+
+    // pop3, apop (POP3 with APOP) and auto carry over; any other protocol does not.
+    private static bool IsPop3(string protocol, Action<string> note, out AuthMethod? auth)
+    {
+        auth = null;
+        switch (protocol)
+        {
+            case "pop3":
+                return true;
+            case "apop":
+                auth = AuthMethod.Apop;
+                return true;
+            case "auto":
+                note("protocol auto: imported as POP3");
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static TlsMode SslMode(UserOptions user, Action<string> note)
+    {
+        var ssl = user.Ssl == true ? TlsMode.Implicit : user.SslProto is "" ? TlsMode.None : TlsMode.StartTls;
+        if (user.Ssl != true && user.SslProto is null)
+        {
+            note("no ssl: fetchmail used STARTTLS when the server offered it; the collector requires it (ssl = starttls); set ssl = none if the server has no TLS");
+        }
+
+        return ssl;
+    }
+
+    // The entry's auth keyword; none given, any or password keep what the protocol chose.
+    private static AuthMethod? AuthFrom(string? authName, AuthMethod? auth, Action<string> note)
+    {
+        switch (authName)
+        {
+            case null or "any" or "password":
+                break;
+            case "cram-md5":
+                auth = AuthMethod.CramMd5;
+                break;
+            default:
+                note($"auth {authName} does not carry over: the collector logs in with USER/PASS unless auth says otherwise");
+                break;
+        }
+
+        return auth;
+    }
+
+    // fetchmail's 'set daemon' times the entry's interval, at least 10 s; none: not set.
+    private static TimeSpan? CheckEvery(Globals globals, Entry entry, Action<string> note)
+    {
+        var daemon = globals.Daemon is { } d ? d * (entry.Interval ?? 1) : (TimeSpan?)null;
+        if (daemon is { } every && every < TimeSpan.FromSeconds(10))
+        {
+            daemon = TimeSpan.FromSeconds(10);
+            note("set daemon under 10 s: check-every is at least 10 s");
+        }
+
+        return daemon;
+    }
+
+    // One local name: an ordinary account's mailbox; several (or '*'): a multidrop account's routing.
+    private static (string? Mailbox, MultidropSettings? Routing) Destination(
+        Entry entry, Entry? defaults, UserOptions user, string remote, Globals globals, Action<string> note)
+    {
+        var names = user.Names.Count > 0 ? user.Names : [(null, remote)];
+        var multidrop = names.Count > 1 || names.Any(n => n.Local == "*");
+        if (multidrop)
+        {
+            return (null, Multidrop(entry, defaults, user, names, globals, note));
+        }
+
+        if (user.Names.Count == 0)
+        {
+            note($"no local name (is ... here): mail for '{remote}' is delivered as to the local user '{remote}'");
+        }
+
+        var (spec, problem) = Deliver(user, names[0].Local);
+        if (problem is not null)
+        {
+            note(problem);
+        }
+
+        return (spec, null);
     }
 
     private static int? ParsePort(string? port, Action<string> note)

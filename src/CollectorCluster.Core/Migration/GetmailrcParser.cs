@@ -22,13 +22,7 @@ public static partial class GetmailrcParser
         ArgumentNullException.ThrowIfNull(context);
         var (sections, sectionLines, unread) = ReadIni(text);
         var fileNotes = unread.Select(u => new ImportNote($"{context.File}:{u.Line}", u.What)).ToList();
-        var notes = new List<ImportNote>();
-        string At(Entry e) => $"{context.File}:{e.Line}";
-        void Note(Entry e, string what) => notes.Add(new ImportNote(At(e), what));
-        // A note on something absent names the line of the section (or key) it belongs to.
-        string AtSection(string name, string? key = null) =>
-            key is not null && sections.GetValueOrDefault(name)?.GetValueOrDefault(key) is { } entry ? At(entry) : $"{context.File}:{sectionLines.GetValueOrDefault(name, 1)}";
-
+        var rc = new RcFile(context, sections, sectionLines);
         if (!sections.TryGetValue("retriever", out var retriever))
         {
             fileNotes.Add(new ImportNote(context.File, "no [retriever] section: nothing to import"));
@@ -48,10 +42,44 @@ public static partial class GetmailrcParser
         var user = Get(retriever, "username")?.Value;
         if (string.IsNullOrWhiteSpace(server) || string.IsNullOrWhiteSpace(user))
         {
-            fileNotes.Add(new ImportNote(AtSection("retriever"), "[retriever] has no server or username (use_netrc is not read): nothing imported"));
+            fileNotes.Add(new ImportNote(rc.AtSection("retriever"), "[retriever] has no server or username (use_netrc is not read): nothing imported"));
             return new PeerConfig(PeerTool.Getmail, [], fileNotes);
         }
 
+        var notes = new List<ImportNote>();
+        var keys = ReadRetrieverKeys(retriever, rc, notes);
+        NoteRetrieverGaps(type, ssl, keys, rc, notes);
+        var options = ReadOptions(rc, notes);
+        var (mailbox, routing) = ReadDestination(type, multidrop, keys.Envelope, user, rc, notes);
+        NoteUnreadSections(rc, notes);
+        var effectivePort = keys.Port ?? (ssl == TlsMode.Implicit ? Pop3sPort : Pop3Port);
+        var account = new PeerAccount
+        {
+            Name = AccountName(context.File, user, server),
+            Origin = rc.AtSection("retriever"),
+            Server = server,
+            Port = keys.Port,
+            User = user,
+            Password = keys.Password,
+            Ssl = ssl,
+            CertificateSha256 = keys.Pin,
+            Auth = keys.Auth,
+            LeaveMailOnServer = options.Leave,
+            DeleteAfterDays = options.DeleteAfter,
+            MaxMessageSize = options.MaxSize,
+            CommandTimeout = keys.Timeout,
+            Mailbox = mailbox,
+            Multidrop = routing,
+            UidlState = new PeerUidlState(PeerTool.Getmail, Path.Combine(getmailDirectory, OldmailFileName(server, effectivePort, user)), server, user),
+            Notes = notes,
+        };
+        return new PeerConfig(PeerTool.Getmail, [account], fileNotes);
+    }
+
+    // The [retriever] keys besides type, server and username; a key that does not carry over is noted at its line.
+    private static RetrieverKeys ReadRetrieverKeys(Dictionary<string, Entry> retriever, RcFile rc, List<ImportNote> notes)
+    {
+        void Note(Entry e, string what) => notes.Add(new ImportNote(rc.At(e), what));
         int? port = null;
         string? envelope = null;
         AuthMethod? auth = null;
@@ -115,22 +143,33 @@ public static partial class GetmailrcParser
             }
         }
 
-        if (ssl == TlsMode.Implicit && !caCerts)
+        return new RetrieverKeys(port, envelope, auth, timeout, pin, password, caCerts);
+    }
+
+    // What getmail did for this retriever that the collector does differently: certificates, passwords, UIDLs.
+    private static void NoteRetrieverGaps(string type, TlsMode ssl, RetrieverKeys keys, RcFile rc, List<ImportNote> notes)
+    {
+        if (ssl == TlsMode.Implicit && !keys.CaCerts)
         {
-            notes.Add(new ImportNote(AtSection("retriever", "type"), "getmail did not verify the server's certificate (no ca_certs); the collector does (verify-certificate = on): set verify-certificate = off only on purpose"));
+            notes.Add(new ImportNote(rc.AtSection("retriever", "type"), "getmail did not verify the server's certificate (no ca_certs); the collector does (verify-certificate = on): set verify-certificate = off only on purpose"));
         }
 
-        if (password == PeerPassword.None)
+        if (keys.Password == PeerPassword.None)
         {
-            notes.Add(new ImportNote(AtSection("retriever"), "no password or password_command (getmail asked for it, read a key ring or ~/.netrc): give the account a password-file or password-env"));
+            notes.Add(new ImportNote(rc.AtSection("retriever"), "no password or password_command (getmail asked for it, read a key ring or ~/.netrc): give the account a password-file or password-env"));
         }
 
         if (type.StartsWith("BrokenUIDL", StringComparison.Ordinal))
         {
-            notes.Add(new ImportNote(AtSection("retriever", "type"), $"{type}: the server's UIDLs are unreliable; the collector relies on them (it keys messages without a UIDL by content)"));
+            notes.Add(new ImportNote(rc.AtSection("retriever", "type"), $"{type}: the server's UIDLs are unreliable; the collector relies on them (it keys messages without a UIDL by content)"));
         }
+    }
 
-        var options = sections.GetValueOrDefault("options") ?? [];
+    // The [options] section (absent: getmail's defaults), with getmail's rules between delete and delete_after.
+    private static (bool Leave, int? DeleteAfter, long? MaxSize) ReadOptions(RcFile rc, List<ImportNote> notes)
+    {
+        void Note(Entry e, string what) => notes.Add(new ImportNote(rc.At(e), what));
+        var options = rc.Sections.GetValueOrDefault("options") ?? [];
         var leave = true;
         int? deleteAfter = null;
         long? maxSize = null;
@@ -175,75 +214,68 @@ public static partial class GetmailrcParser
             leave = true;
         }
 
+        NoteOptionGaps(options, readAll, leave, rc, notes);
+        return (leave, deleteAfter, maxSize);
+    }
+
+    // read_all and the header fields getmail added: behaviours the collector does not have.
+    private static void NoteOptionGaps(Dictionary<string, Entry> options, bool readAll, bool leave, RcFile rc, List<ImportNote> notes)
+    {
         if (readAll && leave)
         {
-            notes.Add(new ImportNote(sections.ContainsKey("options") ? AtSection("options", "read_all") : AtSection("retriever"), "read_all (getmail's default: retrieve every message each run, seen or not) does not carry over: the collector collects each message once"));
+            notes.Add(new ImportNote(rc.Sections.ContainsKey("options") ? rc.AtSection("options", "read_all") : rc.AtSection("retriever"), "read_all (getmail's default: retrieve every message each run, seen or not) does not carry over: the collector collects each message once"));
         }
 
         if (Bool(Get(options, "delivered_to")?.Value) != false || Bool(Get(options, "received")?.Value) != false)
         {
-            notes.Add(new ImportNote(sections.ContainsKey("options") ? AtSection("options", Get(options, "delivered_to") is null ? "received" : "delivered_to") : AtSection("retriever"), "getmail added Delivered-To: and Received: header fields to each message; the collector delivers messages unchanged"));
+            notes.Add(new ImportNote(rc.Sections.ContainsKey("options") ? rc.AtSection("options", Get(options, "delivered_to") is null ? "received" : "delivered_to") : rc.AtSection("retriever"), "getmail added Delivered-To: and Received: header fields to each message; the collector delivers messages unchanged"));
         }
+    }
 
-        var effectivePort = port ?? (ssl == TlsMode.Implicit ? Pop3sPort : Pop3Port);
-        string? mailbox = null;
-        MultidropSettings? routing = null;
-        var destination = sections.GetValueOrDefault("destination");
+    // The [destination] section: one mailbox, or a MultiSorter's routing for a multidrop mailbox.
+    private static (string? Mailbox, MultidropSettings? Routing) ReadDestination(
+        string type, bool multidrop, string? envelope, string user, RcFile rc, List<ImportNote> notes)
+    {
+        var destination = rc.Sections.GetValueOrDefault("destination");
         if (destination is null)
         {
-            notes.Add(new ImportNote(AtSection("retriever"), "no [destination] section: the account has no mailbox"));
+            notes.Add(new ImportNote(rc.AtSection("retriever"), "no [destination] section: the account has no mailbox"));
+            return (null, null);
         }
-        else if (Get(destination, "type")?.Value == "MultiSorter")
+
+        if (Get(destination, "type")?.Value == "MultiSorter")
         {
-            routing = MultiSorter(destination, sections, envelope, context, notes, user!);
+            var routing = MultiSorter(destination, rc.Sections, envelope, rc.Context, notes, user);
             if (!multidrop)
             {
-                notes.Add(new ImportNote(AtSection("destination", "type"), $"MultiSorter after the non-multidrop retriever {type}: imported as a multidrop account (the envelope headers are looked for anyway)"));
-            }
-        }
-        else
-        {
-            var (spec, problem) = Destination(destination, sections, context, notes, user!);
-            mailbox = spec;
-            if (problem is not null)
-            {
-                notes.Add(new ImportNote(AtSection("destination", "type"), problem));
+                notes.Add(new ImportNote(rc.AtSection("destination", "type"), $"MultiSorter after the non-multidrop retriever {type}: imported as a multidrop account (the envelope headers are looked for anyway)"));
             }
 
-            if (multidrop)
-            {
-                notes.Add(new ImportNote(AtSection("destination"), $"{type} delivering to one destination: imported as an ordinary account (every message to {spec ?? "its mailbox"})"));
-            }
+            return (null, routing);
         }
 
-        foreach (var name in Unread(sections))
+        var (spec, problem) = Destination(destination, rc.Sections, rc.Context, notes, user);
+        if (problem is not null)
         {
-            notes.Add(new ImportNote(AtSection(name), name.StartsWith("filter", StringComparison.Ordinal)
+            notes.Add(new ImportNote(rc.AtSection("destination", "type"), problem));
+        }
+
+        if (multidrop)
+        {
+            notes.Add(new ImportNote(rc.AtSection("destination"), $"{type} delivering to one destination: imported as an ordinary account (every message to {spec ?? "its mailbox"})"));
+        }
+
+        return (spec, null);
+    }
+
+    private static void NoteUnreadSections(RcFile rc, List<ImportNote> notes)
+    {
+        foreach (var name in Unread(rc.Sections))
+        {
+            notes.Add(new ImportNote(rc.AtSection(name), name.StartsWith("filter", StringComparison.Ordinal)
                 ? $"[{name}] (a filter) does not carry over: the collector delivers every message unchanged; filter at the destination (Sieve, procmail)"
                 : $"[{name}] does not carry over: the import reads [retriever], [destination], [options] and the sections a MultiSorter names"));
         }
-
-        var account = new PeerAccount
-        {
-            Name = AccountName(context.File, user!, server!),
-            Origin = AtSection("retriever"),
-            Server = server!,
-            Port = port,
-            User = user!,
-            Password = password,
-            Ssl = ssl,
-            CertificateSha256 = pin,
-            Auth = auth,
-            LeaveMailOnServer = leave,
-            DeleteAfterDays = deleteAfter,
-            MaxMessageSize = maxSize,
-            CommandTimeout = timeout,
-            Mailbox = mailbox,
-            Multidrop = routing,
-            UidlState = new PeerUidlState(PeerTool.Getmail, Path.Combine(getmailDirectory, OldmailFileName(server!, effectivePort, user!)), server!, user!),
-            Notes = notes,
-        };
-        return new PeerConfig(PeerTool.Getmail, [account], fileNotes);
     }
 
     /// <summary>getmail's oldmail file name for a POP3 mailbox: <c>oldmail-server-port-user</c>, with <c>/ : ; &lt; &gt; |</c> runs made <c>-</c>.</summary>
@@ -506,4 +538,15 @@ public static partial class GetmailrcParser
     }
 
     private sealed record Entry(string Key, string Value, int Line);
+
+    private sealed record RetrieverKeys(int? Port, string? Envelope, AuthMethod? Auth, TimeSpan? Timeout, string? Pin, PeerPassword Password, bool CaCerts);
+
+    // The parsed file and where its notes point: a key's line, or (for something absent) its section's header line.
+    private sealed record RcFile(ImportContext Context, Dictionary<string, Dictionary<string, Entry>> Sections, Dictionary<string, int> SectionLines)
+    {
+        public string At(Entry e) => $"{Context.File}:{e.Line}";
+
+        public string AtSection(string name, string? key = null) =>
+            key is not null && Sections.GetValueOrDefault(name)?.GetValueOrDefault(key) is { } entry ? At(entry) : $"{Context.File}:{SectionLines.GetValueOrDefault(name, 1)}";
+    }
 }

@@ -95,10 +95,8 @@ public static class MpoprcParser
     private static PeerAccount? Build(string name, int line, Dictionary<string, Setting> settings, ImportContext context, List<ImportNote> fileNotes)
     {
         var notes = new List<ImportNote>();
-        string At(Setting s) => $"{context.File}:{s.Line} (account {name})";
-        void Note(Setting s, string what) => notes.Add(new ImportNote(At(s), what));
         string? Get(string key) => settings.TryGetValue(key, out var s) ? s.Value : null;
-        bool? On(string key) => settings.TryGetValue(key, out var s) ? s.Value.ToLowerInvariant() is "" or "on" : null;
+        bool? On(string key) => settings.TryGetValue(key, out var s) ? IsOn(s) : null;
 
         var host = Get("host");
         var user = Get("user");
@@ -111,6 +109,34 @@ public static class MpoprcParser
         var tls = On("tls") == true;
         var starttls = On("tls_starttls") != false;
         var ssl = !tls ? TlsMode.None : starttls ? TlsMode.StartTls : TlsMode.Implicit;
+        var keys = ReadKeys(name, settings, context, notes);
+        NoteMpopGaps(name, line, settings, keys.Password, context, notes);
+        var uidls = (Get("uidls_file") is { Length: > 0 } file ? file : DefaultUidlsFile).Replace("%U", user, StringComparison.Ordinal).Replace("%H", host, StringComparison.Ordinal);
+        return new PeerAccount
+        {
+            Name = name,
+            Origin = $"{context.File}:{line}",
+            Server = host,
+            Port = keys.Port,
+            User = user,
+            Password = keys.Password,
+            Ssl = ssl,
+            VerifyCertificate = On("tls_certcheck") != false,
+            CertificateSha256 = keys.Pin,
+            Auth = keys.Auth,
+            LeaveMailOnServer = On("keep") == true,
+            MaxMessageSize = keys.MaxSize,
+            CommandTimeout = keys.Timeout,
+            Mailbox = keys.Mailbox,
+            UidlState = new PeerUidlState(PeerTool.Mpop, context.Expand(uidls), host, user),
+            Notes = notes,
+        };
+    }
+
+    // The account's settings in file order; one that does not carry over is noted at its line.
+    private static AccountKeys ReadKeys(string name, Dictionary<string, Setting> settings, ImportContext context, List<ImportNote> notes)
+    {
+        void Note(Setting s, string what) => notes.Add(new ImportNote($"{context.File}:{s.Line} (account {name})", what));
         int? port = null;
         string? pin = null;
         AuthMethod? auth = null;
@@ -135,7 +161,7 @@ public static class MpoprcParser
                     password = value.Length > 0 ? new PeerPassword(password.Clear, value) : password;
                     break;
                 case "tls_certcheck":
-                    if (On(key) == false)
+                    if (!IsOn(setting))
                     {
                         Note(setting, "tls_certcheck off: imported with verify-certificate = off");
                     }
@@ -161,18 +187,7 @@ public static class MpoprcParser
 
                     break;
                 case "auth":
-                    (auth, var problem) = value.ToLowerInvariant() switch
-                    {
-                        "" or "on" or "choose" => ((AuthMethod?)null, (string?)null),
-                        "user" => (AuthMethod.UserPass, null),
-                        "plain" => (AuthMethod.Plain, null),
-                        "login" => (AuthMethod.Login, null),
-                        "apop" => (AuthMethod.Apop, null),
-                        "cram-md5" => (AuthMethod.CramMd5, null),
-                        "scram-sha-256" => (AuthMethod.ScramSha256, null),
-                        "xoauth2" or "oauthbearer" => (null, $"auth {value} does not carry over as is: OAuth2 accounts need an oauth2 {{ ... }} section with a refresh token"),
-                        _ => (null, $"auth {value} does not carry over: the collector logs in with USER/PASS unless auth says otherwise"),
-                    };
+                    (auth, var problem) = Auth(value);
                     if (problem is not null)
                     {
                         Note(setting, problem);
@@ -186,47 +201,70 @@ public static class MpoprcParser
                     maxSize = Size(value);
                     break;
                 case "keep" or "received_header" or "only_new":
-                    break; // read below
+                    break; // read by Build and NoteMpopGaps
                 case "delivery":
-                    var space = value.IndexOfAny([' ', '\t']);
-                    var method = space < 0 ? value : value[..space];
-                    var target = Unquote(space < 0 ? "" : value[(space + 1)..].Trim());
-                    (mailbox, var deliveryProblem) = method switch
-                    {
-                        "maildir" => (PeerDelivery.Maildir(context.Expand(target)), (string?)null),
-                        "mda" => PeerDelivery.Mda(target, new Dictionary<string, string>(), ["%F"]),
-                        _ => (null, $"delivery {method} does not carry over (the collector delivers to maildir:, lmtp:, smtp: or mda:): give the account a mailbox"),
-                    };
+                    (mailbox, var deliveryProblem) = Delivery(value, context);
                     if (deliveryProblem is not null)
                     {
                         Note(setting, deliveryProblem);
                     }
 
                     break;
-                case "killsize":
-                    Note(setting, "killsize (delete oversized messages unread) does not carry over: oversized messages are skipped and reported (max-message-size)");
-                    break;
-                case "filter":
-                    Note(setting, "filter does not carry over: the collector fetches every message; filter at the destination (Sieve, procmail)");
-                    break;
-                case "pipelining":
-                    Note(setting, "pipelining needs no setting: the collector pipelines when the server offers it");
-                    break;
-                case "eval":
-                    Note(setting, "eval lines are not run by the import: put their result in the account by hand");
-                    break;
                 default:
-                    Note(setting, $"{key} does not carry over");
+                    Note(setting, NotCarriedOver(key));
                     break;
             }
         }
 
-        if (On("only_new") == false)
+        return new AccountKeys(port, pin, auth, timeout, maxSize, mailbox, password);
+    }
+
+    private static (AuthMethod? Auth, string? Problem) Auth(string value) => value.ToLowerInvariant() switch
+    {
+        "" or "on" or "choose" => ((AuthMethod?)null, (string?)null),
+        "user" => (AuthMethod.UserPass, null),
+        "plain" => (AuthMethod.Plain, null),
+        "login" => (AuthMethod.Login, null),
+        "apop" => (AuthMethod.Apop, null),
+        "cram-md5" => (AuthMethod.CramMd5, null),
+        "scram-sha-256" => (AuthMethod.ScramSha256, null),
+        "xoauth2" or "oauthbearer" => (null, $"auth {value} does not carry over as is: OAuth2 accounts need an oauth2 {{ ... }} section with a refresh token"),
+        _ => (null, $"auth {value} does not carry over: the collector logs in with USER/PASS unless auth says otherwise"),
+    };
+
+    // 'delivery method [argument]': maildir and mda carry over.
+    private static (string? Mailbox, string? Problem) Delivery(string value, ImportContext context)
+    {
+        var space = value.IndexOfAny([' ', '\t']);
+        var method = space < 0 ? value : value[..space];
+        var target = Unquote(space < 0 ? "" : value[(space + 1)..].Trim());
+        return method switch
         {
-            Note(settings["only_new"], "only_new off (process every message each time) does not carry over: the collector collects each message once");
+            "maildir" => (PeerDelivery.Maildir(context.Expand(target)), (string?)null),
+            "mda" => PeerDelivery.Mda(target, new Dictionary<string, string>(), ["%F"]),
+            _ => (null, $"delivery {method} does not carry over (the collector delivers to maildir:, lmtp:, smtp: or mda:): give the account a mailbox"),
+        };
+    }
+
+    // The note for a setting the collector has no counterpart for.
+    private static string NotCarriedOver(string key) => key switch
+    {
+        "killsize" => "killsize (delete oversized messages unread) does not carry over: oversized messages are skipped and reported (max-message-size)",
+        "filter" => "filter does not carry over: the collector fetches every message; filter at the destination (Sieve, procmail)",
+        "pipelining" => "pipelining needs no setting: the collector pipelines when the server offers it",
+        "eval" => "eval lines are not run by the import: put their result in the account by hand",
+        _ => $"{key} does not carry over",
+    };
+
+    // What mpop did that the collector does differently: only_new, the Received header, asking for a password.
+    private static void NoteMpopGaps(string name, int line, Dictionary<string, Setting> settings, PeerPassword password, ImportContext context, List<ImportNote> notes)
+    {
+        if (settings.TryGetValue("only_new", out var onlyNew) && !IsOn(onlyNew))
+        {
+            notes.Add(new ImportNote($"{context.File}:{onlyNew.Line} (account {name})", "only_new off (process every message each time) does not carry over: the collector collects each message once"));
         }
 
-        if (On("received_header") != false)
+        if (!settings.TryGetValue("received_header", out var received) || IsOn(received))
         {
             notes.Add(new ImportNote($"{context.File}:{line} (account {name})", "mpop prepended a Received header (received_header, on by default); the collector delivers messages unchanged"));
         }
@@ -235,28 +273,9 @@ public static class MpoprcParser
         {
             notes.Add(new ImportNote($"{context.File}:{line} (account {name})", "no password or passwordeval (mpop asked for it, read a key ring or ~/.netrc): give the account a password-file or password-env"));
         }
-
-        var uidls = (Get("uidls_file") is { Length: > 0 } file ? file : DefaultUidlsFile).Replace("%U", user, StringComparison.Ordinal).Replace("%H", host, StringComparison.Ordinal);
-        return new PeerAccount
-        {
-            Name = name,
-            Origin = $"{context.File}:{line}",
-            Server = host,
-            Port = port,
-            User = user,
-            Password = password,
-            Ssl = ssl,
-            VerifyCertificate = On("tls_certcheck") != false,
-            CertificateSha256 = pin,
-            Auth = auth,
-            LeaveMailOnServer = On("keep") == true,
-            MaxMessageSize = maxSize,
-            CommandTimeout = timeout,
-            Mailbox = mailbox,
-            UidlState = new PeerUidlState(PeerTool.Mpop, context.Expand(uidls), host, user),
-            Notes = notes,
-        };
     }
+
+    private static bool IsOn(Setting setting) => setting.Value.ToLowerInvariant() is "" or "on";
 
     private static long? Size(string value)
     {
@@ -268,4 +287,6 @@ public static class MpoprcParser
     private static string Unquote(string text) => text.Length >= 2 && text[0] == '"' && text[^1] == '"' ? text[1..^1].Replace("\\\"", "\"", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal) : text;
 
     private sealed record Setting(string Value, int Line);
+
+    private sealed record AccountKeys(int? Port, string? Pin, AuthMethod? Auth, TimeSpan? Timeout, long? MaxSize, string? Mailbox, PeerPassword Password);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CollectorCluster.Core.Accounts;
+using CollectorCluster.Core.Migration;
 using CollectorCluster.Core.Routing;
 
 namespace CollectorCluster.Node.Import;
@@ -33,56 +34,8 @@ internal static class AccountHoconWriter
 
         Key("pop3-account", HoconText.Quote(peer.User));
         text.Append("      ").Append(account.PasswordKey).Append('\n');
-        Key("ssl", peer.Ssl switch { TlsMode.Implicit => "implicit", TlsMode.StartTls => "starttls", _ => "none" });
-        if (!peer.VerifyCertificate)
-        {
-            Key("verify-certificate", "off");
-        }
-
-        if (peer.CertificateSha256 is { } pin)
-        {
-            Key("certificate-sha256", HoconText.Quote(pin));
-        }
-
-        if (peer.Auth is { } auth && auth != AuthMethod.UserPass)
-        {
-            Key("auth", auth switch
-            {
-                AuthMethod.Apop => "apop",
-                AuthMethod.Plain => "plain",
-                AuthMethod.Login => "login",
-                AuthMethod.CramMd5 => "cram-md5",
-                AuthMethod.ScramSha256 => "scram-sha-256",
-                _ => "user-pass",
-            });
-        }
-
-        Key("leave-mail-on-server", peer.LeaveMailOnServer ? "on" : "off");
-        if (peer.DeleteAfterDays is { } days)
-        {
-            Key("delete-after-days", days.ToString(CultureInfo.InvariantCulture));
-        }
-
-        if (peer.MaxMessageSize is { } size)
-        {
-            Key("max-message-size", size.ToString(CultureInfo.InvariantCulture));
-        }
-
-        if (peer.CheckEvery is { } every)
-        {
-            Key("check-every", Seconds(every));
-        }
-
-        if (peer.CommandTimeout is { } timeout)
-        {
-            Key("command-timeout", Seconds(timeout));
-        }
-
-        if (!peer.Enabled)
-        {
-            Key("enabled", "off");
-        }
-
+        SecurityKeys(peer, Key);
+        CollectionKeys(peer, Key);
         if (account.Multidrop is { } multidrop)
         {
             Multidrop(text, multidrop);
@@ -98,6 +51,64 @@ internal static class AccountHoconWriter
         }
 
         return text.Append("    }").ToString();
+    }
+
+    // ssl, verify-certificate, certificate-sha256 and auth, each left out at its default.
+    private static void SecurityKeys(PeerAccount peer, Action<string, string> key)
+    {
+        key("ssl", peer.Ssl switch { TlsMode.Implicit => "implicit", TlsMode.StartTls => "starttls", _ => "none" });
+        if (!peer.VerifyCertificate)
+        {
+            key("verify-certificate", "off");
+        }
+
+        if (peer.CertificateSha256 is { } pin)
+        {
+            key("certificate-sha256", HoconText.Quote(pin));
+        }
+
+        if (peer.Auth is { } auth && auth != AuthMethod.UserPass)
+        {
+            key("auth", auth switch
+            {
+                AuthMethod.Apop => "apop",
+                AuthMethod.Plain => "plain",
+                AuthMethod.Login => "login",
+                AuthMethod.CramMd5 => "cram-md5",
+                AuthMethod.ScramSha256 => "scram-sha-256",
+                _ => "user-pass",
+            });
+        }
+    }
+
+    // What is collected and when: leave-mail-on-server always, the rest only when set.
+    private static void CollectionKeys(PeerAccount peer, Action<string, string> key)
+    {
+        key("leave-mail-on-server", peer.LeaveMailOnServer ? "on" : "off");
+        if (peer.DeleteAfterDays is { } days)
+        {
+            key("delete-after-days", days.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (peer.MaxMessageSize is { } size)
+        {
+            key("max-message-size", size.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (peer.CheckEvery is { } every)
+        {
+            key("check-every", Seconds(every));
+        }
+
+        if (peer.CommandTimeout is { } timeout)
+        {
+            key("command-timeout", Seconds(timeout));
+        }
+
+        if (!peer.Enabled)
+        {
+            key("enabled", "off");
+        }
     }
 
     /// <summary>The node file: a header, then the accounts under <c>collector.accounts</c>.</summary>

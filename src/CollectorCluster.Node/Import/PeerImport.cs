@@ -31,21 +31,7 @@ internal static partial class PeerImport
         }
 
         var notes = new List<ImportNote>();
-        var peers = new List<PeerAccount>();
-        foreach (var file in options.Files)
-        {
-            var context = new ImportContext(file, options.Home);
-            var text = File.ReadAllText(file);
-            var config = options.Tool switch
-            {
-                PeerTool.Fetchmail => FetchmailrcParser.Parse(text, context),
-                PeerTool.Getmail => GetmailrcParser.Parse(text, context, options.GetmailDirectory ?? context.Directory),
-                _ => MpoprcParser.Parse(text, context),
-            };
-            notes.AddRange(config.Notes);
-            peers.AddRange(config.Accounts);
-        }
-
+        var peers = ReadPeers(options, notes);
         var written = new List<ImportedAccount>();
         var texts = new List<string>();
         var files = new List<string>();
@@ -83,13 +69,7 @@ internal static partial class PeerImport
             notes.AddRange(accountNotes);
         }
 
-        var header = new List<string>
-        {
-            $"Written by collector import {options.Tool.ToString().ToLowerInvariant()} at {now:yyyy-MM-dd HH:mm:ss}Z from {string.Join(", ", options.Files.Select(Path.GetFullPath))}.",
-            $"{written.Count} account(s); {notes.Count} note(s) on what did not carry over (also printed by the import, and above each account).",
-            "Check every account, then give this file to collector check --config, or copy its accounts into your node file.",
-        };
-        var hocon = AccountHoconWriter.NodeFile(header, texts);
+        var hocon = AccountHoconWriter.NodeFile(Header(options, now, written.Count, notes.Count), texts);
         if (outFile is not null && written.Count > 0)
         {
             File.WriteAllText(outFile, hocon);
@@ -101,6 +81,35 @@ internal static partial class PeerImport
 
         return new ImportReport(hocon, written, notes, files);
     }
+
+    // Every file's accounts, in order; the files' own notes go to notes.
+    private static List<PeerAccount> ReadPeers(ImportOptions options, List<ImportNote> notes)
+    {
+        var peers = new List<PeerAccount>();
+        foreach (var file in options.Files)
+        {
+            var context = new ImportContext(file, options.Home);
+            var text = File.ReadAllText(file);
+            var config = options.Tool switch
+            {
+                PeerTool.Fetchmail => FetchmailrcParser.Parse(text, context),
+                PeerTool.Getmail => GetmailrcParser.Parse(text, context, options.GetmailDirectory ?? context.Directory),
+                _ => MpoprcParser.Parse(text, context),
+            };
+            notes.AddRange(config.Notes);
+            peers.AddRange(config.Accounts);
+        }
+
+        return peers;
+    }
+
+    // The node file's header comment: what wrote it, from what, and what to do next.
+    private static List<string> Header(ImportOptions options, DateTimeOffset now, int accounts, int notes) =>
+    [
+        $"Written by collector import {options.Tool.ToString().ToLowerInvariant()} at {now:yyyy-MM-dd HH:mm:ss}Z from {string.Join(", ", options.Files.Select(Path.GetFullPath))}.",
+        $"{accounts} account(s); {notes} note(s) on what did not carry over (also printed by the import, and above each account).",
+        "Check every account, then give this file to collector check --config, or copy its accounts into your node file.",
+    ];
 
     [GeneratedRegex("[^A-Za-z0-9._-]+")]
     private static partial Regex NotIdCharacters();

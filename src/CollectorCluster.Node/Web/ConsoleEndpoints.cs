@@ -27,6 +27,22 @@ public static class ConsoleEndpoints
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(options);
         app.MapGet("/static/{name}", (string name) => StaticAsset(name));
+        MapLogin(app, options, commands, login);
+
+        var console = app.MapGroup("").RequireAuthorization();
+        console.AddEndpointFilter(async (context, next) =>
+            commands.Ready ? await next(context).ConfigureAwait(false) : Page(context.HttpContext, PageLayout.Starting(), StatusCodes.Status503ServiceUnavailable));
+
+        MapMailboxesAndAccounts(console, commands);
+        MapAccountEdit(console, commands);
+        MapAccountActions(console, commands);
+        MapMessages(console, commands);
+        MapClusterAndEvents(console, commands, feed);
+    }
+
+    // The login form and its post (both open without a login), and the logout.
+    private static void MapLogin(WebApplication app, WebConsoleOptions options, ConsoleCommands commands, ConsoleLogin login)
+    {
         app.MapGet("/login", (HttpContext c) => Page(c, LoginPage.Render(null, SafeReturn(c.Request.Query["returnUrl"]), options.TokenLogin, Csrf(c))));
         app.MapPost("/login", Handler(async c =>
         {
@@ -52,11 +68,11 @@ public static class ConsoleEndpoints
             await c.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
             return Results.Redirect("/login");
         })).RequireAuthorization();
+    }
 
-        var console = app.MapGroup("").RequireAuthorization();
-        console.AddEndpointFilter(async (context, next) =>
-            commands.Ready ? await next(context).ConfigureAwait(false) : Page(context.HttpContext, PageLayout.Starting(), StatusCodes.Status503ServiceUnavailable));
-
+    // The mailbox list, adding an account and an account's page.
+    private static void MapMailboxesAndAccounts(RouteGroupBuilder console, ConsoleCommands commands)
+    {
         console.MapGet("/", async (HttpContext c, string? q, string? status, int? page) =>
         {
             var list = await commands.RunAsync(["collector", "list"], c.RequestAborted).ConfigureAwait(false);
@@ -81,6 +97,11 @@ public static class ConsoleEndpoints
         }));
 
         console.MapGet("/accounts/{id}", (HttpContext c, string id) => AccountAsync(c, commands, id, null, null));
+    }
+
+    // Editing an account: a deleting edit previews first and asks to confirm.
+    private static void MapAccountEdit(RouteGroupBuilder console, ConsoleCommands commands)
+    {
         console.MapPost("/accounts/{id}/edit", async (HttpContext c, string id) =>
         {
             var form = await Form(c).ConfigureAwait(false);
@@ -110,7 +131,11 @@ public static class ConsoleEndpoints
             form.Remove(AccountForm.PasswordField);
             return await AccountAsync(c, commands, id, Banner(edit), edit.Ok ? null : form).ConfigureAwait(false);
         });
+    }
 
+    // The account's one-click commands, and remove (previewed first).
+    private static void MapAccountActions(RouteGroupBuilder console, ConsoleCommands commands)
+    {
         foreach (var verb in new[] { "collect", "pause", "resume", "enable", "disable" })
         {
             console.MapPost($"/accounts/{{id}}/{verb}", async (HttpContext c, string id) =>
@@ -132,7 +157,11 @@ public static class ConsoleEndpoints
 
             return removed.Ok ? Results.Redirect("/") : await AccountAsync(c, commands, id, Banner(removed), null).ConfigureAwait(false);
         });
+    }
 
+    // The message window: marking lines (download, delete, clear) and reset.
+    private static void MapMessages(RouteGroupBuilder console, ConsoleCommands commands)
+    {
         console.MapGet("/accounts/{id}/messages", (HttpContext c, string id, int? page) => WindowAsync(c, commands, id, page ?? 1, null));
         console.MapPost("/accounts/{id}/messages", async (HttpContext c, string id) =>
         {
@@ -192,7 +221,11 @@ public static class ConsoleEndpoints
 
             return await WindowAsync(c, commands, id, 1, Banner(reset)).ConfigureAwait(false);
         });
+    }
 
+    // The cluster page, the node's online switch, and the account rows' event stream.
+    private static void MapClusterAndEvents(RouteGroupBuilder console, ConsoleCommands commands, AccountFeed feed)
+    {
         console.MapGet("/cluster", Handler(c => ClusterAsync(c, commands, null)));
         console.MapPost("/cluster/online", Handler(async c =>
         {

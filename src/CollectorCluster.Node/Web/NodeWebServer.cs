@@ -56,6 +56,48 @@ public sealed class NodeWebServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "collector", ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Configuration.Sources.Clear(); // no ASPNETCORE_URLS or appsettings: the node file says where it listens
         builder.Logging.ClearProviders();
+        ConfigureListeners(builder, web, health, certificate);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(CollectorMetrics.MeterName).AddPrometheusExporter());
+        if (web.Enabled)
+        {
+            AddConsoleServices(builder.Services, web, tls);
+        }
+
+        var app = builder.Build();
+        var consolePort = web.Enabled ? web.Port : -1;
+        UseSecurityHeaders(app, tls, consolePort);
+        app.MapHealth(readiness);
+        app.MapMetrics(health.MetricsToken);
+        AccountFeed? feed = null;
+        if (web.Enabled)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+            UseCsrfCheck(app);
+            feed = new AccountFeed(commands, web.Refresh);
+            ConsoleEndpoints.Map(app, web, commands, feed, new ConsoleLogin(web, commands, TimeProvider.System));
+        }
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            certificate?.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new ConfigurationException($"collector.web / collector.health: cannot listen: {e.Message}", e);
+        }
+
+        var server = new NodeWebServer(app, feed, certificate);
+        log.Info("HTTP listening on {0} ({1})", string.Join(", ", server.Addresses),
+            string.Join("; ", new[] { web.Enabled ? $"web console on port {web.Port}{(tls ? ", TLS" : ", plain HTTP, loopback only")}" : null, "/healthz /readyz /metrics" }.Where(s => s is not null)));
+        return server;
+    }
+
+    // Kestrel's limits, the console's listener (TLS when a certificate is given) and the health listener unless it shares the console's port.
+    private static void ConfigureListeners(WebApplicationBuilder builder, WebConsoleOptions web, HealthOptions health, X509Certificate2? certificate)
+    {
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -80,53 +122,56 @@ public sealed class NodeWebServer : IAsyncDisposable
                 kestrel.Listen(Address(health.Hostname), health.Port);
             }
         });
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(CollectorMetrics.MeterName).AddPrometheusExporter());
-        if (web.Enabled)
+    }
+
+    // The console's session cookie, authorization and CSRF tokens.
+    private static void AddConsoleServices(IServiceCollection services, WebConsoleOptions web, bool tls)
+    {
+        // Keys in memory only: sessions and CSRF tokens do not outlive the process (log in again after a restart).
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
         {
-            // Keys in memory only: sessions and CSRF tokens do not outlive the process (log in again after a restart).
-            builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-            builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+            cookie.Cookie.Name = ConsoleSecurity.SessionCookie(tls);
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = tls ? CookieSecurePolicy.Always : CookieSecurePolicy.None;
+            cookie.Cookie.Path = "/";
+            cookie.ExpireTimeSpan = web.SessionTimeout;
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = "/login";
+            cookie.AccessDeniedPath = "/login";
+            cookie.ReturnUrlParameter = "returnUrl";
+            cookie.Events.OnRedirectToLogin = context =>
             {
-                cookie.Cookie.Name = ConsoleSecurity.SessionCookie(tls);
-                cookie.Cookie.HttpOnly = true;
-                cookie.Cookie.SameSite = SameSiteMode.Strict;
-                cookie.Cookie.SecurePolicy = tls ? CookieSecurePolicy.Always : CookieSecurePolicy.None;
-                cookie.Cookie.Path = "/";
-                cookie.ExpireTimeSpan = web.SessionTimeout;
-                cookie.SlidingExpiration = true;
-                cookie.LoginPath = "/login";
-                cookie.AccessDeniedPath = "/login";
-                cookie.ReturnUrlParameter = "returnUrl";
-                cookie.Events.OnRedirectToLogin = context =>
+                // A script's request (the live feed) gets 401; a page, the redirect to the login form.
+                if (context.Request.Path.StartsWithSegments("/events", StringComparison.Ordinal))
                 {
-                    // A script's request (the live feed) gets 401; a page, the redirect to the login form.
-                    if (context.Request.Path.StartsWithSegments("/events", StringComparison.Ordinal))
-                    {
-                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    }
-                    else
-                    {
-                        context.Response.Redirect(context.RedirectUri);
-                    }
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                }
+                else
+                {
+                    context.Response.Redirect(context.RedirectUri);
+                }
 
-                    return Task.CompletedTask;
-                };
-            });
-            builder.Services.AddAuthorization();
-            builder.Services.AddAntiforgery(csrf =>
-            {
-                csrf.Cookie.Name = ConsoleSecurity.CsrfCookie(tls);
-                csrf.Cookie.HttpOnly = true;
-                csrf.Cookie.SameSite = SameSiteMode.Strict;
-                csrf.Cookie.SecurePolicy = tls ? CookieSecurePolicy.Always : CookieSecurePolicy.None;
-                csrf.FormFieldName = ConsoleSecurity.CsrfField;
-                csrf.HeaderName = ConsoleSecurity.CsrfHeader;
-                csrf.SuppressXFrameOptionsHeader = true; // set below, as DENY
-            });
-        }
+                return Task.CompletedTask;
+            };
+        });
+        services.AddAuthorization();
+        services.AddAntiforgery(csrf =>
+        {
+            csrf.Cookie.Name = ConsoleSecurity.CsrfCookie(tls);
+            csrf.Cookie.HttpOnly = true;
+            csrf.Cookie.SameSite = SameSiteMode.Strict;
+            csrf.Cookie.SecurePolicy = tls ? CookieSecurePolicy.Always : CookieSecurePolicy.None;
+            csrf.FormFieldName = ConsoleSecurity.CsrfField;
+            csrf.HeaderName = ConsoleSecurity.CsrfHeader;
+            csrf.SuppressXFrameOptionsHeader = true; // set by UseSecurityHeaders, as DENY
+        });
+    }
 
-        var app = builder.Build();
-        var consolePort = web.Enabled ? web.Port : -1;
+    // Every answer's security headers; the health listener serves the health paths only.
+    private static void UseSecurityHeaders(WebApplication app, bool tls, int consolePort)
+    {
         app.Use(async (context, next) =>
         {
             var headers = context.Response.Headers;
@@ -149,51 +194,30 @@ public sealed class NodeWebServer : IAsyncDisposable
 
             await next(context).ConfigureAwait(false);
         });
-        app.MapHealth(readiness);
-        app.MapMetrics(health.MetricsToken);
-        AccountFeed? feed = null;
-        if (web.Enabled)
+    }
+
+    // A POST without a valid CSRF token is refused (400) before it reaches a route.
+    private static void UseCsrfCheck(WebApplication app)
+    {
+        app.Use(async (context, next) =>
         {
-            app.UseAuthentication();
-            app.UseAuthorization();
-            app.Use(async (context, next) =>
+            // Every state-changing request carries the CSRF token of a page this node served (login included).
+            if (HttpMethods.IsPost(context.Request.Method))
             {
-                // Every state-changing request carries the CSRF token of a page this node served (login included).
-                if (HttpMethods.IsPost(context.Request.Method))
+                try
                 {
-                    try
-                    {
-                        await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context).ConfigureAwait(false);
-                    }
-                    catch (AntiforgeryValidationException)
-                    {
-                        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                        await context.Response.WriteAsync("refused: the request carries no valid CSRF token (reload the page and try again)\n", context.RequestAborted).ConfigureAwait(false);
-                        return;
-                    }
+                    await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context).ConfigureAwait(false);
                 }
+                catch (AntiforgeryValidationException)
+                {
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    await context.Response.WriteAsync("refused: the request carries no valid CSRF token (reload the page and try again)\n", context.RequestAborted).ConfigureAwait(false);
+                    return;
+                }
+            }
 
-                await next(context).ConfigureAwait(false);
-            });
-            feed = new AccountFeed(commands, web.Refresh);
-            ConsoleEndpoints.Map(app, web, commands, feed, new ConsoleLogin(web, commands, TimeProvider.System));
-        }
-
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException e)
-        {
-            certificate?.Dispose();
-            await app.DisposeAsync().ConfigureAwait(false);
-            throw new ConfigurationException($"collector.web / collector.health: cannot listen: {e.Message}", e);
-        }
-
-        var server = new NodeWebServer(app, feed, certificate);
-        log.Info("HTTP listening on {0} ({1})", string.Join(", ", server.Addresses),
-            string.Join("; ", new[] { web.Enabled ? $"web console on port {web.Port}{(tls ? ", TLS" : ", plain HTTP, loopback only")}" : null, "/healthz /readyz /metrics" }.Where(s => s is not null)));
-        return server;
+            await next(context).ConfigureAwait(false);
+        });
     }
 
     /// <inheritdoc />

@@ -18,6 +18,7 @@ public static class Program
         usage: cc-bench collect-1000 [--rounds N] [--count N] [--results DIR] [--collector PATH] [--mpop PATH] [--keep]
                cc-bench tokens-200x5 [--accounts N] [--per-account N] [--max-clients N] [--results DIR] [--collector PATH] [--mpop PATH] [--fetchmail PATH] [--keep]
                cc-bench quickstart   [--dir DIR] [--collector PATH]
+               cc-bench scale-10k    [--accounts N] [--check-every 2m] [--steady 12m] [--max-clients N] [--results DIR] [--keep]
                cc-bench readme-captures --readme README.md [--dir DIR] [--collector PATH] [--collectorctl DLL]
                cc-bench peers        [--rounds N] [--scenarios ID,ID] [--tools T,T] [--results-file FILE] [--collector PATH] [--trace DIR] [--keep]
                cc-bench faults       [--faults N] [--seed S] [--kinds K,K] [--only I,I] [--parallel N] [--process-parallel N] [--hang-seconds N] [--results DIR] [--keep]
@@ -34,6 +35,8 @@ public static class Program
           --fetchmail PATH  fetchmail binary (default /usr/bin/fetchmail)
           --dir DIR         quickstart / readme-captures directory (default /tmp/collector-quickstart,
                             /tmp/collector-readme; recreated)
+          --check-every D   scale-10k: the accounts' interval (default 2m)
+          --steady D        scale-10k: the measured window after every account is scheduled (default 12m)
           --readme FILE     readme-captures: the README whose <!-- capture:NAME --> blocks are rewritten
           --collectorctl DLL  readme-captures: collectorctl.dll (default: the copy beside cc-bench)
           --faults N        faults: scenarios in the campaign (default 1000)
@@ -61,6 +64,11 @@ public static class Program
             return args.Length == 0 ? 2 : 0;
         }
 
+        if (args[0] == "scale-node" && args.Length == 5 && args[1] == "--config" && args[3] == "--report")
+        {
+            return await ScaleNode.RunAsync(args[2], args[4]).ConfigureAwait(false); // scale-10k's child: the node itself
+        }
+
         try
         {
             var options = Options.Parse(args.Skip(1).ToArray());
@@ -69,6 +77,7 @@ public static class Program
                 "collect-1000" => await Collect1000.RunAsync(options).ConfigureAwait(false),
                 "quickstart" => await Quickstart.RunAsync(options).ConfigureAwait(false),
                 "tokens-200x5" => await Tokens200.RunAsync(options).ConfigureAwait(false),
+                "scale-10k" => await Scale10k.RunAsync(options).ConfigureAwait(false),
                 "readme-captures" => await ReadmeCaptures.RunAsync(options).ConfigureAwait(false),
                 "faults" => await Faults.RunAsync(options).ConfigureAwait(false),
                 "peers" => await Peers.RunAsync(options).ConfigureAwait(false),
@@ -126,6 +135,16 @@ public sealed class Options
 
     public int MaxClients { get; private set; } = 10;
 
+    /// <summary>True when --accounts was given (scale-10k's default differs from tokens-200x5's).</summary>
+    public bool AccountsGiven { get; private set; }
+
+    public TimeSpan CheckEvery { get; private set; } = TimeSpan.FromMinutes(2);
+
+    public TimeSpan Steady { get; private set; } = TimeSpan.FromMinutes(12);
+
+    /// <summary>scale-10k: sqlite (default) or postgresql (a private server).</summary>
+    public string Journal { get; private set; } = "sqlite";
+
     public string Fetchmail { get; private set; } = "/usr/bin/fetchmail";
 
     /// <summary>quickstart / readme-captures: the working directory (recreated); null: the verb's default.</summary>
@@ -177,7 +196,13 @@ public sealed class Options
                 case "--collector": o.Collector = Path.GetFullPath(Next()); break;
                 case "--mpop": o.Mpop = Next(); break;
                 case "--keep": o.Keep = true; break;
-                case "--accounts": o.Accounts = PositiveInt(Next(), "--accounts"); break;
+                case "--accounts": o.Accounts = PositiveInt(Next(), "--accounts"); o.AccountsGiven = true; break;
+                case "--check-every": o.CheckEvery = Duration(Next(), "--check-every"); break;
+                case "--steady": o.Steady = Duration(Next(), "--steady"); break;
+                case "--journal":
+                    o.Journal = Next();
+                    _ = o.Journal is "sqlite" or "postgresql" ? o.Journal : throw new ArgumentException("--journal is sqlite or postgresql");
+                    break;
                 case "--per-account": o.PerAccount = PositiveInt(Next(), "--per-account"); break;
                 case "--max-clients": o.MaxClients = PositiveInt(Next(), "--max-clients"); break;
                 case "--fetchmail": o.Fetchmail = Next(); break;
@@ -198,6 +223,19 @@ public sealed class Options
         return o;
     }
 
+    private static TimeSpan Duration(string value, string name)
+    {
+        var unit = value[^1];
+        var number = double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : -1;
+        return (unit, number) switch
+        {
+            (_, <= 0) => throw new ArgumentException($"{name}: '{value}' is not a duration (90s, 2m, 1h)"),
+            ('s', _) => TimeSpan.FromSeconds(number),
+            ('m', _) => TimeSpan.FromMinutes(number),
+            ('h', _) => TimeSpan.FromHours(number),
+            _ => throw new ArgumentException($"{name}: '{value}' is not a duration (90s, 2m, 1h)"),
+        };
+    }
     private static int NonNegativeInt(string value, string name) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             ? n

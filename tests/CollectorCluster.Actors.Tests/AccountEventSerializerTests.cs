@@ -104,7 +104,25 @@ public sealed class AccountEventSerializerTests : IDisposable
         new CopyClaimAnswer("dup:1", ClaimAnswer.Duplicate, "other/u9"),
         new CopyClaimAnswer("dup:1", ClaimAnswer.Granted, null),
         new CopyConfirmed("dup:1"),
+        Changed,
+        new AccountSettingsChanged(Changed.Settings with { OAuth2 = null }, AccountOrigin.File, At),
+        new AccountSettingsRemoved(At),
+        new FileAccountsListed(["a", "b"], At),
+        new FileAccountsUnlisted(["c"], At),
+        new AccountsFileApplied("0123abcd", "4f2a9e01c7d3", "akka.tcp://collector@10.0.0.1:4053", At),
+        AccountSnapshot.From(AccountState.Empty.Apply(Changed)),
+        AccountRegistrySnapshot.From(AccountRegistryState.Empty
+            .Apply(new RuntimeAccountAdded("every-key", EveryOption, new SealedPassword("bm9uY2Vub25jZTEy", "Y2lwaGVydGV4dA=="), At))
+            .Apply(new FileAccountsListed(["f1", "f2"], At))
+            .Apply(new AccountsFileApplied("d1", "k", "node1", At))),
     ];
+
+    /// <summary>Settings as an account journals them: every key, the password and OAuth2 secrets sealed.</summary>
+    private static readonly AccountSettingsChanged Changed = new(
+        new SealedAccountSettings("every-key", EveryOption, new SealedPassword("bm9uY2Vub25jZTEy", "Y2lwaGVydGV4dA=="),
+            new SealedOAuth2Settings(new Uri("https://idp.example/token"), "client", new SealedPassword("bm9uY2Vub25jZTEy", "c2VjcmV0"), new SealedPassword("bm9uY2Vub25jZTEy", "cmVmcmVzaA=="), "mail")),
+        AccountOrigin.Runtime,
+        At);
 
     /// <summary>A state with every part a snapshot carries.</summary>
     private static AccountState Everything() => AccountState.Empty
@@ -132,6 +150,25 @@ public sealed class AccountEventSerializerTests : IDisposable
         Assert.Matches(@"^[A-Za-z]+\.v[0-9]+$", manifest);
         var back = _serializer.FromBinary(_serializer.ToBinary(value), manifest);
         Assert.Equal(Describe(value), Describe(back));
+    }
+
+    [Fact]
+    public void A_multidrop_accounts_settings_and_its_imported_uidls_round_trip_with_its_settings_change()
+    {
+        var multidrop = new MultidropSettings
+        {
+            LocalDomains = ["example.com"],
+            Aliases = new Dictionary<string, IReadOnlyList<string>> { ["postmaster"] = ["ann", "bob"] },
+            Default = "ann",
+            Destinations = new Dictionary<string, string> { ["ann"] = "maildir:/srv/ann", ["bob"] = "lmtp:127.0.0.1:24" },
+            DuplicateWindow = TimeSpan.FromDays(2),
+        };
+        var changed = Changed with { Settings = Changed.Settings with { Multidrop = multidrop, ImportedUidls = "/srv/c/uidls/fred.uidls" } };
+        var back = (AccountSettingsChanged)_serializer.FromBinary(_serializer.ToBinary(changed), _serializer.Manifest(changed));
+        Assert.Equal(multidrop, back.Settings.Multidrop);
+        Assert.Equal("/srv/c/uidls/fred.uidls", back.Settings.ImportedUidls);
+        var before = (AccountSettingsChanged)_serializer.FromBinary(_serializer.ToBinary(Changed), _serializer.Manifest(Changed));
+        Assert.Null(before.Settings.Multidrop); // an entry without them (as written before they existed) reads as none
     }
 
     [Fact]
@@ -350,6 +387,46 @@ public sealed class AccountEventSerializerTests : IDisposable
     }
 
     [Fact]
+    public void Journaled_settings_hold_every_key_and_no_secret_in_the_clear()
+    {
+        var json = System.Text.Encoding.UTF8.GetString(_serializer.ToBinary(Changed));
+        Assert.Equal("AccountSettingsChanged.v1", _serializer.Manifest(Changed));
+        Assert.Contains("\"checkEvery\":\"00:07:00\"", json);
+        Assert.Contains("\"origin\":\"Runtime\"", json);
+        Assert.DoesNotContain("$type", json);
+        var back = (AccountSettingsChanged)_serializer.FromBinary(_serializer.ToBinary(Changed), "AccountSettingsChanged.v1");
+        Assert.Equal(Changed.Settings.Settings, back.Settings.Settings);
+        Assert.Equal(Changed.Settings.OAuth2, back.Settings.OAuth2);
+    }
+
+    [Fact]
+    public void A_snapshot_keeps_the_settings_and_one_written_before_them_reads_as_none()
+    {
+        var snapshot = AccountSnapshot.From(AccountState.Empty.Apply(Changed));
+        var back = ((AccountSnapshot)_serializer.FromBinary(_serializer.ToBinary(snapshot), "AccountSnapshot.v1")).ToState();
+        Assert.Equal(Changed.Settings.Settings, back.Settings!.Settings.Settings);
+        Assert.Equal(AccountOrigin.Runtime, back.Settings.Origin);
+        var old = """{"collected":[],"configuration":null,"lastCollection":null,"lastSuccessAt":null,"consecutiveFailures":0,"totalCollected":0,"totalBytes":0}"""u8.ToArray();
+        Assert.Null(((AccountSnapshot)_serializer.FromBinary(old, "AccountSnapshot.v1")).ToState().Settings);
+    }
+
+    [Fact]
+    public void The_registry_snapshot_restores_its_state()
+    {
+        var state = AccountRegistryState.Empty
+            .Apply(new RuntimeAccountAdded("r", EveryOption, new SealedPassword("n", "c"), At))
+            .Apply(new FileAccountsListed(["f1", "f2"], At))
+            .Apply(new AccountsFileApplied("d1", "k", "node1", At))
+            .Apply(new AccountsFileApplied("d2", "k", "node2", At.AddMinutes(1)));
+        var snapshot = AccountRegistrySnapshot.From(state);
+        var back = ((AccountRegistrySnapshot)_serializer.FromBinary(_serializer.ToBinary(snapshot), "AccountRegistrySnapshot.v1")).ToState();
+        Assert.Equal(state.Accounts, back.Accounts);
+        Assert.Equal(state.FileAccounts, back.FileAccounts);
+        Assert.Equal(state.FileVersions, back.FileVersions);
+        Assert.Equal("d2", back.FileVersions[0].Digest);
+    }
+
+    [Fact]
     public void Journal_bytes_are_plain_json_without_type_names()
     {
         var json = System.Text.Encoding.UTF8.GetString(_serializer.ToBinary(new MessageCollected("u", 1, At, At, false)));
@@ -370,8 +447,11 @@ public sealed class AccountEventSerializerTests : IDisposable
         LocalCopiesRemoved r => $"{string.Join(",", r.Uidls)}|{r.At:O}",
         OversizeMessagesReported o => $"{string.Join(",", o.Messages)}|{o.Limit}|{o.Handling}|{o.At:O}",
         UidlsRekeyed r => $"{string.Join(",", r.Rekeys)}|{r.At:O}",
+        FileAccountsListed l => $"{string.Join(",", l.Ids)}|{l.At:O}",
+        FileAccountsUnlisted u => $"{string.Join(",", u.Ids)}|{u.At:O}",
+        AccountRegistrySnapshot r => $"{string.Join(",", r.Runtime)}|{string.Join(",", r.FileAccounts)}|{string.Join(",", r.FileVersions)}",
         AccountSnapshot s => $"{string.Join(",", s.Collected)}|{s.Configuration}|{s.LastCollection}|{s.LastSuccessAt}|{s.ConsecutiveFailures}|{s.TotalCollected}|{s.TotalBytes}|{string.Join(",", s.Marks ?? [])}|{s.Policy}|{s.Paused}"
-            + $"|{string.Join(",", s.Absent ?? [])}|{string.Join(",", s.PendingDeletions ?? [])}|{s.Identity}|{s.NamesIncludeMailbox}|{s.RefreshToken}|{string.Join(",", s.Oversize ?? [])}|{s.Routing}|{string.Join(",", s.ImportedSeeds ?? [])}",
+            + $"|{string.Join(",", s.Absent ?? [])}|{string.Join(",", s.PendingDeletions ?? [])}|{s.Identity}|{s.NamesIncludeMailbox}|{s.RefreshToken}|{string.Join(",", s.Oversize ?? [])}|{s.Routing}|{string.Join(",", s.ImportedSeeds ?? [])}|{s.Settings}",
         DeletionsIntended d => $"{string.Join(",", d.Deletions)}|{d.At:O}",
         AbsenceNoted n => $"{string.Join(",", n.Absent)}|{string.Join(",", n.Reappeared)}|{n.At:O}",
         RekeysVerified v => $"{string.Join(",", v.Confirmed)}|{string.Join(",", v.Refuted)}|{v.At:O}",

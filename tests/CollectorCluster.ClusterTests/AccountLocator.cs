@@ -8,7 +8,7 @@ namespace CollectorCluster.ClusterTests;
 /// schedule ("Account X: next collection at") or a finished session ("Account X (...): collected"). Times are the
 /// test process's clock at reception, so lines of different nodes compare.
 /// </summary>
-internal sealed partial class AccountLocator
+public sealed partial class AccountLocator
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, Sighting> latest = new(StringComparer.Ordinal);
@@ -86,7 +86,7 @@ internal sealed partial class AccountLocator
         return found;
     }
 
-    [GeneratedRegex(@"Account (?<id>acct-\d+)(?:: next collection at| \([^)]*\): (?<collected>collected))")]
+    [GeneratedRegex(@"Account (?<id>[A-Za-z0-9][A-Za-z0-9._-]*)(?:: next collection at| \([^)]*\): (?<collected>collected))")]
     private static partial Regex AccountLine();
 
     private sealed record Sighting(string AccountId, string Node, TimeSpan At, bool Collected);

@@ -11,9 +11,15 @@ namespace CollectorCluster.ClusterTests;
 /// once (seen at the server side: a POP3-aware proxy, and Dovecot with pop3_lock_session). Timings are printed,
 /// never asserted.
 /// </summary>
+// One at a time: each runs several nodes, a PostgreSQL and a Dovecot, which fill a 2-core machine, and the
+// per-server cap is measured at the server as a whole.
+[Collection("cluster processes")]
 public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
 {
     private const int Accounts = 300;
+
+    /// <summary>The cluster-wide cap on sessions to the one server all 300 accounts use (the nodes could open 40).</summary>
+    private const int MaxPerServer = 10;
     private static readonly TimeSpan PhaseLimit = TimeSpan.FromSeconds(120);
 
     /// <summary>The node killed with SIGKILL: node3 by default; bench/failover.sh can name node1 or node2 (CC_FAILOVER_KILL).</summary>
@@ -48,7 +54,15 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         var akkaPorts = PortAllocator.Reserve(4);
         var commandPorts = PortAllocator.Reserve(4);
         var seeds = new[] { akkaPorts[0], akkaPorts[1] };
-        string NodeFile(int n) => ClusterNodeFile.Write(root, $"node{n + 1}", akkaPorts[n], commandPorts[n], seeds, postgres.ConnectionString, accounts, proxy.Port, maildir);
+        var key = ClusterNodeFile.WriteKey(root);
+        var ca = ClusterCertificates.CreateCa(Path.Combine(root, "tls"), "cluster-ca");
+        string NodeFile(int n)
+        {
+            var name = $"node{n + 1}";
+            var (certificate, privateKey) = ca.Issue(name);
+            var spec = new ClusterNodeSpec(name, akkaPorts[n], commandPorts[n], seeds, postgres.ConnectionString, key) { Tls = (certificate, privateKey, ca.CaPath), MaxPerServer = MaxPerServer };
+            return ClusterNodeFile.Write(root, spec, accounts, proxy.Port, maildir);
+        }
 
         // Node 1 first: it creates the journal tables (auto-initialize) before anyone else races it.
         var node1 = Start("node1", NodeFile(0));
@@ -109,29 +123,36 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         var overlaps = proxy.Overlaps();
         var inUse = nodes.Sum(n => n.Count("IN-USE"));
         Report($"messages: expected {expected.Count}, files {files}, distinct Message-IDs {delivered.Count}, lost {missing.Count}, duplicated {duplicated.Count}; " +
-               $"POP3 sessions seen by the proxy {proxy.Sessions}, mailboxes in two sessions at once {overlaps.Count}, [IN-USE] refusals logged {inUse}");
+               $"POP3 sessions seen by the proxy {proxy.Sessions}, mailboxes in two sessions at once {overlaps.Count}, [IN-USE] refusals logged {inUse}; " +
+               $"most sessions at once at the server {proxy.Peak} (max-per-server {MaxPerServer}, with 3 then 4 nodes of max-pop3-clients 10)");
+        Assert.True(proxy.Peak <= MaxPerServer, $"the server saw {proxy.Peak} sessions at once, over the cluster's max-per-server {MaxPerServer}");
 
         Assert.True(duplicated.Count == 0, "Delivered more than once: " + string.Join(", ", duplicated.Take(10)));
         Assert.True(missing.Count == 0, $"{missing.Count} message(s) lost, e.g. {string.Join(", ", missing.Take(5))}");
         Assert.Equal(expected.Count, files);
         Assert.True(overlaps.Count == 0, "Mailboxes in two sessions at once: " + string.Join(", ", overlaps.Select(kv => $"{kv.Key} x{kv.Value}")));
         Assert.Equal(0, inUse);
+        var unbound = nodes.SelectMany(n => n.Log.Split('\n')).Where(l => l.Contains(CollectorCluster.Actors.Persistence.UnboundMessageGuard.LogPrefix + ": CollectorCluster.", StringComparison.Ordinal)).ToList();
+        Assert.True(unbound.Count == 0, "Messages that crossed nodes without an explicit binding: " + string.Join(" | ", unbound.Take(5)));
         Assert.All(nodes.Where(n => n != victim), n => Assert.False(n.HasExited, $"{n.Name} exited:\n{n.Tail()}"));
 
-        // An operator at node1 asks node4 to leave: it hands its shards off and its process ends with exit 0.
-        var leave = await ClusterCtl.RunAsync(commandPorts[0], "cluster", "leave", $"akka.tcp://collector@127.0.0.1:{akkaPorts[3]}");
+        // An operator at a survivor (node1, or node2 when node1 was the victim) asks node4 to leave: it hands its shards
+        // off and its process ends with exit 0.
+        var survivor = Array.FindIndex(["node1", "node2"], name => name != victim.Name);
+        var at = commandPorts[survivor];
+        var leave = await ClusterCtl.RunAsync(at, "cluster", "leave", $"akka.ssl.tcp://collector@127.0.0.1:{akkaPorts[3]}");
         Assert.True(leave.ExitCode == 0, leave.ToString());
         Assert.Equal(0, await node4.WaitForExitAsync(TimeSpan.FromSeconds(90)));
-        // Gossip removes the member shortly after it leaves: probe until node1 no longer lists it.
-        var remaining = await ClusterCtl.RunAsync(commandPorts[0], "cluster", "show");
+        // Gossip removes the member shortly after it leaves: probe until the survivor no longer lists it.
+        var remaining = await ClusterCtl.RunAsync(at, "cluster", "show");
         for (var probe = 0; probe < 60 && remaining.Output.Contains($"127.0.0.1:{akkaPorts[3]}", StringComparison.Ordinal); probe++)
         {
             await Task.Delay(500, Ct);
-            remaining = await ClusterCtl.RunAsync(commandPorts[0], "cluster", "show");
+            remaining = await ClusterCtl.RunAsync(at, "cluster", "show");
         }
 
         Assert.DoesNotContain($"127.0.0.1:{akkaPorts[3]}", remaining.Output);
-        Report($"cluster leave of node4 from node1: node4 exited 0; {remaining.Output.Trim().Split('\n')[^1]}");
+        Report($"cluster leave of node4 from node{survivor + 1}: node4 exited 0; {remaining.Output.Trim().Split('\n')[^1]}");
     }
 
     /// <summary>
@@ -145,7 +166,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("4 member(s), 4 up, 0 unreachable", members.Output);
         var leader = await ClusterCtl.RunAsync(commandPorts[3], "cluster", "leader");
         Assert.True(leader.ExitCode == 0, leader.ToString());
-        Assert.Contains("akka.tcp://collector@127.0.0.1:", leader.Output);
+        Assert.Contains("akka.ssl.tcp://collector@127.0.0.1:", leader.Output);
 
         var stats = System.Text.Json.Nodes.JsonNode.Parse((await ClusterCtl.RunAsync(commandPorts[1], "shard", "stats", "--json")).Output)!.AsArray();
         Assert.Equal(4, stats.Count);

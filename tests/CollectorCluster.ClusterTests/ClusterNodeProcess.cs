@@ -7,7 +7,7 @@ namespace CollectorCluster.ClusterTests;
 /// One cluster node as a real process (<c>dotnet collector.dll run --config FILE</c>), its log fed line by line to an
 /// <see cref="AccountLocator"/> and kept for probes and failure messages.
 /// </summary>
-internal sealed class ClusterNodeProcess : IDisposable
+public sealed class ClusterNodeProcess : IDisposable
 {
     private readonly RunningProcess process;
     private readonly StringBuilder log = new();

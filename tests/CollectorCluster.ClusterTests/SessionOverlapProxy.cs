@@ -13,7 +13,22 @@ internal sealed class SessionOverlapProxy(int targetPort) : TcpRelay(targetPort,
     private readonly ConcurrentDictionary<int, string> users = new();
     private readonly Dictionary<string, int> open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> maxOpen = new(StringComparer.Ordinal);
+    private readonly HashSet<int> quit = [];
     private int sessions;
+    private int live;
+    private int peak;
+
+    /// <summary>The most connections open at once (counted from accept until the client's QUIT or a close): the per-server cap as the server sees it.</summary>
+    public int Peak
+    {
+        get
+        {
+            lock (quit)
+            {
+                return peak;
+            }
+        }
+    }
 
     /// <summary>Connections that sent a USER line.</summary>
     public int Sessions => Volatile.Read(ref sessions);
@@ -27,9 +42,30 @@ internal sealed class SessionOverlapProxy(int targetPort) : TcpRelay(targetPort,
         }
     }
 
+    protected override Task OnAcceptedAsync(RelayConnection connection, CancellationToken cancellationToken)
+    {
+        lock (quit)
+        {
+            peak = Math.Max(peak, ++live);
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>The USER command names the mailbox; the session counts from then until the connection ends.</summary>
     protected override void OnClientLine(RelayConnection connection, string line)
     {
+        if (line.Equals("QUIT", StringComparison.OrdinalIgnoreCase))
+        {
+            lock (quit)
+            {
+                if (quit.Add(connection.Number))
+                {
+                    live--;
+                }
+            }
+        }
+
         if (!line.StartsWith("USER ", StringComparison.OrdinalIgnoreCase) || !users.TryAdd(connection.Number, line[5..].Trim()))
         {
             return;
@@ -48,6 +84,14 @@ internal sealed class SessionOverlapProxy(int targetPort) : TcpRelay(targetPort,
     /// <summary>A connection cut by either side (kill -9 of a node included) ends its session.</summary>
     protected override void OnClosed(RelayConnection connection)
     {
+        lock (quit)
+        {
+            if (!quit.Remove(connection.Number))
+            {
+                live--;
+            }
+        }
+
         if (users.TryRemove(connection.Number, out var user))
         {
             lock (open)

@@ -88,6 +88,12 @@ public sealed class RuntimeAccountTests(DovecotFixture fixture) : IDisposable
         Assert.Contains("enabled)", (await CtlClient.RunAsync(at, "collector", "enable", "extra")).Output);
         Assert.Contains("collected 0", (await CtlClient.RunAsync(at, "collector", "collect", "extra")).Output);
         Assert.Contains("is defined in the accounts file", (await CtlClient.RunAsync(at, "collector", "edit", "file", "--every", "1h")).Error);
+        // disable/enable of a file account say what to do with the file, not "collector edit" (which refuses it too).
+        var disableFile = (await CtlClient.RunAsync(at, "collector", "disable", "file")).Error;
+        Assert.Contains("set enabled = off in its entry there", disableFile);
+        Assert.Contains("collector reload", disableFile);
+        Assert.DoesNotContain("collector edit", disableFile);
+        Assert.Contains("set enabled = on", (await CtlClient.RunAsync(at, "collector", "enable", "file")).Error);
         Assert.Contains("unknown account 'nosuch'", (await CtlClient.RunAsync(at, "collector", "edit", "nosuch", "--every", "1h")).Error);
         Assert.Contains("is not accepted here", (await CtlClient.RunAsync(at, "collector", "edit", "extra", "--password", "x")).Error);
 
@@ -97,6 +103,10 @@ public sealed class RuntimeAccountTests(DovecotFixture fixture) : IDisposable
         var remove = await CtlClient.RunAsync(at, "collector", "remove", "extra", "--yes");
         Assert.True(remove.ExitCode == 0, remove.ToString());
         Assert.Contains("unknown account 'extra'", (await CtlClient.RunAsync(at, "collector", "collect", "extra")).Error);
+        // Gone, not a disabled entity with a next-due time.
+        var listed = await CtlClient.RunAsync(at, "collector", "list");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.DoesNotContain("extra | ", listed.Output);
 
         var stopped = await RestartAsync(daemon, at);
         Assert.Contains("unknown account 'extra'", (await CtlClient.RunAsync(at, "collector", "show", "extra")).Error);

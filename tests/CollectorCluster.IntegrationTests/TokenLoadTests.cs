@@ -63,7 +63,7 @@ public sealed class TokenLoadTests(DovecotFixture fixture) : IDisposable
             Assert.True(figures.WaitMax >= figures.WaitP99 && figures.WaitP99 >= figures.WaitP50);
 
             Output?.WriteLine($"{accounts} accounts on {Servers} servers in {clock.Elapsed.TotalSeconds:0.0} s; open at once: node {all.Max} (cap 10), per server {string.Join(", ", proxies.Select(p => p.MaxOpen))} (cap 4)");
-            Output?.WriteLine($"lease wait: p50 {figures.WaitP50.TotalMilliseconds:0} ms, p99 {figures.WaitP99.TotalMilliseconds:0} ms, max {figures.WaitMax.TotalMilliseconds:0} ms (over the last {ServerQueue.WaitWindow} grants of each server)");
+            Output?.WriteLine($"lease wait: p50 {figures.WaitP50.TotalMilliseconds:0} ms, p99 {figures.WaitP99.TotalMilliseconds:0} ms, max {figures.WaitMax.TotalMilliseconds:0} ms (over the last {ServerBudget.WaitWindow} grants of each server)");
             foreach (var s in figures.Servers)
             {
                 Output?.WriteLine($"  {s.Server}: granted {s.GrantedTotal}, wait p50 {s.WaitP50.TotalMilliseconds:0} ms, max {s.WaitMax.TotalMilliseconds:0} ms");

@@ -136,7 +136,10 @@ public sealed class JournalFailureTests : IDisposable
         var (log, next, subscription) = node.Log.Follow(0);
         using (subscription)
         {
-            node.Accounts.Tell(new ConfigureAccount(options.Accounts[0]), ActorRefs.NoSender); // scheduled, as `run` does
+            // As `run` applies a file account (ClusterAccounts): sealed and journaled with the account, so the entity sharding
+            // starts again after the failure reads its settings back (a plain ConfigureAccount would not survive the restart).
+            var sealedSettings = SealedAccountSettings.Seal(options.Accounts[0], node.Environment.Secrets!);
+            node.Accounts.Tell(new ApplyAccountSettings(sealedSettings, AccountOrigin.File), ActorRefs.NoSender);
             await down.Task.WaitAsync(HangGuard, Ct);
 
             // The account stops on the failed write, and sharding starts it again after its back-off; while the journal is

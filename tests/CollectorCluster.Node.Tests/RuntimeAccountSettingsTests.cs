@@ -111,7 +111,7 @@ public sealed class RuntimeAccountSettingsTests : IDisposable
         var options = CollectorConfigLoader.Load(file, _ => null);
         await using (var node = await StartAsync(options))
         {
-            Assert.Empty((await AskAsync(node, GetRuntimeAccounts.Instance)).Accounts); // the journal's tables exist now
+            Assert.Empty((await AskAsync<RuntimeAccountsPage>(node, new GetRuntimeAccounts(null, 10))).Accounts); // the journal's tables exist now
         }
 
         await using (var connection = new SqliteConnection(options.Journal.ConnectionString))
@@ -129,15 +129,15 @@ public sealed class RuntimeAccountSettingsTests : IDisposable
 
         await using (var node = await StartAsync(options))
         {
-            var recovered = Assert.Single((await AskAsync(node, GetRuntimeAccounts.Instance)).Accounts);
+            var recovered = Assert.Single((await AskAsync<RuntimeAccountsPage>(node, new GetRuntimeAccounts(null, 10))).Accounts);
             Assert.Equal(9312, recovered.Settings.Port);
             Assert.Equal(TimeSpan.FromHours(24), recovered.Settings.CheckEvery);
-            await AskAsync(node, new RegisterRuntimeAccount(recovered with { Settings = recovered.Settings with { Priority = 7 } }));
+            await AskAsync<RegistryUpdated>(node, new ReplaceRuntimeAccount(recovered with { Settings = recovered.Settings with { Priority = 7 } }));
         }
 
         await using (var node = await StartAsync(options))
         {
-            var recovered = Assert.Single((await AskAsync(node, GetRuntimeAccounts.Instance)).Accounts);
+            var recovered = Assert.Single((await AskAsync<RuntimeAccountsPage>(node, new GetRuntimeAccounts(null, 10))).Accounts);
             Assert.Equal(7, recovered.Settings.Priority);
             Assert.Equal(9312, recovered.Settings.Port);
         }
@@ -151,14 +151,25 @@ public sealed class RuntimeAccountSettingsTests : IDisposable
         ("check-every", "24h"), ("leave-mail-on-server", "on"),
     ];
 
-    /// <summary>A one-shot node with the runtime-account registry: the journal, the serializer and the read adapter as the daemon has them.</summary>
+    /// <summary>The daemon's node (a cluster of one, the sharded registry): the journal, the serializers and the read adapter as it has them.</summary>
     private static Task<CollectorNode> StartAsync(CollectorOptions options) =>
-        CollectorNode.StartAsync(options, (akka, o, env) => OnceCommand.Node(akka, o, env).WithAccountRegistry(), Ct);
+        CollectorNode.StartAsync(options, RunCommand.Node, Ct);
 
-    private static async Task<RuntimeAccounts> AskAsync(CollectorNode node, object message)
+    /// <summary>Asks the registry, again while the cluster of one forms and sharding places it.</summary>
+    private static async Task<T> AskAsync<T>(CollectorNode node, IRegistryCommand message)
     {
         var registry = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegistry>(Ct);
-        return await registry.Ask<RuntimeAccounts>(message, TimeSpan.FromSeconds(30), Ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await registry.Ask<T>(message, TimeSpan.FromSeconds(10), Ct);
+            }
+            catch (AskTimeoutException) when (attempt < 6)
+            {
+                // the cluster of one is still forming
+            }
+        }
     }
 
     /// <summary>A <c>RuntimeAccountAdded.v1</c> journal payload, as the v1 serializer wrote it.</summary>

@@ -43,10 +43,12 @@ public sealed class TokenConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void Per_server_above_the_node_cap_is_clamped()
+    public void Per_server_above_the_node_cap_is_kept_as_the_cluster_cap()
     {
+        // max-per-server is the cluster's cap on one server (all nodes together); max-pop3-clients is this node's.
         var tokens = Load("collector { max-pop3-clients = 2, max-per-server = 8}").Tokens;
-        Assert.Equal(2, tokens.MaxPerServer);
+        Assert.Equal(8, tokens.MaxPerServer);
+        Assert.Equal(2, tokens.MaxSessions);
     }
 
     [Theory]

@@ -172,6 +172,26 @@ public sealed class DovecotServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Changes a user's password (its passwd-file rewritten and renamed into place: read whole at the next login).</summary>
+    public async Task SetPasswordAsync(string user, string password, CancellationToken cancellationToken = default)
+    {
+        ValidateField(user, nameof(user));
+        ValidateField(password, nameof(password));
+        await passwdGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var line = string.Create(CultureInfo.InvariantCulture, $"{user}:{{PLAIN}}{password}:{MailUid}:{MailGid}::{HomePath(user)}::\n");
+            var temporary = Path.Combine(PasswdDirectory, ".tmp-" + Guid.NewGuid().ToString("N"));
+            await File.WriteAllTextAsync(temporary, line, cancellationToken).ConfigureAwait(false);
+            SetMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            File.Move(temporary, Path.Combine(PasswdDirectory, user), overwrite: true);
+        }
+        finally
+        {
+            passwdGate.Release();
+        }
+    }
+
     /// <summary>Adds an account with a unique name (prefix plus random suffix) and a random password.</summary>
     public async Task<TestMailUser> CreateUserAsync(string prefix = "user", CancellationToken cancellationToken = default)
     {

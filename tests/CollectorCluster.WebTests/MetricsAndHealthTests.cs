@@ -89,8 +89,17 @@ public sealed partial class MetricsAndHealthTests(DovecotFixture dovecot)
     [Fact]
     public async Task Readyz_is_503_before_the_node_joins_its_cluster_and_200_after()
     {
-        await using var seed = WebNode.Create();
-        await using var joiner = WebNode.Create(akka: $"akka.cluster.seed-nodes = [\"{seed.RemoteAddress}\"]");
+        // A node that joins a cluster never makes a cluster key of its own: both get the same file, as an operator copies it.
+        var keyDirectory = Directory.CreateTempSubdirectory("cc-web-key-").FullName;
+        var key = Path.Combine(keyDirectory, "cluster.key");
+        File.WriteAllText(key, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        await using var seed = WebNode.Create(extra: $"secrets.key-file = \"{key}\"");
+        await using var joiner = WebNode.Create(extra: $"secrets.key-file = \"{key}\"", akka: $"akka.cluster.seed-nodes = [\"{seed.RemoteAddress}\"]");
         await joiner.StartAsync(Ct, ready: false);
 
         // Its seed is not running: the node listens (health first) but cannot join.
@@ -108,6 +117,7 @@ public sealed partial class MetricsAndHealthTests(DovecotFixture dovecot)
         Assert.Contains("member: ok (Up)", after.Text);
         Assert.Contains("journal: ok (answering", after.Text);
         Assert.Contains($"command-host: ok (listening on {joiner.CtlAddress})", after.Text);
+        Directory.Delete(keyDirectory, recursive: true);
     }
 
     /// <summary>The value of the Prometheus sample <paramref name="name"/> whose labels include <paramref name="labels"/>, summed over matches; 0 when none.</summary>

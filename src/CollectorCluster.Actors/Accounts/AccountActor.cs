@@ -26,6 +26,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly List<IActorRef> _waiting = [];
     private readonly Random _jitter = new();
     private readonly CollectionRound _round = new();
+    private readonly bool _restoreSettings;
     private AccountState _state = AccountState.Empty;
     private AccountSettings? _settings;
     private AccountSettings? _sessionSettings; // what the running (or last) session collects with
@@ -36,7 +37,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private string? _journalFailure; // a write failed: the actor stops (Akka's rule), answering what waits first
     private DateTimeOffset? _nextDue;
     private DateTimeOffset? _sessionStartedAt;
-    private TimeSpan? _scheduleLag; // how late the running session's slot fired; null when asked for
+    private DateTimeOffset? _dueOfSession; // the running session's slot, when the schedule started it; null when asked for
+    private bool _everScheduled;
     private long _lastSnapshotSequenceNr;
     private bool _stopping;
     private bool _scheduled;
@@ -45,14 +47,16 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     /// <summary>Creates the actor for one account.</summary>
     /// <param name="accountId">The entity id.</param>
     /// <param name="env">Where the account collects.</param>
-    /// <param name="initial">
-    /// This node's settings for the account, applied once recovery is done: an entity that sharding restarts here
-    /// (hand-over, fail-over, remember-entities) collects again without waiting for anyone to configure it.
+    /// <param name="initial">Settings applied once recovery is done (tests, and hosts without a cluster key).</param>
+    /// <param name="restoreSettings">
+    /// Collect by the settings last applied anywhere in the cluster, read from the account's own journal once recovery
+    /// is done: an entity that sharding starts here (hand-over, fail-over, remember-entities) collects again at once.
     /// </param>
-    public AccountActor(string accountId, CollectionEnvironment env, ConfigureAccount? initial = null)
+    public AccountActor(string accountId, CollectionEnvironment env, ConfigureAccount? initial = null, bool restoreSettings = false)
     {
         _accountId = accountId;
         _env = env;
+        _restoreSettings = restoreSettings;
         if (initial is not null)
         {
             Self.Tell(initial, ActorRefs.NoSender); // stashed until recovery completes
@@ -69,8 +73,10 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Recover<IAccountEvent>(e => _state = _state.Apply(e));
 
         Command<ConfigureAccount>(Configure);
+        Command<ApplyAccountSettings>(ApplySettings);
+        Command<RemoveAccountSettings>(RemoveSettings);
         Command<CollectNow>(_ => RequestCollection(Sender));
-        Command<CollectionDue>(_ => RequestCollection(null, _nextDue is { } due ? _env.Clock.GetUtcNow() - due : null));
+        Command<CollectionDue>(_ => RequestCollection(null, _nextDue));
         Command<GetAccountStatus>(_ => Sender.Tell(Status()));
         Command<MarkMessage>(Mark);
         Command<PreviewReset>(p =>
@@ -99,8 +105,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for sharding or a local parent.</summary>
-    public static Props Props(string accountId, CollectionEnvironment env, ConfigureAccount? initial = null) =>
-        Akka.Actor.Props.Create(() => new AccountActor(accountId, env, initial));
+    public static Props Props(string accountId, CollectionEnvironment env, ConfigureAccount? initial = null, bool restoreSettings = false) =>
+        Akka.Actor.Props.Create(() => new AccountActor(accountId, env, initial, restoreSettings));
 
     /// <inheritdoc />
     protected override void PostStop()
@@ -112,12 +118,25 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private void Configure(ConfigureAccount command)
     {
         var sender = Sender;
+        Configure(command, () =>
+        {
+            if (!sender.IsNobody())
+            {
+                sender.Tell(new AccountAck(_accountId));
+            }
+        });
+    }
+
+    // recorded: the sealed settings to journal with the configuration, in one write.
+    private void Configure(ConfigureAccount command, Action done, AccountSettingsChanged? recorded = null)
+    {
         var now = _env.Clock.GetUtcNow();
         var change = Reconfiguration.Decide(_state, _settings, command.Settings, now, SettingsDigest.Of(command.Settings, _env.Secrets));
         if (change.Identified is { Reset: true } && _stop is not null)
         {
             // Another mailbox: the running session's records belong to the old one. Let it stop after the message in
-            // flight and record; the reset follows once it has ended.
+            // flight and record; the reset follows once it has ended (the stashed message, ConfigureAccount or
+            // ApplyAccountSettings, is handled again then).
             _log.Info("Account {0}: the mailbox changes to {1}; the running session stops first", _accountId, command.Settings.Address);
             _stop.Cancel();
             Stash.Stash();
@@ -126,7 +145,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
         _settings = command.Settings;
         _scheduled = command.Scheduled;
-        var events = new List<IAccountEvent>(3);
+        var events = new List<IAccountEvent>(4);
+        if (recorded is not null)
+        {
+            events.Add(recorded);
+        }
+
         if (change.Identified is { } identified)
         {
             events.Add(identified);
@@ -160,15 +184,126 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
         WarnAboutExpire();
 
+        if (events.Count == 0 && change.Healed is null)
+        {
+            // Nothing journaled: go on at once. A DeferAsync here, while an earlier command's is still in flight, would
+            // send the SQL journal a write with no events, which it fails (silently) and counts against its circuit
+            // breaker; enough of them (settings applied from every node at once) open it for the whole node.
+            ScheduleNext();
+            done();
+            return;
+        }
+
         DeferAsync(command, _ =>
         {
             ScheduleNext();
             SnapshotIfDue();
-            if (!sender.IsNobody())
+            done();
+        });
+    }
+
+    /// <inheritdoc />
+    protected override void OnReplaySuccess()
+    {
+        base.OnReplaySuccess();
+        if (_restoreSettings && _settings is null && _state.Settings is { } recorded && OpenRecorded(recorded) is { } settings)
+        {
+            if (recorded.Origin == AccountOrigin.Runtime && _env.RuntimeRefusal?.Invoke(settings) is { } refusal)
             {
-                sender.Tell(new AccountAck(_accountId));
+                // The node's runtime-accounts policy no longer allows its mailbox: known, not collecting.
+                _log.Error("Runtime accounts: account '{0}' (added at run time): {1}; not configured (collector remove {0} --yes, or move it to the node file)", _accountId, refusal);
+                return;
+            }
+
+            _settings = settings;
+            _scheduled = true;
+            WarnAboutExpire();
+            ScheduleNext();
+        }
+    }
+
+    // Settings from anywhere in the cluster, sealed: opened with this node's cluster key, journaled when they differ.
+    private void ApplySettings(ApplyAccountSettings command)
+    {
+        var sender = Sender;
+        if (_env.Secrets is not { } sealer)
+        {
+            sender.Tell(new AccountSettingsApplied(_accountId, SettingsChange.Refused, [], "this node has no cluster key"));
+            return;
+        }
+
+        if (command.OnlyIfAbsent && (_settings is not null || _state.Settings is not null))
+        {
+            sender.Tell(new AccountSettingsApplied(_accountId, SettingsChange.Unchanged, [], ""));
+            return;
+        }
+
+        AccountSettings next;
+        try
+        {
+            next = command.Settings.Open(sealer);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.Error("Account {0}: settings refused: {1}", _accountId, e.Message);
+            sender.Tell(new AccountSettingsApplied(_accountId, SettingsChange.Refused, [], e.Message));
+            return;
+        }
+
+        var previous = _settings ?? (_state.Settings is { } journaled ? OpenRecorded(journaled) : null);
+        var keys = previous is null ? [] : SealedAccountSettings.ChangedKeys(previous, next);
+        var change = previous is null ? SettingsChange.Added : keys.Count > 0 || _state.Settings?.Origin != command.Origin ? SettingsChange.Changed : SettingsChange.Unchanged;
+        if (change != SettingsChange.Unchanged)
+        {
+            _log.Info("Account {0}: settings {1}{2}", _accountId, change == SettingsChange.Added ? "applied" : "changed", keys.Count > 0 ? " (" + string.Join(", ", keys) + ")" : "");
+        }
+
+        var recorded = change == SettingsChange.Unchanged ? null : new AccountSettingsChanged(command.Settings, command.Origin, _env.Clock.GetUtcNow());
+        Configure(new ConfigureAccount(next), () => sender.Tell(new AccountSettingsApplied(_accountId, change, keys, "")), recorded);
+    }
+
+    private void RemoveSettings(RemoveAccountSettings command)
+    {
+        var sender = Sender;
+        if (_state.Settings is null && _settings is null)
+        {
+            sender.Tell(new AccountSettingsApplied(_accountId, SettingsChange.Removed, [], "was not configured"));
+            return;
+        }
+
+        Persist(new AccountSettingsRemoved(_env.Clock.GetUtcNow()), e =>
+        {
+            _state = _state.Apply(e);
+            _settings = null;
+            Timers.Cancel(DueTimer);
+            _nextDue = null;
+            _log.Info("Account {0}: removed; it collects no more", _accountId);
+            sender.Tell(new AccountSettingsApplied(_accountId, SettingsChange.Removed, [], ""));
+            if (_restoreSettings)
+            {
+                // Leaves the remembered entities: a removed account is not started again with its shard.
+                Context.Parent.Tell(new Akka.Cluster.Sharding.Passivate(StopAccount.Instance));
             }
         });
+    }
+
+    private AccountSettings? OpenRecorded(AccountSettingsChanged recorded)
+    {
+        if (_env.Secrets is not { } sealer)
+        {
+            _log.Error("Account {0}: its settings are in the journal but this node has no cluster key to open them", _accountId);
+            return null;
+        }
+
+        try
+        {
+            return recorded.Settings.Open(sealer);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.Error("Account {0}: its journaled settings cannot be opened: {1}", _accountId, e.Message);
+            return null;
+        }
     }
 
     // collector import's seed: the UIDLs the previous collector had fetched count as collected, once (journalled before any session).
@@ -190,7 +325,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    private void RequestCollection(IActorRef? replyTo, TimeSpan? scheduleLag = null)
+    private void RequestCollection(IActorRef? replyTo, DateTimeOffset? due = null)
     {
         if (replyTo is not null && !replyTo.IsNobody())
         {
@@ -202,7 +337,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         switch (decision.Verdict)
         {
             case CollectVerdict.Start when _settings is { } settings:
-                _scheduleLag = scheduleLag;
+                _dueOfSession = due;
                 // The fence: the session starts only once this incarnation's write succeeded. A stale incarnation elsewhere
                 // fails its next write on the shared journal's unique (persistence_id, sequence_nr) and stops (default
                 // OnPersistFailure), and stopping cancels its session (PostStop), so a mailbox never has two sessions.
@@ -523,6 +658,10 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _stop = null;
         _abort = null;
         var outcome = ended.Outcome ?? Crashed(ended.Error);
+        // The schedule lag, one measure for metrics and benches: from the slot to the login (or to the session's start when
+        // it never logged in), so a wait for a connection lease counts; null when an operator asked for the session.
+        TimeSpan? lag = _dueOfSession is { } due ? (outcome.LoggedInAt ?? _sessionStartedAt ?? _env.Clock.GetUtcNow()) - due : null;
+        _dueOfSession = null;
         var address = _settings?.Address ?? _state.Configuration?.Address ?? "";
         var ran = _sessionSettings;
         var policyEvents = SessionPolicy.EventsAfter(_state.Apply(outcome.Event), outcome, _env.Tuning, _env.Clock.GetUtcNow(), ran is null ? null : SettingsDigest.Of(ran, _env.Secrets));
@@ -540,7 +679,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Persist(outcome.Event, e =>
         {
             _state = _state.Apply(e);
-            Observe(outcome, ran);
+            Observe(outcome, ran, lag);
             if (outcome.Succeeded)
             {
                 _log.Info("{0}", $"Account {_accountId} ({address}): collected {outcome.Collected} message(s), {outcome.Bytes} bytes, deleted {outcome.Deleted}, listed {outcome.Listed}, in {outcome.Duration.TotalSeconds:F1}s{(outcome.Detail.Length > 0 ? "; " + outcome.Detail : "")}");
@@ -572,15 +711,14 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     }
 
     // What metrics and the structured log see of a session: figures, the outcome word and the failure's cause and stage.
-    private void Observe(SessionOutcome outcome, AccountSettings? ran)
+    private void Observe(SessionOutcome outcome, AccountSettings? ran, TimeSpan? lag)
     {
         var word = outcome.Succeeded ? "ok" : outcome.Interrupted ? "interrupted" : outcome.Cause == FailureCause.LoginDelay ? "deferred" : "failed";
         var stage = outcome.Event is CollectionFailed failed ? failed.Stage : "none";
         var server = (ran?.Pop3Server ?? _settings?.Pop3Server ?? "").ToLowerInvariant();
         var cause = outcome.Succeeded ? "none" : outcome.Cause.ToString().ToLowerInvariant();
         Context.System.EventStream.Publish(new CollectionObserved(
-            _accountId, server, word, cause, stage, outcome.Listed, outcome.Collected, outcome.Deleted, outcome.Bytes, outcome.Duration, _scheduleLag));
-        _scheduleLag = null;
+            _accountId, server, word, cause, stage, outcome.Listed, outcome.Collected, outcome.Deleted, outcome.Bytes, outcome.Duration, lag is { } late && late < TimeSpan.Zero ? TimeSpan.Zero : lag));
     }
 
     private SessionOutcome Crashed(Exception? error) => Crashed(error, _sessionStartedAt, _env.Clock);
@@ -627,6 +765,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 else
                 {
                     _log.Debug("Account {0}: {1}", _accountId, next.Note);
+                }
+
+                if (!_everScheduled)
+                {
+                    _everScheduled = true;
+                    ScheduleMetrics.FirstScheduled();
                 }
 
                 _nextDue = due;

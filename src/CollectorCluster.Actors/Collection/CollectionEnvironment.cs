@@ -22,10 +22,18 @@ public sealed record CollectionEnvironment(
     public OAuth2.OAuth2TokenSource OAuth2 { get; init; } = new(TimeProvider.System);
 
     /// <summary>
-    /// The node key's services (sealing, keyed digests), or null without one: then rotated refresh tokens are kept in
-    /// memory only and NeedsOperator is healed across processes only by an operator.
+    /// The cluster key's services (sealing, keyed digests), or null without one: then settings come only as
+    /// <c>ConfigureAccount</c>, rotated refresh tokens are kept in memory only and NeedsOperator is healed across
+    /// processes only by an operator.
     /// </summary>
     public Core.Accounts.INodeSecrets? Secrets { get; init; }
+
+    /// <summary>
+    /// Why this node will not host a runtime-added account with these settings (its <c>collector.runtime-accounts</c>
+    /// policy), or null when it may; null function: every runtime account is allowed. Checked when an entity restores
+    /// its settings from its journal.
+    /// </summary>
+    public Func<Core.Accounts.AccountSettings, string?>? RuntimeRefusal { get; init; }
 
     /// <summary>How a failed write names the account journal (e.g. "sqlite /var/lib/collector/journal.db"), never a secret.</summary>
     public string JournalName { get; init; } = "account journal";

@@ -34,6 +34,7 @@ public sealed class CollectionRun
     private FailureCause _cause = FailureCause.Other;
     private Pop3ServerCapabilities? _capabilities;
     private DateTimeOffset? _loggedInAt;
+    private IConnectionLease? _lease; // told of progress, so a session that moves keeps its lease
     private string? _refusal; // collecting would break a promise: nothing done, the operator is needed
     private bool _stoppedEarly; // a stop request ended the run before everything planned was done
     private int _unrecorded; // delivered, but the journal failed to record them
@@ -78,6 +79,10 @@ public sealed class CollectionRun
             {
                 return Stopped(started, "stopped while waiting for a connection token; nothing collected");
             }
+
+            // A revoked lease (no progress for lease-timeout) ends the session's I/O: it never runs on without one.
+            _lease = lease;
+            using var revoked = lease.Lost.Register(io.Cancel);
 
             try
             {
@@ -184,6 +189,8 @@ public sealed class CollectionRun
             case OAuth2.OAuth2Exception oauth:
                 _cause = oauth.GrantRefused ? FailureCause.OAuthGrantRefused : FailureCause.Network;
                 return (oauth.Message, false);
+            case OperationCanceledException when _lease?.Lost.IsCancellationRequested == true:
+                return ("aborted: no progress within lease-timeout, so its connection lease was revoked", false);
             case OperationCanceledException when abort.IsCancellationRequested:
                 return ("aborted (node stopping)", false);
             case OperationCanceledException when stopRequested.IsCancellationRequested:
@@ -218,6 +225,7 @@ public sealed class CollectionRun
     {
         _stage = CollectionStage.List;
         var listing = await session.ListAsync(io).ConfigureAwait(false);
+        _lease?.Progress();
         _warnings.AddRange(session.Warnings.Where(w => !_warnings.Contains(w))); // e.g. UIDLs keyed by digest
         var listedAt = _env.Clock.GetUtcNow();
         var first = _chunks == 0;
@@ -419,6 +427,7 @@ public sealed class CollectionRun
                         var storedAs = message.Uidl is not null && receipt.Key != message.Uidl ? receipt.Key : null;
                         events.Add(new MessageCollected(message.Uidl ?? receipt.Key, receipt.Bytes, firstSeen, _env.Clock.GetUtcNow(), receipt.AlreadyPresent, captured.Fingerprint, storedAs, captured.Digest));
                         delivered.Add(message);
+                        _lease?.Progress();
                         _stage = CollectionStage.Retrieve;
                     },
                     io).ConfigureAwait(false);

@@ -55,6 +55,12 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(ReleaseCopy)] = ("ReleaseCopy.v1", AccountJsonContext.Default.ReleaseCopy),
         [typeof(CopyClaimAnswer)] = ("CopyClaimAnswer.v1", AccountJsonContext.Default.CopyClaimAnswer),
         [typeof(CopyConfirmed)] = ("CopyConfirmed.v1", AccountJsonContext.Default.CopyConfirmed),
+        [typeof(AccountSettingsChanged)] = ("AccountSettingsChanged.v1", AccountJsonContext.Default.AccountSettingsChanged),
+        [typeof(AccountSettingsRemoved)] = ("AccountSettingsRemoved.v1", AccountJsonContext.Default.AccountSettingsRemoved),
+        [typeof(FileAccountsListed)] = ("FileAccountsListed.v1", AccountJsonContext.Default.FileAccountsListed),
+        [typeof(FileAccountsUnlisted)] = ("FileAccountsUnlisted.v1", AccountJsonContext.Default.FileAccountsUnlisted),
+        [typeof(AccountsFileApplied)] = ("AccountsFileApplied.v1", AccountJsonContext.Default.AccountsFileApplied),
+        [typeof(AccountRegistrySnapshot)] = ("AccountRegistrySnapshot.v1", AccountJsonContext.Default.AccountRegistrySnapshot),
     };
 
     /// <summary>Shapes only read: journals hold them, nothing writes them any more.</summary>

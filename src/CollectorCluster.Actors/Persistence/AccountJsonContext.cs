@@ -44,6 +44,12 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(ReleaseCopy))]
 [JsonSerializable(typeof(CopyClaimAnswer))]
 [JsonSerializable(typeof(CopyConfirmed))]
+[JsonSerializable(typeof(AccountSettingsChanged))]
+[JsonSerializable(typeof(AccountSettingsRemoved))]
+[JsonSerializable(typeof(FileAccountsListed))]
+[JsonSerializable(typeof(FileAccountsUnlisted))]
+[JsonSerializable(typeof(AccountsFileApplied))]
+[JsonSerializable(typeof(AccountRegistrySnapshot))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {
 }

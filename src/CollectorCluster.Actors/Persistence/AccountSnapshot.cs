@@ -16,7 +16,8 @@ namespace CollectorCluster.Actors.Persistence;
 /// The absences, pending deletions, mailbox identity, rotated refresh token and oversize report came later still: absent,
 /// they read as none (a snapshot from before identities has none, as its journal had none). <see cref="Routing"/> and <see cref="ImportedSeeds"/> (multidrop counts, taken-over
 /// seeds) likewise: absent, nothing routed and no seed taken over. <see cref="History"/> came
-/// last: absent, it reads as the last collection alone (what such a snapshot knew).
+/// later: absent, it reads as the last collection alone (what such a snapshot knew). <see cref="Settings"/> likewise:
+/// absent reads as none applied.
 /// </remarks>
 public sealed record AccountSnapshot(
     IReadOnlyList<CollectedMessage> Collected,
@@ -37,7 +38,8 @@ public sealed record AccountSnapshot(
     IReadOnlyList<SnapshotOversize>? Oversize = null,
     RoutingCounts? Routing = null,
     IReadOnlyList<string>? ImportedSeeds = null,
-    IReadOnlyList<CollectionOutcome>? History = null)
+    IReadOnlyList<CollectionOutcome>? History = null,
+    AccountSettingsChanged? Settings = null)
 {
     /// <summary>Captures a state.</summary>
     public static AccountSnapshot From(AccountState state) => new(
@@ -59,7 +61,8 @@ public sealed record AccountSnapshot(
         state.Oversize.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => new SnapshotOversize(o.Key, o.Value)).ToList(),
         state.Routing,
         state.ImportedSeeds.Order(StringComparer.Ordinal).ToList(),
-        [.. state.History]);
+        [.. state.History],
+        state.Settings);
 
     /// <summary>Rebuilds the state.</summary>
     public AccountState ToState() => AccountState.Empty with
@@ -83,5 +86,6 @@ public sealed record AccountSnapshot(
         Routing = Routing ?? RoutingCounts.None,
         ImportedSeeds = AccountState.Empty.ImportedSeeds.Union(ImportedSeeds ?? []),
         History = History is { } history ? [.. history.TakeLast(AccountState.HistoryLength)] : LastCollection is { } last ? [last] : [],
+        Settings = Settings,
     };
 }

@@ -4,67 +4,47 @@ using CollectorCluster.Core.Tokens;
 namespace CollectorCluster.Actors.Tokens;
 
 /// <summary>
-/// One <see cref="GetTokenFigures"/> answered: asks the node pool and every per-server actor, merges their figures
-/// (node-wide percentiles from the servers' recent waits) and replies once, then stops.
+/// One <see cref="GetTokenFigures"/> answered: this node's figures, with the cluster-wide figures of each server it
+/// uses asked of their governors (held and queued: every node's; connecting: this node's, which only it knows); replies
+/// once (a governor that does not answer within 5 s is left out), then stops.
 /// </summary>
 public sealed class TokenFiguresQuery : ReceiveActor
 {
     private readonly List<ServerTokenFigures> _servers = [];
-    private TokenFigures? _node;
     private int _pending;
 
     /// <summary>Creates the query and sends its asks.</summary>
-    public TokenFiguresQuery(IActorRef pool, IActorRef router, int routees, IActorRef replyTo)
+    public TokenFiguresQuery(TokenFigures node, IActorRef governors, IReadOnlyList<string> servers, IReadOnlyDictionary<string, int> connecting, IActorRef replyTo)
     {
-        _pending = routees;
-        pool.Tell(GetTokenFigures.Instance);
-        router.Tell(new Akka.Routing.Broadcast(GetServerFigures.Instance));
-        Context.SetReceiveTimeout(TimeSpan.FromSeconds(5));
-
-        Receive<TokenFigures>(f =>
+        _pending = servers.Count;
+        foreach (var server in servers)
         {
-            _node = f;
-            ReplyIfDone(replyTo);
-        });
+            governors.Tell(new GetServerFigures(server));
+        }
+
+        Context.SetReceiveTimeout(TimeSpan.FromSeconds(5));
         Receive<ServerFigures>(f =>
         {
-            _servers.AddRange(f.Servers);
+            _servers.AddRange(f.Servers.Select(s => s with { Connecting = connecting.GetValueOrDefault(s.Server) }));
             _pending--;
-            ReplyIfDone(replyTo);
+            ReplyIfDone(node, replyTo, done: false);
         });
-        Receive<ReceiveTimeout>(_ =>
-        {
-            replyTo.Tell(new Status.Failure(new TimeoutException("the connection tokens did not answer within 5 s")));
-            Context.Stop(Self);
-        });
+        Receive<ReceiveTimeout>(_ => ReplyIfDone(node, replyTo, done: true));
+        ReplyIfDone(node, replyTo, done: false);
     }
 
     /// <summary>Props for one query.</summary>
-    public static Props Props(IActorRef pool, IActorRef router, int routees, IActorRef replyTo) =>
-        Akka.Actor.Props.Create(() => new TokenFiguresQuery(pool, router, routees, replyTo));
+    public static Props Props(TokenFigures node, IActorRef governors, IReadOnlyList<string> servers, IReadOnlyDictionary<string, int> connecting, IActorRef replyTo) =>
+        Akka.Actor.Props.Create(() => new TokenFiguresQuery(node, governors, servers, connecting, replyTo));
 
-    private void ReplyIfDone(IActorRef replyTo)
+    private void ReplyIfDone(TokenFigures node, IActorRef replyTo, bool done)
     {
-        if (_node is null || _pending > 0)
+        if (_pending > 0 && !done)
         {
             return;
         }
 
-        var waits = _servers.SelectMany(s => s.RecentWaits).ToList();
-        var servers = _servers.OrderBy(s => s.Server, StringComparer.Ordinal).ToList();
-        replyTo.Tell(new TokenFigures(
-            servers.Sum(s => s.Queued),
-            _node.Held,
-            _node.Connecting,
-            servers.Where(s => s.Held > 0).ToDictionary(s => s.Server, s => s.Held, StringComparer.OrdinalIgnoreCase),
-            servers.Sum(s => s.GrantedTotal),
-            servers.Sum(s => s.ReclaimedTotal) + _node.ReclaimedTotal,
-            WaitStatistics.Percentile(waits, 0.50),
-            WaitStatistics.Percentile(waits, 0.99),
-            waits.Count == 0 ? TimeSpan.Zero : waits.Max())
-        {
-            Servers = servers,
-        });
+        replyTo.Tell(node with { Servers = [.. _servers.OrderBy(s => s.Server, StringComparer.Ordinal)] });
         Context.Stop(Self);
     }
 }

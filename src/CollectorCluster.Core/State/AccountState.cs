@@ -90,6 +90,9 @@ public sealed record AccountState
     /// <summary>Seed files of UIDLs taken over from another collector (<c>imported-uidls</c>), each read once.</summary>
     public ImmutableHashSet<string> ImportedSeeds { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
 
+    /// <summary>The settings last applied anywhere in the cluster (secrets sealed); null when never applied or removed.</summary>
+    public AccountSettingsChanged? Settings { get; init; }
+
     /// <summary>Whose messages the destination holds and the seed of their names (see <see cref="MailboxScope"/>).</summary>
     public MailboxScope ScopeFor(string accountId) => new(accountId, NamesIncludeMailbox ? Identity : null);
 
@@ -174,6 +177,8 @@ public sealed record AccountState
         RefreshTokenRotated t => this with { RefreshToken = new RotatedRefreshToken(t.Sealed, t.ConfiguredDigest) },
         MessageRouted r => this with { Routing = Routing.Add(r) },
         UidlsImported i => Import(i),
+        AccountSettingsChanged c => this with { Settings = c },
+        AccountSettingsRemoved => this with { Settings = null },
         _ => throw new ArgumentException($"Unknown account event type {e.GetType().Name}", nameof(e)),
     };
 

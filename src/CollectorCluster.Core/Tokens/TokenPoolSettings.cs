@@ -7,7 +7,7 @@ namespace CollectorCluster.Core.Tokens;
 /// <param name="MaxSessions">Live POP3 sessions per node (Mailtraq's MaxPop3Clients).</param>
 /// <param name="MaxConnecting">Half-open connect attempts per node (Windows caps those at about 10 per second; the seed advises 20).</param>
 /// <param name="MaxPerServer">Sessions per remote host, so one slow provider cannot take every slot or be hammered.</param>
-/// <param name="LeaseTimeout">A lease not released (nor renewed by connecting) within this is reclaimed.</param>
+/// <param name="LeaseTimeout">A session that makes no progress for this long is aborted and its lease given back (progress renews it).</param>
 /// <param name="AgingStep">Each full step a request has waited counts as one more priority, so nothing starves.</param>
 public sealed record TokenPoolSettings(int MaxSessions, int MaxConnecting, int MaxPerServer, TimeSpan LeaseTimeout, TimeSpan AgingStep)
 {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Node.Hosting;
 using CollectorCluster.Wire;
 
 namespace CollectorCluster.Node.CommandHost;
@@ -32,6 +33,7 @@ public sealed class CollectorPalette : ICommandPalette
         "collector disable <id>",
         "collector enable <id>",
         "collector remove <id> [--yes]",
+        "collector reload",
     ];
 
     /// <inheritdoc />
@@ -55,8 +57,9 @@ public sealed class CollectorPalette : ICommandPalette
             "remove" => await RemoveAsync(args, context).ConfigureAwait(false),
             "edit" when args.Count > 0 => await EditAsync(args[0], args.Skip(1).ToList(), context).ConfigureAwait(false),
             "edit" => throw new CommandException("usage: collector edit <id> --KEY VALUE... [--password-stdin|--password-file F] [--yes]"),
-            "disable" => await EditAsync(Expect(args, 1, "collector disable <id>")[0], ["--enabled", "off"], context).ConfigureAwait(false),
-            "enable" => await EditAsync(Expect(args, 1, "collector enable <id>")[0], ["--enabled", "on"], context).ConfigureAwait(false),
+            "disable" => await EditAsync(Expect(args, 1, "collector disable <id>")[0], ["--enabled", "off"], context, verb).ConfigureAwait(false),
+            "enable" => await EditAsync(Expect(args, 1, "collector enable <id>")[0], ["--enabled", "on"], context, verb).ConfigureAwait(false),
+            "reload" => await ReloadAsync(Expect(args, 0, "collector reload"), context).ConfigureAwait(false),
             _ => throw new CommandException($"unknown command 'collector {verb}' (help lists the commands)"),
         };
     }
@@ -380,11 +383,11 @@ public sealed class CollectorPalette : ICommandPalette
     private static async Task<CommandResponse> AddAsync(List<string> args, CommandContext context)
     {
         var settings = await Runtime(context).AddAsync(args, context.Password, context.FileAccounts.Select(a => a.Id), CommandContext.AskTimeout).ConfigureAwait(false);
-        var line = $"{settings.Id}: added ({settings.Address}, every {settings.CheckEvery}, into {settings.Mailbox}); password sealed with the node key";
+        var line = $"{settings.Id}: added ({settings.Address}, every {settings.CheckEvery}, into {settings.Mailbox}); password sealed with the cluster key";
         return CommandResponse.Success([line], new JsonObject { ["id"] = settings.Id, ["address"] = settings.Address, ["mailbox"] = settings.Mailbox });
     }
 
-    private static async Task<CommandResponse> EditAsync(string id, List<string> options, CommandContext context)
+    private static async Task<CommandResponse> EditAsync(string id, List<string> options, CommandContext context, string verb = "edit")
     {
         var yes = options.Remove("--yes");
         if (!yes && await DeletesMoreAsync(id, options, context).ConfigureAwait(false) is { } more)
@@ -392,7 +395,7 @@ public sealed class CollectorPalette : ICommandPalette
             return CommandResponse.Success([$"{id}: edit would {more}; add --yes to change it"], new JsonObject { ["id"] = id, ["applied"] = false });
         }
 
-        var s = await Runtime(context).EditAsync(id, options, context.Password, context.FileAccounts.Select(a => a.Id), CommandContext.AskTimeout).ConfigureAwait(false);
+        var s = await Runtime(context).EditAsync(id, options, context.Password, context.FileAccounts.Select(a => a.Id), CommandContext.AskTimeout, verb).ConfigureAwait(false);
         var line = $"{s.Id}: updated ({s.Address}, every {s.CheckEvery}, into {s.Mailbox}, {(s.Enabled ? "enabled" : "disabled")})";
         return CommandResponse.Success([line], new JsonObject { ["id"] = s.Id, ["address"] = s.Address, ["enabled"] = s.Enabled });
     }
@@ -470,8 +473,39 @@ public sealed class CollectorPalette : ICommandPalette
             return CommandResponse.Success([$"{id}: remove would stop collecting it and forget its settings and password; add --yes to remove"], new JsonObject { ["id"] = id, ["applied"] = false });
         }
 
-        await runtime.RemoveAsync(id, await runtime.SettingsAsync(id, CommandContext.AskTimeout).ConfigureAwait(false), CommandContext.AskTimeout).ConfigureAwait(false);
+        await runtime.RemoveAsync(id, CommandContext.AskTimeout).ConfigureAwait(false);
         return CommandResponse.Success([$"{id}: removed; it collects no more (its collection history stays in the journal)"], new JsonObject { ["id"] = id, ["applied"] = true });
+    }
+
+    /// <summary><c>collector reload</c>: this node's accounts file applied to the whole cluster (as SIGHUP), what changed per account.</summary>
+    private static async Task<CommandResponse> ReloadAsync(List<string> args, CommandContext context)
+    {
+        _ = args;
+        var file = context.File ?? throw new CommandException("collector reload: this node has no accounts file to reload");
+        FileApplication applied;
+        try
+        {
+            applied = await file.ReloadAsync(CommandContext.AskTimeout).ConfigureAwait(false);
+        }
+        catch (Configuration.ConfigurationException e)
+        {
+            throw new CommandException($"collector reload refused, the running accounts stay: {e.Message}");
+        }
+
+        var data = new JsonObject
+        {
+            ["file"] = applied.Path,
+            ["accounts"] = new JsonArray([.. applied.Accounts.Select(a => (JsonNode)new JsonObject
+            {
+                ["id"] = a.Id,
+                ["change"] = a.Change.ToString().ToLowerInvariant(),
+                ["keys"] = new JsonArray([.. a.Keys.Select(k => (JsonNode)JsonValue.Create(k)!)]),
+                ["detail"] = a.Detail,
+            })]),
+        };
+        var refused = applied.With(SettingsChange.Refused).Count;
+        var lines = applied.Lines();
+        return refused == 0 ? CommandResponse.Success(lines, data) : new CommandResponse(false, lines, data, string.Join(Environment.NewLine, lines));
     }
 
     private static async Task<CommandResponse> ResetAsync(List<string> args, CommandContext context)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
@@ -6,15 +5,16 @@ using CollectorCluster.Actors.Registry;
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Events;
 using CollectorCluster.Node.Configuration;
-using CollectorCluster.Node.Secrets;
+using CollectorCluster.Node.Hosting;
 
 namespace CollectorCluster.Node.CommandHost;
 
 /// <summary>
-/// Accounts added and removed while the node runs: reads <c>collector add</c>'s options by the accounts file's rules
-/// (<see cref="AccountConfigParser"/>) into typed <see cref="AccountOptions"/>, seals the password with the node key,
-/// journals both in the <see cref="AccountRegistry"/>, and configures the account's entity. On start,
-/// <see cref="RestoreAsync"/> configures every journaled one again, from the typed options (no text parsed).
+/// Accounts added, edited and removed while the cluster runs, at any node: reads <c>collector add</c>'s options by the
+/// accounts file's rules (<see cref="AccountConfigParser"/>) into typed <see cref="AccountOptions"/>, seals the password
+/// with the cluster key, journals both in the cluster's <see cref="AccountRegistry"/> (one writer, which refuses an id
+/// that exists anywhere), and applies the settings, sealed, to the account's entity wherever it is hosted, which keeps
+/// them in its own journal for whichever node hosts it next.
 /// </summary>
 public sealed class RuntimeAccountManager
 {
@@ -27,57 +27,38 @@ public sealed class RuntimeAccountManager
         ["every"] = "check-every",
     };
 
-    private readonly IActorRef _registry;
-    private readonly IActorRef _accounts;
-    private readonly NodeKey _key;
+    private readonly ClusterAccounts _cluster;
+    private readonly Func<IReadOnlyCollection<string>> _fileIds;
     private readonly string _configDirectory;
-    private readonly ConcurrentDictionary<string, byte> _ids = new(StringComparer.Ordinal);
 
-    /// <summary>Creates the manager over the node's registry, account region and key.</summary>
-    public RuntimeAccountManager(IActorRef registry, IActorRef accounts, NodeKey key, string configDirectory)
+    /// <summary>Creates the manager over the node's view of the cluster's accounts; <paramref name="fileIds"/> are this node's accounts-file ids now.</summary>
+    public RuntimeAccountManager(ClusterAccounts cluster, Func<IReadOnlyCollection<string>> fileIds, string configDirectory)
     {
-        _registry = registry;
-        _accounts = accounts;
-        _key = key;
+        _cluster = cluster;
+        _fileIds = fileIds;
         _configDirectory = configDirectory;
     }
 
     /// <summary>What runtime accounts may deliver to (<c>collector.runtime-accounts</c>); none by default.</summary>
     public RuntimeAccountPolicy Policy { get; init; } = RuntimeAccountPolicy.None;
 
-    /// <summary>Runtime accounts journaled with a mailbox the policy no longer allows: not configured at start, each with why.</summary>
-    public IReadOnlyList<string> RefusedAtRestore { get; private set; } = [];
+    /// <summary>True when <paramref name="id"/> is an account of the cluster (added at run time, or of the accounts file applied by any node).</summary>
+    public bool Contains(string id) => _cluster.OriginOf(id) is not null;
 
-    /// <summary>True when <paramref name="id"/> was added at run time (and not removed).</summary>
-    public bool Contains(string id) => _ids.ContainsKey(id);
-
-    /// <summary>The runtime account ids.</summary>
-    public IReadOnlyCollection<string> Ids => [.. _ids.Keys.Order(StringComparer.Ordinal)];
-
-    /// <summary>
-    /// Configures every journaled runtime account that <see cref="Policy"/> allows (the others are listed in
-    /// <see cref="RefusedAtRestore"/> and stay known, so they can be removed); a password the key cannot open stops
-    /// the start with an error naming the key file.
-    /// </summary>
-    public async Task<int> RestoreAsync(TimeSpan timeout)
+    /// <summary>The cluster's accounts that this node's accounts file does not define (runtime ones, and file ones another node applied).</summary>
+    public IReadOnlyCollection<string> Ids
     {
-        var known = await _registry.Ask<Actors.Registry.RuntimeAccounts>(GetRuntimeAccounts.Instance, timeout).ConfigureAwait(false);
-        var all = known.Accounts.Select(a => Resolve(a.Id, a.Settings, _key.Open(a.Id, a.Password))).ToList();
-        var refused = all.Select(s => (s.Id, Why: Policy.Refusal(s, _configDirectory))).Where(r => r.Why is not null).ToList();
-        var settings = all.Where(s => refused.All(r => r.Id != s.Id)).ToList();
-        RefusedAtRestore = [.. refused.Select(r => $"account '{r.Id}' (added at run time): {r.Why}; not configured (collector remove {r.Id} --yes, or move it to the node file)")];
-        await Task.WhenAll(settings.Select(s => _accounts.Ask<AccountAck>(new ConfigureAccount(s), timeout))).ConfigureAwait(false);
-        foreach (var s in all)
+        get
         {
-            _ids[s.Id] = 0;
+            var file = _fileIds();
+            return [.. _cluster.Ids().Where(id => !file.Contains(id))];
         }
-
-        return settings.Count;
     }
 
     /// <summary>
     /// <c>collector add &lt;id&gt; --server host[:port] --user U [--tls none|starttls|implicit] [--mailbox M] [--every 5m] [--KEY VALUE]...</c>
-    /// with the password from collectorctl (<c>--password-stdin</c> / <c>--password-file</c>, never an argument).
+    /// with the password from collectorctl (<c>--password-stdin</c> / <c>--password-file</c>, never an argument): journaled
+    /// in the cluster's registry (which refuses an id that exists anywhere), then applied where the account is hosted.
     /// </summary>
     public async Task<AccountSettings> AddAsync(IReadOnlyList<string> args, Secret? password, IEnumerable<string> fileAccounts, TimeSpan timeout)
     {
@@ -88,12 +69,12 @@ public sealed class RuntimeAccountManager
         }
 
         var id = args[0];
-        if (fileAccounts.Contains(id, StringComparer.Ordinal))
+        if (fileAccounts.Contains(id, StringComparer.Ordinal) || _cluster.OriginOf(id) == AccountOrigin.File)
         {
             throw new CommandException($"collector add: account '{id}' is defined in the accounts file; change it there (and reload)");
         }
 
-        if (Contains(id))
+        if (_cluster.OriginOf(id) == AccountOrigin.Runtime)
         {
             throw new CommandException($"collector add: account '{id}' exists already (collector remove {id} first)");
         }
@@ -105,39 +86,41 @@ public sealed class RuntimeAccountManager
 
         var given = Checked(() => AccountConfigParser.ReadOptions(id, Options(args, usage), partial: false), password);
         var settings = Allowed(Resolve(id, given, password), "add");
-        var added = new RuntimeAccountAdded(id, given, _key.Seal(id, password), DateTimeOffset.UtcNow);
-        await _registry.Ask<Actors.Registry.RuntimeAccounts>(new RegisterRuntimeAccount(added), timeout).ConfigureAwait(false);
-        _ids[id] = 0;
-        await _accounts.Ask<AccountAck>(new ConfigureAccount(settings), timeout).ConfigureAwait(false);
+        var added = new RuntimeAccountAdded(id, given, _cluster.Key.Seal(id, password), DateTimeOffset.UtcNow);
+        await RegistryAsync(new AddRuntimeAccount(added), "collector add", timeout).ConfigureAwait(false);
+        await ApplyAsync(settings, timeout).ConfigureAwait(false);
         return settings;
     }
 
     /// <summary>
     /// <c>collector edit &lt;id&gt; --KEY VALUE...</c> (and <c>disable</c>/<c>enable</c>, which set <c>enabled</c>): changes
     /// settings of a runtime account, keeping the others; a new password only with collectorctl's --password-stdin/-file.
+    /// Applied wherever the account is hosted.
     /// </summary>
-    public async Task<AccountSettings> EditAsync(string id, IReadOnlyList<string> options, Secret? password, IEnumerable<string> fileAccounts, TimeSpan timeout)
+    public async Task<AccountSettings> EditAsync(string id, IReadOnlyList<string> options, Secret? password, IEnumerable<string> fileAccounts, TimeSpan timeout, string verb = "edit")
     {
         const string usage = "usage: collector edit <id> --KEY VALUE... [--password-stdin|--password-file F]";
         if (fileAccounts.Contains(id, StringComparer.Ordinal))
         {
-            throw new CommandException($"collector edit: account '{id}' is defined in the accounts file; change it there (and reload with SIGHUP)");
+            throw new CommandException(FileAccountAdvice(verb, id));
         }
 
-        var known = await _registry.Ask<Actors.Registry.RuntimeAccounts>(GetRuntimeAccounts.Instance, timeout).ConfigureAwait(false);
-        var current = known.Accounts.FirstOrDefault(a => a.Id == id) ?? throw new CommandException($"unknown account '{id}' (collector list shows the accounts)");
+        var entry = await _cluster.AskRegistryAsync<RegistryEntry>(new GetRegistryEntry(id), timeout).ConfigureAwait(false);
+        var current = entry.Runtime ?? throw new CommandException(entry.Origin == AccountOrigin.File
+            ? FileAccountAdvice(verb, id)
+            : $"unknown account '{id}' (collector list shows the accounts)");
         var changes = Options(["edit", .. options], usage);
         if (changes.Count == 0 && password is null)
         {
             throw new CommandException(usage);
         }
 
-        var secret = password is { } p && p.Reveal().Length > 0 ? p : _key.Open(id, current.Password);
+        var secret = password is { } p && p.Reveal().Length > 0 ? p : _cluster.Key.Open(id, current.Password);
         var given = Checked(() => AccountConfigParser.ReadOptions(id, changes, partial: true), secret).Over(current.Settings);
         var settings = Allowed(Resolve(id, given, secret), "edit");
-        var edited = new RuntimeAccountAdded(id, given, _key.Seal(id, secret), DateTimeOffset.UtcNow);
-        await _registry.Ask<Actors.Registry.RuntimeAccounts>(new RegisterRuntimeAccount(edited), timeout).ConfigureAwait(false);
-        await _accounts.Ask<AccountAck>(new ConfigureAccount(settings), timeout).ConfigureAwait(false);
+        var edited = new RuntimeAccountAdded(id, given, _cluster.Key.Seal(id, secret), DateTimeOffset.UtcNow);
+        await RegistryAsync(new ReplaceRuntimeAccount(edited), "collector edit", timeout).ConfigureAwait(false);
+        await ApplyAsync(settings, timeout).ConfigureAwait(false);
         return settings;
     }
 
@@ -175,29 +158,64 @@ public sealed class RuntimeAccountManager
     }
 
     /// <summary>
-    /// Forgets a runtime account: journaled in the registry, and its entity disabled for the rest of this run (after a
-    /// restart it is not configured at all). Its collection history stays in its own journal.
+    /// Forgets a runtime account: journaled in the registry, and its entity, wherever it is hosted, forgets its settings
+    /// and collects no more. Its collection history stays in its own journal.
     /// </summary>
-    public async Task RemoveAsync(string id, AccountSettings? current, TimeSpan timeout)
+    public async Task RemoveAsync(string id, TimeSpan timeout)
     {
-        if (!Contains(id))
+        await RegistryAsync(new RemoveRuntimeAccount(id, DateTimeOffset.UtcNow), "collector remove", timeout).ConfigureAwait(false);
+        var removed = await _cluster.RemoveAsync(id, timeout).ConfigureAwait(false);
+        await _cluster.RefreshAsync(timeout).ConfigureAwait(false);
+        if (removed.Change == SettingsChange.Refused)
         {
-            throw new CommandException($"collector remove: '{id}' is not an account added at run time (accounts-file accounts are removed from the file)");
-        }
-
-        await _registry.Ask<Actors.Registry.RuntimeAccounts>(new UnregisterRuntimeAccount(id, DateTimeOffset.UtcNow), timeout).ConfigureAwait(false);
-        _ids.TryRemove(id, out _);
-        if (current is not null)
-        {
-            await _accounts.Ask<AccountAck>(new ConfigureAccount(current with { Enabled = false }), timeout).ConfigureAwait(false);
+            throw new CommandException($"collector remove: '{id}' is removed from the cluster's accounts, but its account did not confirm: {removed.Detail}");
         }
     }
 
-    /// <summary>The settings of a runtime account as last journaled (password opened), or null.</summary>
+    private async Task RegistryAsync(IRegistryCommand command, string verb, TimeSpan timeout)
+    {
+        try
+        {
+            await _cluster.AskRegistryAsync<RegistryUpdated>(command, timeout).ConfigureAwait(false);
+        }
+        catch (RegistryRefusedException e)
+        {
+            throw new CommandException($"{verb}: {e.Message}");
+        }
+        catch (AskTimeoutException)
+        {
+            throw new CommandException($"{verb}: the cluster's account registry did not answer within {timeout.TotalSeconds:F0} s; nothing was changed (try again)");
+        }
+    }
+
+    /// <summary>Applies the settings where the account is hosted; a refusal (another cluster key, no answer) is the command's error.</summary>
+    private async Task<AccountChangeLine> ApplyAsync(AccountSettings settings, TimeSpan timeout)
+    {
+        var applied = await _cluster.ApplyAsync(settings, AccountOrigin.Runtime, timeout).ConfigureAwait(false);
+        await _cluster.RefreshAsync(timeout).ConfigureAwait(false);
+        return applied.Change == SettingsChange.Refused
+            ? throw new CommandException($"account '{settings.Id}' is recorded in the cluster's registry, but not applied: {applied.Detail} (collector edit {settings.Id} applies it again)")
+            : applied;
+    }
+
+    /// <summary>What to do instead when <c>collector edit|disable|enable</c> names an account of the accounts file: the file is its source.</summary>
+    private static string FileAccountAdvice(string verb, string id)
+    {
+        var change = verb switch
+        {
+            "disable" => "set enabled = off in its entry there",
+            "enable" => "set enabled = on in its entry there (or remove its enabled = off)",
+            _ => "change its entry there",
+        };
+        return $"collector {verb}: account '{id}' is defined in the accounts file (the node file), not added at run time; {change}, " +
+               "then run 'collector reload' (or send the node SIGHUP, or restart it) to apply the file to the whole cluster";
+    }
+
+    /// <summary>The settings of a runtime account as the cluster's registry holds them (password opened), or null.</summary>
     public async Task<AccountSettings?> SettingsAsync(string id, TimeSpan timeout)
     {
-        var known = await _registry.Ask<Actors.Registry.RuntimeAccounts>(GetRuntimeAccounts.Instance, timeout).ConfigureAwait(false);
-        return known.Accounts.FirstOrDefault(a => a.Id == id) is { } a ? Resolve(a.Id, a.Settings, _key.Open(a.Id, a.Password)) : null;
+        var entry = await _cluster.AskRegistryAsync<RegistryEntry>(new GetRegistryEntry(id), timeout).ConfigureAwait(false);
+        return entry.Runtime is { } runtime ? _cluster.Resolve(runtime) : null;
     }
 
     /// <summary>The settings when <see cref="Policy"/> allows their mailbox; else the command's error naming the setting.</summary>

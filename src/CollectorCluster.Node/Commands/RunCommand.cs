@@ -16,20 +16,25 @@ using CollectorCluster.Node.Observability;
 using CollectorCluster.Node.Secrets;
 using CollectorCluster.Node.Web;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace CollectorCluster.Node.Commands;
 
 /// <summary><c>collector run --config FILE</c>: the daemon. Collects on schedule until Ctrl+C or SIGTERM, which let the message in flight finish.</summary>
 public static class RunCommand
 {
+    /// <summary>How long one account or registry question of the start or a reload may take.</summary>
+    private static readonly TimeSpan ApplyTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>The daemon's node, feature by feature: its actor system as the host builds it.</summary>
     public static AkkaConfigurationBuilder Node(AkkaConfigurationBuilder akka, CollectorOptions options, CollectionEnvironment env) => akka
         .WithNodeFile(options)
         .WithCollectorSerialization()
         .WithCollectorPersistence(options.Journal)
-        .WithRemoting(options.Remote)
+        .WithClusterRemoting(options)
         .WithClustering(options.Cluster)
         .JoinItselfWithoutSeedNodes()
+        .WithServerBudgets(options, env)
         .WithConnectionTokens(options.Tokens, env)
         .WithRecipientShardRegion(options, env)
         .WithAccountShardRegion(options, env)
@@ -39,13 +44,18 @@ public static class RunCommand
     /// <summary>Runs until stopped.</summary>
     public static async Task<int> RunAsync(CollectorOptions options, CancellationToken cancellationToken)
     {
-        await using var node = await CollectorNode.StartAsync(options, Node, cancellationToken).ConfigureAwait(false);
+        // The cluster key first: a node that cannot open what the cluster sealed must not join it.
+        var key = CollectorHost.LoadKey(options);
+        var environment = CollectorHost.Environment(options, key);
+        await using var node = await CollectorNode.StartAsync(options, Node, cancellationToken, environment).ConfigureAwait(false);
         var system = node.System;
         var log = Logging.GetLogger(system, "collector");
         foreach (var warning in options.Warnings)
         {
             log.Warning("Schedule: {0}", warning);
         }
+
+        log.Info("Cluster key {0} ({1}){2}", key.Id, key.Path, options.Tls.Enabled ? "; cluster TLS on, peers must present a certificate of the CA in " + options.Tls.CaCertificate : "");
 
         // Files the node makes itself (node key, token file) are created 0600; these are the ones it found.
         foreach (var warning in SecurityWarnings.For(options))
@@ -59,20 +69,25 @@ public static class RunCommand
         var console = new ConsoleCommands();
         await using var web = await NodeWebServer.StartAsync(options, readiness, console, log, cancellationToken).ConfigureAwait(false);
         await WaitForMemberUpAsync(system, cancellationToken).ConfigureAwait(false);
-        var region = node.Accounts;
-        // Wakes every account wherever sharding puts it (remember-entities keeps them alive from then on); all at once.
-        // StartEntity, not ConfigureAccount: it crosses nodes in sharding's own format, and the hosting node gives the
-        // entity its settings from its own copy of the config (secrets never travel between nodes).
-        await Task.WhenAll(options.Accounts.Select(account => region.Ask<object>(new ShardRegion.StartEntity(account.Id), TimeSpan.FromSeconds(60)))).ConfigureAwait(false);
+        var registry = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegistry>(cancellationToken).ConfigureAwait(false);
+        var directory = Path.GetDirectoryName(options.ConfigFile)!;
+        var cluster = new ClusterAccounts(registry, node.Accounts, key, directory, Cluster.Get(system).SelfAddress.ToString(), log);
+        var file = new AccountsFile(options.ConfigFile, options.Accounts, cluster, log);
+        var runtime = new RuntimeAccountManager(cluster, () => file.Ids, directory) { Policy = options.RuntimeAccounts };
 
-        var runtime = await RestoreRuntimeAccountsAsync(node, options, cancellationToken).ConfigureAwait(false);
-        log.Info("Collector node {0} up with {1} account(s) from {2} and {3} added at run time; journal: {4}", system.Name, options.Accounts.Count, options.ConfigFile, runtime.Ids.Count, options.Journal.Provider);
-        // SIGHUP reloads the accounts file (as daemons do); the handler only starts the reload.
-        var file = new AccountsFile(options.ConfigFile, options.Accounts, region, log);
+        // Nothing above waited for the registry; the accounts are applied once it answers (the cluster has formed).
+        await cluster.WaitForRegistryAsync(cancellationToken).ConfigureAwait(false);
+        var woken = await cluster.WakeRuntimeAccountsAsync(ApplyTimeout).ConfigureAwait(false);
+        await file.ApplyAtStartAsync(ApplyTimeout).ConfigureAwait(false);
+        log.Info("Collector node {0} up with {1} account(s) from {2} and {3} added at run time; journal: {4}", system.Name, options.Accounts.Count, options.ConfigFile, woken.Count, options.Journal.Provider);
+
+        var stopping = node.Host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        _ = RefreshDirectoryAsync(cluster, log, stopping);
+        // SIGHUP reloads the accounts file for the whole cluster (as daemons do); the handler only starts the reload.
         using var hangup = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, signal =>
         {
             signal.Cancel = true;
-            _ = file.ReloadAsync(TimeSpan.FromSeconds(60));
+            _ = ReloadAsync(file, log);
         });
         var (dispatcher, token) = await CommandLayerAsync(node, options, runtime, file, cancellationToken).ConfigureAwait(false);
         await using (var server = StartCommandHost(options, dispatcher, token, log))
@@ -85,6 +100,44 @@ public static class RunCommand
         }
 
         return 0;
+    }
+
+    /// <summary>SIGHUP: the reload logs what it did; a failure is logged too (nothing escapes a signal handler).</summary>
+    private static async Task ReloadAsync(AccountsFile file, ILoggingAdapter log)
+    {
+        try
+        {
+            await file.ReloadAsync(ApplyTimeout).ConfigureAwait(false);
+        }
+        catch (ConfigurationException)
+        {
+            // Logged by the reload: the running accounts stay.
+        }
+        catch (Exception e) when (e is AskTimeoutException or RegistryRefusedException or InvalidOperationException)
+        {
+            log.Error("Reload of {0} failed, it may be partly applied; run it again: {1}", file.Path, e.Message);
+        }
+    }
+
+    /// <summary>Keeps this node's copy of the cluster's account directory current (changes made at other nodes).</summary>
+    private static async Task RefreshDirectoryAsync(ClusterAccounts cluster, ILoggingAdapter log, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), stopping).ConfigureAwait(false);
+                await cluster.RefreshAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is AskTimeoutException or RegistryRefusedException or InvalidOperationException)
+            {
+                log.Debug("Account directory not refreshed: {0}", e.Message);
+            }
+        }
     }
 
     /// <summary>
@@ -130,25 +183,6 @@ public static class RunCommand
             certificate?.Dispose();
             throw new ConfigurationException($"collector.command-host: cannot listen on {commandHost.Hostname}:{commandHost.Port}: {e.Message}", e);
         }
-    }
-
-    /// <summary>
-    /// Opens the node key (<c>collector.secrets.key-file</c>, created on first start) and configures every account
-    /// added at run time from the registry's journal; a key that cannot open a password stops the start naming the file.
-    /// </summary>
-    private static async Task<RuntimeAccountManager> RestoreRuntimeAccountsAsync(CollectorNode node, CollectorOptions options, CancellationToken cancellationToken)
-    {
-        var key = NodeKey.LoadOrCreate(options.KeyFile);
-        var registry = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<AccountRegistry>(cancellationToken).ConfigureAwait(false);
-        var runtime = new RuntimeAccountManager(registry, node.Accounts, key, Path.GetDirectoryName(options.ConfigFile)!) { Policy = options.RuntimeAccounts };
-        await runtime.RestoreAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-        var log = Logging.GetLogger(node.System, "collector");
-        foreach (var refused in runtime.RefusedAtRestore)
-        {
-            log.Error("Runtime accounts: {0}", refused);
-        }
-
-        return runtime;
     }
 
     /// <summary>Completes when this node is Up in its cluster (sharding needs that before it hosts entities).</summary>

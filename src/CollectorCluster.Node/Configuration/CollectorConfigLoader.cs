@@ -69,6 +69,9 @@ public static class CollectorConfigLoader
             }
 
             var warnings = IntervalAdvisor.Warnings(accounts.Select(a => (a.Id, a.CheckEvery))).ToList();
+            var cluster = ClusterConfigReader.Cluster(config);
+            var tls = ClusterTlsOptions.FromConfig(config, directory);
+            CheckSeedProtocol(cluster.SeedNodes ?? [], tls.Enabled);
             return new CollectorOptions(path, accounts, journal, Tokens(config), Positive(config, "collector.shards"), tuning, warnings, config)
             {
                 // Every section is read here, so `collector check` reports what `run` would refuse.
@@ -80,12 +83,24 @@ public static class CollectorConfigLoader
                 Health = Observability.HealthOptions.FromConfig(config),
                 LogFormat = Observability.LogFormatReader.FromConfig(config),
                 Remote = ClusterConfigReader.Remote(config),
-                Cluster = ClusterConfigReader.Cluster(config),
+                Cluster = cluster,
+                Tls = tls,
             };
         }
         catch (ConfigurationException e)
         {
             throw new ConfigurationException($"{path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>With cluster TLS the members are reached at <c>akka.ssl.tcp://</c> addresses, without it at <c>akka.tcp://</c>: a seed of the other kind is never reached.</summary>
+    private static void CheckSeedProtocol(IEnumerable<string> seeds, bool tls)
+    {
+        var expected = tls ? "akka.ssl.tcp://" : "akka.tcp://";
+        if (seeds.FirstOrDefault(s => !s.StartsWith(expected, StringComparison.Ordinal)) is { } wrong)
+        {
+            throw new ConfigurationException(
+                $"akka.cluster.seed-nodes: '{wrong}' is not an {expected} address; {(tls ? "with collector.cluster.tls on" : "without collector.cluster.tls")} the members are reached at {expected}collector@host:port");
         }
     }
 
@@ -154,19 +169,13 @@ public static class CollectorConfigLoader
 
     private static TokenPoolSettings Tokens(Config config)
     {
-        var tokens = new TokenPoolSettings(
+        // max-per-server may exceed max-pop3-clients: it is the cluster's cap on a server, the other is this node's.
+        return new TokenPoolSettings(
             Positive(config, "collector.max-pop3-clients"),
             Positive(config, "collector.max-connecting"),
             Positive(config, "collector.max-per-server"),
             PositiveDuration(config, "collector.lease-timeout"),
             TokenPoolSettings.Default.AgingStep);
-        if (tokens.MaxPerServer > tokens.MaxSessions)
-        {
-            // Not an error: the node-wide cap simply binds first.
-            return tokens with { MaxPerServer = tokens.MaxSessions };
-        }
-
-        return tokens;
     }
 
     private static TimeSpan PositiveDuration(Config config, string key)

@@ -31,9 +31,14 @@ public sealed record CollectorOptions(
     /// <summary><c>collector.command-host</c>: where collectorctl's endpoint listens.</summary>
     public required CommandHostOptions CommandHost { get; init; }
 
-    /// <summary><c>collector.secrets.key-file</c>, resolved (default <c>&lt;state-directory&gt;/node.key</c>).</summary>
+    /// <summary><c>collector.secrets.key-file</c>, resolved (default <c>&lt;state-directory&gt;/node.key</c>): the cluster key.</summary>
     public required string KeyFile { get; init; }
 
+    /// <summary><c>collector.cluster.tls</c>: mutual TLS between members.</summary>
+    public ClusterTlsOptions Tls { get; init; } = ClusterTlsOptions.Off;
+
+    /// <summary>True when the node is one of several (seed nodes listed): its cluster key must come from the shared file, never be made up.</summary>
+    public bool JoinsCluster => Cluster.SeedNodes is { Length: > 0 };
     /// <summary><c>collector.runtime-accounts</c>: what accounts added at run time may deliver to (no mda:, Maildir only under its roots).</summary>
     public RuntimeAccountPolicy RuntimeAccounts { get; init; } = RuntimeAccountPolicy.None;
 

@@ -7,6 +7,7 @@ using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Hosting;
+using Akka.Remote.Hosting;
 using Akka.Serialization;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.Collection;
@@ -27,6 +28,7 @@ namespace CollectorCluster.Node.Hosting;
 public static class CollectorAkkaExtensions
 {
     private const string SerializerName = "collector-events";
+    private const string ClusterSerializerName = "collector-cluster";
 
     /// <summary>
     /// What the journal's own serializer writes: every account event, snapshot and registry event, and the multidrop
@@ -51,9 +53,36 @@ public static class CollectorAkkaExtensions
             loggers.AddLoggerFactory();
         });
 
-    /// <summary>The journal's serializer: versioned JSON for everything persisted, never Akka's default reflection one.</summary>
-    public static AkkaConfigurationBuilder WithCollectorSerialization(this AkkaConfigurationBuilder builder) =>
-        builder.WithCustomSerializer(SerializerName, Journaled, system => new AccountEventSerializer(system));
+    /// <summary>
+    /// The journal's serializer (versioned JSON for everything persisted) and the cluster messages' (versioned JSON for
+    /// everything that crosses nodes): never Akka's default reflection one with CLR type names.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithCollectorSerialization(this AkkaConfigurationBuilder builder) => builder
+        .WithCustomSerializer(SerializerName, Journaled, system => new AccountEventSerializer(system))
+        .WithCustomSerializer(ClusterSerializerName, ClusterMessageSerializer.BoundTypes, system => new ClusterMessageSerializer(system));
+
+    /// <summary>
+    /// Where this node listens for the other members, with mutual TLS when <c>collector.cluster.tls</c> is on (every
+    /// member's certificate signed by the cluster's private CA, checked both ways; see <see cref="ClusterTls"/>).
+    /// </summary>
+    public static AkkaConfigurationBuilder WithClusterRemoting(this AkkaConfigurationBuilder builder, CollectorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var remote = new RemoteOptions
+        {
+            HostName = options.Remote.HostName,
+            Port = options.Remote.Port,
+            PublicHostName = options.Remote.PublicHostName,
+            PublicPort = options.Remote.PublicPort,
+        };
+        if (ClusterTls.Options(options.Tls) is { } ssl)
+        {
+            remote.EnableSsl = true;
+            remote.Ssl = ssl;
+        }
+
+        return builder.WithRemoting(remote);
+    }
 
     /// <summary>
     /// The SQL journal and snapshot store (Akka.Persistence.Sql) on SQLite or PostgreSQL, tables created on first use,
@@ -65,7 +94,15 @@ public static class CollectorAkkaExtensions
         var (journalOptions, snapshotOptions) = SqlOptions(journal);
         return builder
             .WithSqlPersistence(journalOptions, snapshotOptions, j => j.AddReadEventAdapter<RuntimeAccountV1Adapter>("runtime-account-v1", [typeof(RuntimeAccountAddedV1)]))
-            .AddHocon(Parallelism(journal), HoconAddMode.Prepend);
+            .AddHocon(Parallelism(journal), HoconAddMode.Prepend)
+            // The journal and snapshot store start (and create their tables) with the node, not under the load of the
+            // first accounts' recoveries, where a slow first start tripped the journal's circuit breaker.
+            .WithActors((system, _) =>
+            {
+                var persistence = Akka.Persistence.Persistence.Instance.Apply(system);
+                persistence.JournalFor(null);
+                persistence.SnapshotStoreFor(null);
+            });
     }
 
     /// <summary>
@@ -82,15 +119,40 @@ public static class CollectorAkkaExtensions
     });
 
     /// <summary>
-    /// The node's connection tokens (registered as <see cref="ConnectionTokens"/>), started before any account so the
-    /// first session's lease request finds them, with the "CollectorCluster" meter's token instruments.
+    /// The POP3 servers' budgets for the whole cluster (registered as <see cref="ServerBudgetRegion"/>): one
+    /// <see cref="ServerGovernor"/> per server host, sharded, so max-per-server holds however many nodes there are. Not
+    /// remembered (a governor starts on a server's first request and calls the roll of the members' tokens); started
+    /// before the node's tokens, which send to it.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithServerBudgets(this AkkaConfigurationBuilder builder, CollectorOptions options, CollectionEnvironment env)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var tokens = options.Tokens;
+        return builder.WithShardRegion<ServerBudgetRegion>(
+            "server-budget",
+            server => ServerGovernor.Props(server, tokens.MaxPerServer, tokens.AgingStep, env.Clock, sharded: true),
+            new ServerBudgetMessageExtractor(options.Shards),
+            new ShardOptions
+            {
+                RememberEntities = false,
+                StateStoreMode = StateStoreMode.DData,
+                HandOffStopMessage = StopServerGovernor.Instance,
+            });
+    }
+
+    /// <summary>
+    /// The node's connection tokens (registered as <see cref="ConnectionTokens"/>, at <c>/user/connection-tokens</c>),
+    /// started before any account so the first session's lease request finds them, with the "CollectorCluster" meter's
+    /// token instruments. Server budgets go to the cluster's governors when <see cref="WithServerBudgets"/> came first,
+    /// else to governors of this node alone.
     /// </summary>
     public static AkkaConfigurationBuilder WithConnectionTokens(this AkkaConfigurationBuilder builder, TokenPoolSettings settings, CollectionEnvironment env) =>
         builder.WithActors((system, registry) =>
         {
             var metrics = new TokenMetrics();
             system.RegisterOnTermination(metrics.Dispose);
-            var tokens = system.ActorOf(ConnectionTokens.Props(settings, env.Clock, metrics: metrics), "connection-tokens");
+            var servers = registry.TryGet<ServerBudgetRegion>(out var region) ? region : null;
+            var tokens = system.ActorOf(ConnectionTokens.Props(settings, env.Clock, servers: servers, metrics: metrics), ConnectionTokens.Name);
             registry.Register<ConnectionTokens>(tokens);
             if (env.Leases is ActorConnectionLeases leases)
             {
@@ -101,15 +163,16 @@ public static class CollectorAkkaExtensions
     /// <summary>
     /// The accounts sharded over the cluster (registered as <see cref="AccountRegion"/>): a fixed shard count,
     /// remembered entities (event-sourced store: the DData store fails here), and <see cref="StopAccount"/> on hand-off
-    /// so an account finishes the message in flight. Every node knows every account of the file: an entity started here
-    /// by hand-over or fail-over gets its settings at once.
+    /// so an account finishes the message in flight. An entity started here by hand-over or fail-over reads the settings
+    /// last applied anywhere in the cluster from its own journal (sealed; opened with the cluster key in
+    /// <paramref name="env"/>), whatever this node's accounts file says.
     /// </summary>
     public static AkkaConfigurationBuilder WithAccountShardRegion(this AkkaConfigurationBuilder builder, CollectorOptions options, CollectionEnvironment env)
     {
-        var known = options.Accounts.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(options);
         return builder.WithShardRegion<AccountRegion>(
             "account",
-            id => AccountActor.Props(id, env, known.TryGetValue(id, out var account) ? new ConfigureAccount(account) : null),
+            id => AccountActor.Props(id, env, restoreSettings: true),
             new AccountMessageExtractor(options.Shards),
             new ShardOptions
             {
@@ -155,12 +218,21 @@ public static class CollectorAkkaExtensions
         });
 
     /// <summary>
-    /// The journal of accounts added at run time (registered as <see cref="AccountRegistry"/>), one per node over its
-    /// journal. A cluster singleton is the cluster's next step; tried, and the 3-node ClusterFailoverTests' nodes then
-    /// timed out asking it at start.
+    /// The cluster's account directory (registered as <see cref="AccountRegistry"/>: its shard region): one sharded
+    /// entity, so one writer of <c>account-registry</c> in the whole cluster, wherever sharding places it. Created on
+    /// first use; nothing in a node's start waits for it (the accounts are applied once it answers).
     /// </summary>
     public static AkkaConfigurationBuilder WithAccountRegistry(this AkkaConfigurationBuilder builder) =>
-        builder.WithActors((system, registry) => registry.Register<AccountRegistry>(system.ActorOf(AccountRegistry.Props(), "account-registry")));
+        builder.WithShardRegion<AccountRegistry>(
+            "account-registry",
+            _ => AccountRegistry.Props(),
+            new RegistryMessageExtractor(),
+            new ShardOptions
+            {
+                RememberEntities = false,
+                StateStoreMode = StateStoreMode.DData,
+                HandOffStopMessage = StopRegistry.Instance,
+            });
 
     /// <summary>
     /// The node file, serializer and journal of <paramref name="options"/> for an actor system built without the host
@@ -177,7 +249,11 @@ public static class CollectorAkkaExtensions
             .WithFallback(options.Hocon)
             .WithFallback(journalOptions.DefaultConfig)
             .WithFallback(snapshotOptions.DefaultConfig);
-        var serialization = SerializationSetup.Create(system => [SerializerDetails.Create(SerializerName, new AccountEventSerializer(system), Journaled)]);
+        var serialization = SerializationSetup.Create(system =>
+        [
+            SerializerDetails.Create(SerializerName, new AccountEventSerializer(system), Journaled),
+            SerializerDetails.Create(ClusterSerializerName, new ClusterMessageSerializer(system), [.. ClusterMessageSerializer.BoundTypes]),
+        ]);
         return BootstrapSetup.Create().WithConfig(config).And(serialization);
     }
 

@@ -19,11 +19,12 @@ public static class CollectorHost
 {
     /// <summary>
     /// The environment accounts collect in: real POP3, real destinations, the system clock, connection leases
-    /// that attach to the node's <see cref="ConnectionTokens"/> actor once the host starts it, the node key
-    /// (created on first use) for sealed refresh tokens and keyed settings digests, and multidrop delivery whose
-    /// duplicate memory attaches to the node's recipient actors once the host starts them.
+    /// that attach to the node's <see cref="ConnectionTokens"/> actor once the host starts it, the cluster key
+    /// (<paramref name="key"/>, or the key file, created on first use by a single node) for sealed settings, refresh
+    /// tokens and keyed settings digests, the node's runtime-accounts policy, and multidrop delivery whose duplicate
+    /// memory attaches to the node's recipient actors once the host starts them.
     /// </summary>
-    public static CollectionEnvironment Environment(CollectorOptions options)
+    public static CollectionEnvironment Environment(CollectorOptions options, Secrets.ClusterKey? key = null)
     {
         var recipients = new ActorDuplicateLedger();
         return new CollectionEnvironment(
@@ -34,11 +35,22 @@ public static class CollectorHost
             options.Tuning)
         {
             Online = new NodeOnline(options.Online.InitiallyOnline),
-            Secrets = Secrets.NodeKey.LoadOrCreate(options.KeyFile, () => JournalPreparation.HoldsNoEvents(options.Journal)),
+            Secrets = key ?? LoadKey(options),
+            RuntimeRefusal = settings => options.RuntimeAccounts.Refusal(settings, Path.GetDirectoryName(options.ConfigFile)!),
             JournalName = options.Journal.Name,
             Recipients = recipients,
             Multidrop = (env, account, journal) => new MultidropDestination(account.Multidrop!, Destination, env.Recipients ?? recipients, journal, env.Clock),
         };
+    }
+
+    /// <summary>
+    /// The cluster key (<c>collector.secrets.key-file</c>): made by a single node on first start, never by one that joins a
+    /// cluster; a key file a crash left empty or cut short is made anew only while the journal holds no event at all.
+    /// </summary>
+    public static Secrets.ClusterKey LoadKey(CollectorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Secrets.ClusterKey.Load(options.KeyFile, create: !options.JoinsCluster, () => JournalPreparation.HoldsNoEvents(options.Journal));
     }
 
     private static IMessageDestination Destination(string mailbox) =>

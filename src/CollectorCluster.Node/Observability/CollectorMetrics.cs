@@ -15,6 +15,12 @@ public sealed class CollectorMetrics : IDisposable
     /// <summary>The meter's name (OpenTelemetry <c>AddMeter</c>).</summary>
     public const string MeterName = "CollectorCluster";
 
+    /// <summary>
+    /// The schedule lag histogram's name, seconds: from a scheduled session's slot to its login (a wait for a connection
+    /// lease included; to its start when it never logged in). The scale-10k bench reads it too.
+    /// </summary>
+    public const string LagInstrument = "collector.schedule.lag";
+
     private static readonly double[] SecondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 
     private readonly Meter _meter = new(MeterName);
@@ -33,7 +39,7 @@ public sealed class CollectorMetrics : IDisposable
         _messages = _meter.CreateCounter<long>("collector.collected.messages", "{message}", "Messages delivered and recorded, by server");
         _bytes = _meter.CreateCounter<long>("collector.collected.bytes", "By", "Bytes of messages delivered and recorded, by server");
         _duration = _meter.CreateHistogram("collector.session.duration", "s", "Wall time of a collection session, by outcome", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
-        _lag = _meter.CreateHistogram("collector.schedule.lag", "s", "How late a scheduled session started after its slot", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+        _lag = _meter.CreateHistogram(LagInstrument, "s", "How late a scheduled session logged in after its slot (waiting for a connection lease included)", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         _journal = _meter.CreateHistogram("collector.journal.write.latency", "s", "From a session's persist request to the journal's confirmation, per batch", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         _meter.CreateObservableGauge("collector.accounts", Accounts, "{account}", "Accounts hosted on this node, by status (ok, failed, never, disabled, paused, collecting, needs-operator)");
     }

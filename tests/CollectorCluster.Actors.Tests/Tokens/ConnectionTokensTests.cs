@@ -84,18 +84,46 @@ public sealed class ConnectionTokensTests : IDisposable
     }
 
     [Fact]
-    public async Task Expired_leases_are_reclaimed_by_the_timer()
+    public async Task A_lease_without_progress_is_revoked_counted_until_given_back_and_reclaimed_if_never()
     {
         var tokens = Tokens(sessions: 1);
-        var (_, firstGranted) = Request(tokens, "a");
-        await firstGranted.WaitAsync(Wait, Ct);
-        var (_, secondGranted) = Request(tokens, "b");
+        var leases = new ActorConnectionLeases();
+        leases.Attach(_system, tokens);
+        using var first = await leases.AcquireAsync("a", "pop.example", 0, Ct);
+        var stuckRevoked = new TaskCompletionSource();
+        var stuckGranted = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stuck = _system.ActorOf(GrantProbe.Props(tokens, new RequestLease("b", "pop.example", 0), stuckGranted, stuckRevoked));
+        await FiguresWhen(tokens, f => f.Queued == 1);
+        var lost = new TaskCompletionSource();
+        using var registration = first.Lost.Register(() => lost.TrySetResult());
 
+        // Progress renews the lease (lease-timeout 30 minutes): without it the lease would be revoked at 12:30.
+        _clock.Advance(TimeSpan.FromMinutes(20));
+        first.Progress(); // throttled to one report per 5 s of real time; the first is sent at once
+        _clock.Advance(TimeSpan.FromMinutes(20));
+        await Task.Delay(200, Ct); // a negative: several sweeps (every 50 ms) must pass without revoking; nothing to probe for
+        await FiguresWhen(tokens, _ => true);
+        Assert.False(lost.Task.IsCompleted);
+
+        // No progress for lease-timeout since (12:40 at the latest): the session is told to abort, and its lease still
+        // counts until it gives it back, so the next session waits.
         _clock.Advance(TimeSpan.FromMinutes(31));
+        await lost.Task.WaitAsync(Wait, Ct);
+        Assert.Equal(1, (await Figures(tokens)).Held);
+        Assert.False(stuckGranted.Task.IsCompleted);
+        first.Dispose();
+        await stuckGranted.Task.WaitAsync(Wait, Ct);
+        Assert.Equal(0, (await Figures(tokens)).ReclaimedTotal);
 
-        await secondGranted.WaitAsync(Wait, Ct);
-        var figures = await tokens.Ask<TokenFigures>(GetTokenFigures.Instance, Wait, Ct);
-        Assert.Equal(1, figures.ReclaimedTotal);
+        // A holder that never gives a revoked lease back is stopped and its lease reclaimed after the grace.
+        _clock.Advance(TimeSpan.FromMinutes(31));
+        await stuckRevoked.Task.WaitAsync(Wait, Ct);
+        var stopped = stuck.WatchAsync(Ct);
+        _clock.Advance(ConnectionTokens.RevokeGrace);
+        var f = await FiguresWhen(tokens, f => f.ReclaimedTotal == 1);
+        Assert.Equal(1, f.ReclaimedTotal);
+        Assert.Equal(0, f.Held);
+        Assert.True(await stopped.WaitAsync(Wait, Ct));
     }
 
     [Fact]

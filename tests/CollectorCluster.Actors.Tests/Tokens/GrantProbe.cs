@@ -11,9 +11,10 @@ public sealed class GrantProbe : ReceiveActor
 {
     private IActorRef? _grantor;
 
-    /// <summary>Creates the probe.</summary>
-    public GrantProbe(IActorRef tokens, RequestLease request, TaskCompletionSource<long> granted)
+    /// <summary>Creates the probe; <paramref name="revoked"/> completes when the tokens revoke its lease (no progress).</summary>
+    public GrantProbe(IActorRef tokens, RequestLease request, TaskCompletionSource<long> granted, TaskCompletionSource? revoked = null)
     {
+        Receive<LeaseRevoked>(_ => revoked?.TrySetResult());
         Receive<LeaseGranted>(m =>
         {
             _grantor = Sender;
@@ -25,6 +26,6 @@ public sealed class GrantProbe : ReceiveActor
     }
 
     /// <summary>Props for one probe.</summary>
-    public static Props Props(IActorRef tokens, RequestLease request, TaskCompletionSource<long> granted) =>
-        Akka.Actor.Props.Create(() => new GrantProbe(tokens, request, granted));
+    public static Props Props(IActorRef tokens, RequestLease request, TaskCompletionSource<long> granted, TaskCompletionSource? revoked = null) =>
+        Akka.Actor.Props.Create(() => new GrantProbe(tokens, request, granted, revoked));
 }

@@ -7,13 +7,16 @@ using CollectorCluster.Node.Configuration;
 namespace CollectorCluster.Node.Secrets;
 
 /// <summary>
-/// The node key (<c>collector.secrets.key-file</c>): 256 bits, base64 on one line, created 0600 on first start.
-/// Passwords added at run time are sealed with it (AES-GCM, the account id as associated data, so a sealed
-/// password cannot be moved to another account) before they reach the journal, and so are refresh tokens an OAuth2
-/// endpoint rotates. Keyed digests (HMAC-SHA256 under a key derived from it) let the journal remember settings without
-/// holding them. Every node of a cluster needs the same file: a node opens what another sealed.
+/// The cluster key (<c>collector.secrets.key-file</c>): 256 bits, base64 on one line, the same file on every node of a
+/// cluster. Secrets that rest in journals or travel between nodes are sealed with it (AES-GCM, fresh 96-bit nonce, the
+/// account id as associated data so a sealed password cannot be moved to another account): an account's settings
+/// reach whichever node hosts it without a plain secret on the wire. A single node creates the file (0600) on first
+/// start; a node configured to join a cluster refuses to start without it, since a key of its own could open nothing
+/// the others sealed. The file is written atomically (never seen partial); one a crash left empty or cut short is made
+/// anew only while the journal holds no event at all. Keyed digests (HMAC-SHA256 under a key derived from it, never the
+/// sealing key itself) let journals remember settings without holding them; they are the same on every node with the file.
 /// </summary>
-public sealed class NodeKey : INodeSecrets
+public sealed class ClusterKey : INodeSecrets
 {
     private const int KeyBytes = 32;
     private const int KeyText = 44; // KeyBytes in base64, without the newline
@@ -22,36 +25,49 @@ public sealed class NodeKey : INodeSecrets
     private readonly byte[] _key;
     private readonly byte[] _digestKey;
 
-    private NodeKey(string path, byte[] key)
+    private ClusterKey(string path, byte[] key)
     {
         Path = path;
         _key = key;
         _digestKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, key, KeyBytes, info: Encoding.ASCII.GetBytes("collector-cluster settings digest v1"));
+        Id = Convert.ToHexStringLower(HMACSHA256.HashData(key, "collector-cluster-key-id"u8))[..12];
     }
 
     /// <summary>The key file, for error messages.</summary>
     public string Path { get; }
 
+    /// <summary>A short, non-secret id of the key (an HMAC of a constant), logged at start so operators can compare nodes' keys.</summary>
+    public string Id { get; }
+
     /// <summary>
-    /// Reads the key file, creating it (mode 0600, fresh random key) when absent; a malformed file is a
-    /// <see cref="ConfigurationException"/> naming it. The key is on disk before this returns (written to a temporary
-    /// file, fsynced, linked into place, the directory fsynced), so nothing is ever sealed under a key a crash can lose.
+    /// Reads the key file. When it is absent and <paramref name="create"/> (a single node), creates it (mode 0600, fresh
+    /// random key); otherwise a missing or malformed file is a <see cref="ConfigurationException"/> naming it. A new key
+    /// is on disk before this returns (written to a temporary file, fsynced, linked into place, the directory fsynced),
+    /// so nothing is ever sealed under a key a crash can lose.
     /// </summary>
     /// <param name="path">The key file.</param>
+    /// <param name="create">Whether this node may make the key (a single node); a node joining a cluster never does.</param>
     /// <param name="nothingSealedYet">
     /// Whether nothing sealed under a key can exist yet (the journal holds no event at all); asked only when the file is
-    /// empty or cut short, which only a crash right after an older version created it leaves behind. True: the file is
-    /// taken for absent. False or not given: it is refused with what to do.
+    /// empty or cut short, which only a crash right after an older version created it leaves behind, and only when
+    /// <paramref name="create"/>. True: the file is taken for absent. False or not given: it is refused with what to do.
     /// </param>
-    public static NodeKey LoadOrCreate(string path, Func<bool>? nothingSealedYet = null)
+    public static ClusterKey Load(string path, bool create, Func<bool>? nothingSealedYet = null)
     {
         path = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(path) || IsIncompleteLeftover(path, nothingSealedYet))
+        if (!File.Exists(path) || IsIncompleteLeftover(path, create, nothingSealedYet))
         {
+            if (!create)
+            {
+                throw new ConfigurationException(
+                    $"collector.secrets.key-file: {path} does not exist. Every node of a cluster needs the same cluster key: create it once " +
+                    "(umask 077; head -c 32 /dev/urandom | base64 > cluster.key) and copy that file to every node (deploy/README.md, \"The cluster key\")");
+            }
+
             var fresh = RandomNumberGenerator.GetBytes(KeyBytes);
             if (WriteNew(path, Encoding.ASCII.GetBytes(Convert.ToBase64String(fresh) + "\n")))
             {
-                return new NodeKey(path, fresh);
+                return new ClusterKey(path, fresh);
             }
 
             // Another process created it first: read theirs.
@@ -74,21 +90,22 @@ public sealed class NodeKey : INodeSecrets
         }
         catch (FormatException e)
         {
-            throw new ConfigurationException($"collector.secrets.key-file: {path} is not a node key (expected 32 bytes in base64 on one line)", e);
+            throw new ConfigurationException($"collector.secrets.key-file: {path} is not a cluster key (expected 32 bytes in base64 on one line)", e);
         }
 
         return key.Length == KeyBytes
-            ? new NodeKey(path, key)
-            : throw new ConfigurationException($"collector.secrets.key-file: {path} holds {key.Length} bytes, a node key has {KeyBytes}");
+            ? new ClusterKey(path, key)
+            : throw new ConfigurationException($"collector.secrets.key-file: {path} holds {key.Length} bytes, a cluster key has {KeyBytes}");
     }
 
     /// <summary>
     /// A key file holding nothing but NULs, white space or the start of a key (0 bytes, most often; NULs where the size
-    /// reached the disk and the data did not): the key never reached the disk whole. True (after deleting it) when nothing
-    /// can have been sealed under it yet; otherwise refused, since a new key could open nothing sealed under the lost one
-    /// and, in a cluster, would differ from every other node's. False for anything else (read, and refused, as a key).
+    /// reached the disk and the data did not): the key never reached the disk whole. True (after deleting it) when this
+    /// node may make the key and nothing can have been sealed under it yet; otherwise refused, since a new key could open
+    /// nothing sealed under the lost one and would differ from every other node's. False for anything else (read, and
+    /// refused, as a key).
     /// </summary>
-    private static bool IsIncompleteLeftover(string path, Func<bool>? nothingSealedYet)
+    private static bool IsIncompleteLeftover(string path, bool create, Func<bool>? nothingSealedYet)
     {
         string text;
         try
@@ -110,10 +127,18 @@ public sealed class NodeKey : INodeSecrets
             return false;
         }
 
+        var what = text.Length == 0 ? "empty" : "cut short";
+        if (!create)
+        {
+            throw new ConfigurationException(
+                $"collector.secrets.key-file: {path} is {what}: the cluster key never reached the disk whole, and a node that joins a cluster never makes "
+                + "a key of its own. Copy the key file from another node of the cluster or a backup (deploy/README.md, \"The cluster key\")");
+        }
+
         if (nothingSealedYet?.Invoke() != true)
         {
             throw new ConfigurationException(
-                $"collector.secrets.key-file: {path} is {(text.Length == 0 ? "empty" : "cut short")}: the node key never reached the disk whole (a crash or a disk error "
+                $"collector.secrets.key-file: {path} is {what}: the cluster key never reached the disk whole (a crash or a disk error "
                 + "right after it was created), and the journal is not known to be empty, so secrets may have been sealed under the lost key and no new key is made "
                 + "silently. Copy the key file from another node of the cluster or a backup; or delete the file to start with a new key (passwords of accounts "
                 + "added at run time and rotated OAuth2 refresh tokens sealed under the lost key cannot be opened then: add those accounts again, store the "
@@ -132,7 +157,6 @@ public sealed class NodeKey : INodeSecrets
     private static bool WriteNew(string path, byte[] content)
     {
         var directory = System.IO.Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
         var temporary = $"{path}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -142,6 +166,7 @@ public sealed class NodeKey : INodeSecrets
 
         try
         {
+            Directory.CreateDirectory(directory);
             using (var file = new FileStream(temporary, options))
             {
                 file.Write(content);
@@ -174,44 +199,43 @@ public sealed class NodeKey : INodeSecrets
         }
         finally
         {
-            File.Delete(temporary);
+            DeleteQuietly(temporary);
         }
     }
 
-    /// <inheritdoc />
-    SealedPassword INodeSecrets.Seal(string accountId, Secret secret) => Seal(accountId, secret);
-
-    /// <inheritdoc />
-    Secret INodeSecrets.Open(string accountId, SealedPassword sealedSecret) => Open(accountId, sealedSecret);
-
-    /// <summary>HMAC-SHA256 of <paramref name="text"/> under a key derived from the node key (never the sealing key itself).</summary>
-    public string Digest(string text)
+    private static void DeleteQuietly(string file)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        return "hmac-sha256:" + Convert.ToHexStringLower(HMACSHA256.HashData(_digestKey, Encoding.UTF8.GetBytes(text)));
+        try
+        {
+            File.Delete(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only disk: the leftover is never read (keys are read only under their own name).
+        }
     }
 
-    /// <summary>Seals a password for one account: a fresh nonce and the ciphertext with its tag, both base64.</summary>
-    public SealedPassword Seal(string accountId, Secret password)
+    /// <summary>Seals a secret for one context (the account id): a fresh nonce and the ciphertext with its tag, both base64.</summary>
+    public SealedPassword Seal(string context, Secret secret)
     {
-        ArgumentNullException.ThrowIfNull(password);
-        var plain = Encoding.UTF8.GetBytes(password.Reveal());
+        ArgumentNullException.ThrowIfNull(secret);
+        var plain = Encoding.UTF8.GetBytes(secret.Reveal());
         var nonce = RandomNumberGenerator.GetBytes(NonceBytes);
         var sealedBytes = new byte[plain.Length + TagBytes];
         using var aes = new AesGcm(_key, TagBytes);
-        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(0, plain.Length), sealedBytes.AsSpan(plain.Length), Encoding.UTF8.GetBytes(accountId));
+        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(0, plain.Length), sealedBytes.AsSpan(plain.Length), Encoding.UTF8.GetBytes(context));
         CryptographicOperations.ZeroMemory(plain);
         return new SealedPassword(Convert.ToBase64String(nonce), Convert.ToBase64String(sealedBytes));
     }
 
-    /// <summary>Opens a sealed password; a wrong key (or a tampered entry) is a <see cref="ConfigurationException"/> naming the key file and the account.</summary>
-    public Secret Open(string accountId, SealedPassword sealedPassword)
+    /// <summary>Opens a sealed secret; a wrong key (or a tampered entry) is a <see cref="ConfigurationException"/> naming the key file and the account.</summary>
+    public Secret Open(string context, SealedPassword sealedSecret)
     {
-        ArgumentNullException.ThrowIfNull(sealedPassword);
+        ArgumentNullException.ThrowIfNull(sealedSecret);
         try
         {
-            var nonce = Convert.FromBase64String(sealedPassword.Nonce);
-            var sealedBytes = Convert.FromBase64String(sealedPassword.Ciphertext);
+            var nonce = Convert.FromBase64String(sealedSecret.Nonce);
+            var sealedBytes = Convert.FromBase64String(sealedSecret.Ciphertext);
             if (nonce.Length != NonceBytes || sealedBytes.Length < TagBytes)
             {
                 throw new CryptographicException("malformed sealed password");
@@ -219,13 +243,21 @@ public sealed class NodeKey : INodeSecrets
 
             var plain = new byte[sealedBytes.Length - TagBytes];
             using var aes = new AesGcm(_key, TagBytes);
-            aes.Decrypt(nonce, sealedBytes.AsSpan(0, plain.Length), sealedBytes.AsSpan(plain.Length), plain, Encoding.UTF8.GetBytes(accountId));
+            aes.Decrypt(nonce, sealedBytes.AsSpan(0, plain.Length), sealedBytes.AsSpan(plain.Length), plain, Encoding.UTF8.GetBytes(context));
             return new Secret(Encoding.UTF8.GetString(plain));
         }
         catch (Exception e) when (e is CryptographicException or FormatException)
         {
+            var account = context.Split('/')[0];
             throw new ConfigurationException(
-                $"collector.secrets.key-file: the password of account '{accountId}' cannot be opened with the key in {Path} (a different key file than the node that added it?)", e);
+                $"collector.secrets.key-file: the password of account '{account}' cannot be opened with the key in {Path} (a different key file than the node that added it?)", e);
         }
+    }
+
+    /// <summary>HMAC-SHA256 of <paramref name="text"/> under a key derived from the cluster key: comparable between nodes, revealing nothing without the key.</summary>
+    public string Digest(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return "hmac-sha256:" + Convert.ToHexStringLower(HMACSHA256.HashData(_digestKey, Encoding.UTF8.GetBytes(text)));
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Config = Akka.Configuration.Config;
 using CollectorCluster.Node.Configuration;
 using CollectorCluster.Wire;
+using static CollectorCluster.Node.Configuration.StrictSection;
 
 namespace CollectorCluster.Node.CommandHost;
 
@@ -116,45 +117,5 @@ public sealed record CommandHostOptions(string Hostname, int Port, string? Token
         }
 
         return options;
-    }
-
-    private static int Positive(Config config, string key, int fallback)
-    {
-        var value = config.GetInt(key, fallback);
-        return value > 0 ? value : throw new ConfigurationException($"{key}: must be a positive whole number");
-    }
-
-    private static TimeSpan Duration(Config config, string key, TimeSpan fallback)
-    {
-        TimeSpan value;
-        try
-        {
-            value = config.GetTimeSpan(key, fallback, allowInfinite: false);
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
-        {
-            throw new ConfigurationException($"{key}: not a duration (e.g. 10s, 5m)");
-        }
-
-        return value > TimeSpan.Zero ? value : throw new ConfigurationException($"{key}: must be a positive duration (e.g. 10s, 5m)");
-    }
-
-    private static void Unknown(Config config, string path, string[] known)
-    {
-        if (!config.HasPath(path))
-        {
-            return;
-        }
-
-        var value = config.GetValue(path);
-        if (!value.IsObject())
-        {
-            throw new ConfigurationException($"{path}: must be an object");
-        }
-
-        foreach (var key in value.GetObject().Items.Keys.Where(k => !known.Contains(k)))
-        {
-            throw new ConfigurationException($"{path}.{key}: unknown key (known: {string.Join(", ", known)})");
-        }
     }
 }

@@ -1,4 +1,5 @@
 using Config = Akka.Configuration.Config;
+using static CollectorCluster.Node.Configuration.StrictSection;
 
 namespace CollectorCluster.Node.Configuration;
 
@@ -49,24 +50,5 @@ public sealed record OnlineOptions(bool InitiallyOnline, string? ProbeHost, int 
         }
 
         return new OnlineOptions(initial == "online", host.Length == 0 ? null : host, port, interval);
-    }
-
-    private static void Unknown(Config config, string path, string[] known)
-    {
-        if (!config.HasPath(path))
-        {
-            return;
-        }
-
-        var value = config.GetValue(path);
-        if (!value.IsObject())
-        {
-            throw new ConfigurationException($"{path}: must be an object");
-        }
-
-        foreach (var key in value.GetObject().Items.Keys.Where(k => !known.Contains(k)))
-        {
-            throw new ConfigurationException($"{path}.{key}: unknown key (known: {string.Join(", ", known)})");
-        }
     }
 }

@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using CollectorCluster.Pop3;
+using static CollectorCluster.Node.Configuration.StrictSection;
 
 namespace CollectorCluster.Node.Configuration;
 
@@ -89,25 +90,6 @@ public static class Pop3LimitsReader
         catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
         {
             throw new ConfigurationException($"{key}: '{config.GetString(key, "")}' is not a duration (e.g. 2m, 500ms)");
-        }
-    }
-
-    private static void Unknown(Config config, string path, string[] known)
-    {
-        if (!config.HasPath(path))
-        {
-            return;
-        }
-
-        var value = config.GetValue(path);
-        if (!value.IsObject())
-        {
-            throw new ConfigurationException($"{path}: must be an object");
-        }
-
-        foreach (var key in value.GetObject().Items.Keys.Where(k => !known.Contains(k)))
-        {
-            throw new ConfigurationException($"{path}.{key}: unknown key (known: {string.Join(", ", known)})");
         }
     }
 }

@@ -22,23 +22,25 @@ public sealed class MultidropConfigurationTests : IDisposable
         return CollectorConfigLoader.Load(file, _ => null);
     }
 
+    private const string IssueExample = """
+        multidrop {
+          local-domains = [ "Example.com", "example.org" ]
+          aliases = { "sales" = ["Ann", "bob"], info = sales }
+          default = "postmaster"
+          destinations = {
+            ann = "maildir:mail/ann"
+            bob = "lmtp:127.0.0.1:24?rcpt=bob@example.com"
+            "ann.smith" = "maildir:/srv/mail/ann.smith/"
+            postmaster = "mda:/usr/lib/dovecot/dovecot-lda -d postmaster"
+          }
+        }
+        imported-uidls = "seeds/domain.uidls"
+        """;
+
     [Fact]
     public void The_issues_example_reads_with_names_lower_cased_destinations_normalised_and_defaults_applied()
     {
-        var account = Assert.Single(Load("""
-            multidrop {
-              local-domains = [ "Example.com", "example.org" ]
-              aliases = { "sales" = ["Ann", "bob"], info = sales }
-              default = "postmaster"
-              destinations = {
-                ann = "maildir:mail/ann"
-                bob = "lmtp:127.0.0.1:24?rcpt=bob@example.com"
-                "ann.smith" = "maildir:/srv/mail/ann.smith/"
-                postmaster = "mda:/usr/lib/dovecot/dovecot-lda -d postmaster"
-              }
-            }
-            imported-uidls = "seeds/domain.uidls"
-            """).Accounts);
+        var account = Assert.Single(Load(IssueExample).Accounts);
         var multidrop = account.Multidrop!;
         Assert.Equal(["example.com", "example.org"], multidrop.LocalDomains);
         Assert.Equal(MultidropSettings.DefaultEnvelopeHeaders, multidrop.EnvelopeHeaders);
@@ -50,20 +52,7 @@ public sealed class MultidropConfigurationTests : IDisposable
         Assert.Equal(TimeSpan.FromDays(7), multidrop.DuplicateWindow);
         Assert.Equal("multidrop:example.com,example.org (4 user(s))", account.Mailbox);
         Assert.Equal(Path.Combine(_dir, "seeds", "domain.uidls"), account.ImportedUidls);
-        Assert.Equal(account, Assert.Single(Load("""
-            multidrop {
-              local-domains = [ "Example.com", "example.org" ]
-              aliases = { "sales" = ["Ann", "bob"], info = sales }
-              default = "postmaster"
-              destinations = {
-                ann = "maildir:mail/ann"
-                bob = "lmtp:127.0.0.1:24?rcpt=bob@example.com"
-                "ann.smith" = "maildir:/srv/mail/ann.smith/"
-                postmaster = "mda:/usr/lib/dovecot/dovecot-lda -d postmaster"
-              }
-            }
-            imported-uidls = "seeds/domain.uidls"
-            """).Accounts)); // an unchanged file reads as the same settings (no spurious reconfiguration)
+        Assert.Equal(account, Assert.Single(Load(IssueExample).Accounts)); // an unchanged file reads as the same settings (no spurious reconfiguration)
     }
 
     [Fact]

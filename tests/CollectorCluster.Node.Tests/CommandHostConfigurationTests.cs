@@ -58,7 +58,7 @@ public sealed class CommandHostConfigurationTests
         var config = ConfigurationFactory.ParseString("collector.command-host { hostname = 0.0.0.0, tls.certificate-file = host.pem, tls.key-file = \"/keys/host.key\", token-file = \"t/token\" }")
             .WithFallback(CollectorConfigLoader.Defaults());
         var options = CommandHostOptions.FromConfig(config, "/etc/collector", "/var/lib/collector");
-        Assert.Equal(new CommandHostTls("/etc/collector/host.pem", "/keys/host.key"), options.Tls);
+        Assert.Equal(new PemCertificate("collector.command-host.tls", "/etc/collector/host.pem", "/keys/host.key"), options.Tls);
         Assert.Equal("/etc/collector/t/token", options.TokenFile);
         Assert.False(options.IsLoopback);
     }

@@ -34,7 +34,7 @@ public sealed record CommandHostOptions(string Hostname, int Port, string? Token
     public string TokenFile { get; init; } = CommandWire.TokenFileName;
 
     /// <summary>The certificate the command host serves TLS with; null: plain TCP (loopback only).</summary>
-    public CommandHostTls? Tls { get; init; }
+    public PemCertificate? Tls { get; init; }
 
     /// <summary>Open connections at most; one more is answered with an error and closed.</summary>
     public int MaxConnections { get; init; } = 256;
@@ -98,7 +98,7 @@ public sealed record CommandHostOptions(string Hostname, int Port, string? Token
             TokenFile = string.IsNullOrWhiteSpace(tokenFile)
                 ? Path.Combine(stateDirectory, CommandWire.TokenFileName)
                 : Path.GetFullPath(tokenFile, configDirectory),
-            Tls = string.IsNullOrWhiteSpace(certificate) ? null : new CommandHostTls(Path.GetFullPath(certificate, configDirectory), Path.GetFullPath(key, configDirectory)),
+            Tls = string.IsNullOrWhiteSpace(certificate) ? null : new PemCertificate("collector.command-host.tls", Path.GetFullPath(certificate, configDirectory), Path.GetFullPath(key, configDirectory)),
             MaxConnections = Positive(config, "collector.command-host.max-connections", 256),
             HandshakeTimeout = Duration(config, "collector.command-host.handshake-timeout", TimeSpan.FromSeconds(10)),
             IdleTimeout = Duration(config, "collector.command-host.idle-timeout", TimeSpan.FromMinutes(5)),

@@ -23,7 +23,7 @@ public sealed record WebConsoleOptions(string Hostname, int Port)
     public bool Enabled => Port != 0;
 
     /// <summary>The certificate; null: plain HTTP (loopback only).</summary>
-    public WebTls? Tls { get; init; }
+    public PemCertificate? Tls { get; init; }
 
     /// <summary>The console's users.</summary>
     public IReadOnlyList<WebUser> Users { get; init; } = [];
@@ -66,7 +66,7 @@ public sealed record WebConsoleOptions(string Hostname, int Port)
 
         var options = new WebConsoleOptions(hostname, port)
         {
-            Tls = string.IsNullOrWhiteSpace(certificate) ? null : new WebTls(Path.GetFullPath(certificate, configDirectory), Path.GetFullPath(key, configDirectory)),
+            Tls = string.IsNullOrWhiteSpace(certificate) ? null : new PemCertificate("collector.web.tls", Path.GetFullPath(certificate, configDirectory), Path.GetFullPath(key, configDirectory)),
             Users = ReadUsers(config),
             TokenLogin = config.GetBoolean("collector.web.token-login", true),
             SessionTimeout = StrictSection.Duration(config, "collector.web.session-timeout", TimeSpan.FromHours(8)),

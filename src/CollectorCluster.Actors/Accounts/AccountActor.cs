@@ -111,10 +111,12 @@ public sealed class AccountActor : UntypedPersistentActor, IWithTimers
             case SessionEnded e: OnSessionEnded(e); break;
             case StopAccount: StopGracefully(); break;
             case ResumeAccount r: Resume(r); break;
-            case SaveSnapshotSuccess s: DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)); break;
+            case SaveSnapshotSuccess s: SnapshotSaved(s); break;
             case SaveSnapshotFailure f: Log.Warning("Account {0}: snapshot failed: {1}", _accountId, f.Cause.Message); break;
             case DeleteSnapshotsSuccess: break;
             case DeleteSnapshotsFailure f: Log.Warning("Account {0}: old snapshots not deleted: {1}", _accountId, f.Cause.Message); break;
+            case DeleteMessagesSuccess: break;
+            case DeleteMessagesFailure f: Log.Warning("Account {0}: events below its snapshot not deleted (they are kept; the next snapshot tries again): {1}", _accountId, f.Cause.Message); break;
             default: Unhandled(message); break;
         }
     }
@@ -788,6 +790,19 @@ public sealed class AccountActor : UntypedPersistentActor, IWithTimers
                 var delay = due - now;
                 Timers.StartSingleTimer(DueTimer, CollectionDue.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Recovery starts from the newest snapshot, so older snapshots, and (unless the node keeps every event) the events
+    /// the snapshot covers, are never read again: deleting them bounds the journal at one snapshot plus the events since.
+    /// </summary>
+    private void SnapshotSaved(SaveSnapshotSuccess saved)
+    {
+        DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+        if (!_env.Tuning.KeepAllEvents)
+        {
+            DeleteMessages(saved.Metadata.SequenceNr);
         }
     }
 

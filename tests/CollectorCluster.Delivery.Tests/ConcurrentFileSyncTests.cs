@@ -41,4 +41,19 @@ public sealed class ConcurrentFileSyncTests : IDisposable
 
         Assert.Contains("gone", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Batches_share_a_few_helper_threads_instead_of_starting_their_own()
+    {
+        var paths = Enumerable.Range(0, ConcurrentFileSync.Width * 2).Select(i => _dir.Combine($"f{i}")).ToList();
+        paths.ForEach(p => File.WriteAllText(p, "x"));
+
+        for (var batch = 0; batch < 20; batch++)
+        {
+            ConcurrentFileSync.FlushAll(paths);
+        }
+
+        // 20 batches of 16 files would have started 140 threads at 7 per batch; shared helpers stay at 7 for the process.
+        Assert.InRange(ConcurrentFileSync.HelpersStarted, 1, ConcurrentFileSync.Width - 1);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using CollectorCluster.Core.Uidl;
 
@@ -6,17 +7,19 @@ namespace CollectorCluster.Actors.Collection;
 /// <summary>
 /// A read-only pass-through over a message being delivered that keeps its first bytes and hashes all of them, so the
 /// header fingerprint (UIDL migrations) and the content digest (their proof) are computed on the way to the
-/// destination, without a second read or a second copy of the message.
+/// destination, without a second read or a second copy of the message. The head buffer is rented (one per message
+/// would be 64 KiB of zeroed garbage each) and goes back to the pool on dispose.
 /// </summary>
 internal sealed class FingerprintingStream(Stream inner, int capacity = 64 * 1024) : Stream
 {
-    private readonly byte[] _head = new byte[capacity];
+    private readonly int _capacity = capacity;
+    private byte[]? _head = ArrayPool<byte>.Shared.Rent(capacity);
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private int _length;
     private string? _digest;
 
     /// <summary>The fingerprint of what was read so far (the header block, when the delivery read the message).</summary>
-    public string? Fingerprint => HeaderFingerprint.Compute(_head.AsSpan(0, _length));
+    public string? Fingerprint => HeaderFingerprint.Compute(Head().AsSpan(0, _length));
 
     /// <summary>
     /// SHA-256 of everything read (<c>sha256:</c> + 64 hex digits); read once the message was read to its end
@@ -69,6 +72,11 @@ internal sealed class FingerprintingStream(Stream inner, int capacity = 64 * 102
         if (disposing)
         {
             _hash.Dispose();
+            if (_head is { } head)
+            {
+                _head = null;
+                ArrayPool<byte>.Shared.Return(head);
+            }
         }
 
         base.Dispose(disposing);
@@ -77,9 +85,12 @@ internal sealed class FingerprintingStream(Stream inner, int capacity = 64 * 102
     private int Keep(ReadOnlySpan<byte> read)
     {
         _hash.AppendData(read);
-        var room = Math.Min(read.Length, _head.Length - _length);
-        read[..room].CopyTo(_head.AsSpan(_length));
+        var head = Head();
+        var room = Math.Min(read.Length, _capacity - _length);
+        read[..room].CopyTo(head.AsSpan(_length));
         _length += room;
         return read.Length;
     }
+
+    private byte[] Head() => _head ?? throw new ObjectDisposedException(nameof(FingerprintingStream));
 }

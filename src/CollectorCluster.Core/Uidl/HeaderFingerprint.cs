@@ -17,17 +17,15 @@ public static class HeaderFingerprint
     /// <param name="headerBlock">The message's leading bytes, at least up to the blank line ending the header.</param>
     public static string? Compute(ReadOnlySpan<byte> headerBlock)
     {
-        var text = Encoding.Latin1.GetString(headerBlock);
-        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        // The header block's end is found in the bytes (Latin-1 maps them one to one), so only the header becomes a
+        // string: the block handed in is up to 64 KiB of the message, its header usually a few hundred bytes.
+        var end = headerBlock.IndexOf("\r\n\r\n"u8);
         if (end < 0)
         {
-            end = text.IndexOf("\n\n", StringComparison.Ordinal);
+            end = headerBlock.IndexOf("\n\n"u8);
         }
 
-        if (end >= 0)
-        {
-            text = text[..end];
-        }
+        var text = Encoding.Latin1.GetString(end >= 0 ? headerBlock[..end] : headerBlock);
 
         var values = new string?[Fields.Length];
         string? name = null;

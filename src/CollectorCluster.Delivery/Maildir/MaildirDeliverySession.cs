@@ -89,14 +89,15 @@ internal sealed class MaildirDeliverySession : IDeliverySession
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(content);
         string? taken = null;
+        string? uidlName = null; // the name the UIDL gives, computed once (a SHA-256 each time)
         if (uidl is not null)
         {
             ArgumentException.ThrowIfNullOrEmpty(uidl);
-            var name = MaildirNames.BaseName(_seed, uidl);
-            taken = _present.Contains(name) ? name : null;
+            uidlName = MaildirNames.BaseName(_seed, uidl);
+            taken = _present.Contains(uidlName) ? uidlName : null;
         }
 
-        var tmpName = uidl is null ? MaildirNames.Prefix + "content" : MaildirNames.BaseName(_seed, uidl);
+        var tmpName = uidlName ?? MaildirNames.Prefix + "content";
         var tmpPath = Path.Combine(_tmp, $"{tmpName}.{RandomNumberGenerator.GetHexString(16, lowercase: true)}{MaildirNames.TempSuffix}");
         try
         {
@@ -119,7 +120,7 @@ internal sealed class MaildirDeliverySession : IDeliverySession
                 key = uidl ?? MaildirNames.ContentKey(digest);
             }
 
-            var baseName = MaildirNames.BaseName(_seed, key);
+            var baseName = ReferenceEquals(key, uidl) ? uidlName! : MaildirNames.BaseName(_seed, key);
             var target = Path.Combine(_new, baseName);
             if (_present.Contains(baseName))
             {
@@ -354,7 +355,9 @@ internal sealed class MaildirDeliverySession : IDeliverySession
             Access = FileAccess.Write,
             Share = FileShare.None,
             BufferSize = 0, // our own 128 KiB buffer; no second copy inside FileStream
-            Options = FileOptions.SequentialScan | FileOptions.Asynchronous,
+            // Synchronous: a write into the page cache takes microseconds, while an asynchronous file write on Linux is a
+            // thread-pool hop per buffer (the kernel has no async buffered writes); the fsync is the flush's, batched.
+            Options = FileOptions.SequentialScan,
         };
         if (!OperatingSystem.IsWindows())
         {
@@ -376,7 +379,7 @@ internal sealed class MaildirDeliverySession : IDeliverySession
             }
 
             long total = 0;
-            await using (file.ConfigureAwait(false))
+            using (file)
             {
                 int read;
 
@@ -386,7 +389,7 @@ internal sealed class MaildirDeliverySession : IDeliverySession
                     hash?.AppendData(buffer, 0, read);
                     try
                     {
-                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                        file.Write(buffer, 0, read);
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {

@@ -41,4 +41,14 @@ public sealed class HeaderFingerprintTests
     {
         Assert.Null(Of(header));
     }
+
+    [Fact]
+    public void A_bare_lf_header_ends_at_its_first_empty_line_and_a_binary_body_does_not_count()
+    {
+        var lf = Header.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var body = Enumerable.Range(0, 70_000).Select(i => (byte)(i % 251)).ToArray(); // more than the 64 KiB a delivery keeps
+        var message = Encoding.ASCII.GetBytes(lf + "Message-ID: <in-the-body@x>\n").Concat(body).ToArray();
+
+        Assert.Equal(Of(Header), HeaderFingerprint.Compute(message));
+    }
 }

@@ -2,8 +2,9 @@
 # Issue 14: collector once (published ReadyToRun, as deploy/ ships it) beside a raw sequential client, mpop,
 # fetchmail (MDA and BSMTP) and getmail6, against one private Dovecot on loopback, in one run of interleaved rounds.
 # Scenarios: 1,000 mixed durable (+ POP3S), 5,000 first collection, 5,000 seen nothing new, 5,000 seen + 10 new,
-# 200 accounts x 5 (cap 10), delete mode, 5,000 bulk. Writes bench/RESULTS.md, and refuses to from a tree with
-# uncommitted changes (the report names the commit) or from fewer than 5 rounds.
+# 200 accounts x 5 (cap 10), delete mode, 5,000 bulk; daemon-10: inside a running `collector run`, 5,000 seen + 10 new,
+# a check asked for with collectorctl, timed by the collector's own session metrics. Writes bench/RESULTS.md, and
+# refuses to from a tree with uncommitted changes (the report names the commit) or from fewer than 5 rounds.
 #   sudo bash bench/peers.sh                               # 5 rounds, every scenario: writes bench/RESULTS.md
 #   sudo bash bench/peers.sh --rounds 1                    # a quick trial: the report goes to /tmp/cc-peers-RESULTS.md
 #   sudo bash bench/peers.sh --rounds 1 --scenarios mixed-1000,accounts-200x5

@@ -11,6 +11,8 @@ namespace CollectorCluster.Bench;
 /// scenario in an order that rotates per round), so the ratios compare tools under the same machine load. Every run
 /// is checked: exactly the Message-IDs the scenario expects, each once; in delete mode the server mailbox is empty.
 /// Writes <c>bench/RESULTS.md</c> (medians, ratios to the best peer, CPU, peak RSS, the goals met or not).
+/// daemon-10 measures inside a running <c>collector run</c> instead (<see cref="PeersDaemon"/>): the incremental
+/// check's session by the collector's own metrics.
 /// </summary>
 public static class Peers
 {
@@ -25,6 +27,7 @@ public static class Peers
     private const string Collector = "collector once";
     private const string CollectorTls = "collector once, POP3S";
     private const string CollectorCheck = "collector check";
+    private const string Daemon = "collector run (daemon)";
 
     public static async Task<int> RunAsync(Options options)
     {
@@ -63,7 +66,7 @@ public static class Peers
         try
         {
             // Warm-up (not measured): Dovecot builds every mailbox's index and UIDL cache, the files enter the page cache.
-            foreach (var s in scenarios.Where(s => !s.Delete))
+            foreach (var s in scenarios.Where(s => !s.Delete && !s.Tools.Contains(Daemon)))
             {
                 var warm = await lab.RunOneAsync(s, RawNoFsync, 0).ConfigureAwait(false);
                 Console.WriteLine($"warm-up {s.Id} (raw client without fsync, not measured): {warm.WallSeconds:F2}s {warm.Detail}");
@@ -158,6 +161,7 @@ public static class Peers
         private string _stateRoot = "";
         private int _generation;
         private int _traced;
+        private PeersDaemon? _daemon;
 
         public async Task<List<Scenario>> CreateScenariosAsync()
         {
@@ -195,6 +199,21 @@ public static class Peers
                     var seed = 200_000 + (round * 1000) + (Array.IndexOf(all, tool) * 10);
                     return Drop(inbox, Enumerable.Range(0, 10).Select(i => MessageFactory.Create(4096 + (i * 997), seed + i)), remember: true);
                 },
+                After = RemoveDropped,
+            });
+
+            // The same mailbox inside a running daemon: its first collection (the 5,000) at start, then per round 10 new
+            // and a check asked for with collectorctl, timed by the collector's own session metrics.
+            scenarios.Add(new Scenario
+            {
+                Id = "daemon-10",
+                Title = "inside a running `collector run`: 5,000 seen + 10 new, a check asked for with `collectorctl collector collect`; "
+                    + "wall and CPU are the session's as the collector's own /metrics count them (collector.session.duration, collector.session.cpu), "
+                    + "RSS the daemon's resident set; the 10 are removed from the server after each run",
+                Tools = [Daemon],
+                Users = [inbox],
+                StateKey = "daemon",
+                Before = (round, _) => Drop(inbox, Enumerable.Range(0, 10).Select(i => MessageFactory.Create(4096 + (i * 997), 400_000 + (round * 10) + i)), remember: true),
                 After = RemoveDropped,
             });
 
@@ -248,6 +267,11 @@ public static class Peers
 
         public async Task<PeerSample> RunOneAsync(Scenario scenario, string tool, int round)
         {
+            if (tool == Daemon)
+            {
+                return await RunDaemonAsync(scenario, round).ConfigureAwait(false);
+            }
+
             var state = Path.Combine(_stateRoot, scenario.StateKey, Slug(tool));
             Directory.CreateDirectory(state);
             var maildir = Path.Combine(state, "maildir");
@@ -322,6 +346,7 @@ public static class Peers
 
         public void Dispose()
         {
+            _daemon?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             if (options.Keep)
             {
                 Console.WriteLine($"kept {_work}");
@@ -382,6 +407,55 @@ public static class Peers
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// daemon-10: the daemon starts (and collects the mailbox) at its first run; each run puts the 10 new messages on
+        /// the server, asks for a check and takes the session's wall and CPU from the collector's metrics.
+        /// </summary>
+        private async Task<PeerSample> RunDaemonAsync(Scenario scenario, int round)
+        {
+            var dir = Path.Combine(_work, "daemon");
+            var maildir = Path.Combine(dir, "maildir");
+            if (_daemon is null)
+            {
+                Tools.CreateMaildir(maildir);
+                var ctl = options.CollectorCtl ?? Path.Combine(AppContext.BaseDirectory, "collectorctl.dll");
+                var clock = Stopwatch.StartNew();
+                _daemon = await PeersDaemon.StartAsync(collector, ctl, dir, server, scenario.Users[0], maildir).ConfigureAwait(false);
+                Console.WriteLine($"daemon-10: collector run started and made its first collection in {clock.Elapsed.TotalSeconds:F1}s (not measured)");
+            }
+
+            var filesBefore = MaildirFiles(maildir);
+            var expected = scenario.Before(round, Daemon);
+            var dovecotBefore = Tokens200.DovecotCpuSeconds(server);
+            var check = await _daemon.CheckAsync().ConfigureAwait(false);
+            var dovecotCpu = Tokens200.DovecotCpuSeconds(server) - dovecotBefore;
+            var delivered = Delivered(maildir, filesBefore, "", 0, fromBsmtp: false);
+            scenario.After();
+
+            var problems = new List<string>();
+            if (check.ExitCode != 0)
+            {
+                problems.Add($"collectorctl exit {check.ExitCode}: {check.Output}");
+            }
+
+            if (check.Sessions != 1)
+            {
+                problems.Add($"{check.Sessions} session(s) counted during the check (the account's schedule ran too?)");
+            }
+
+            var distinct = delivered.ToHashSet(StringComparer.Ordinal);
+            if (delivered.Count != expected.Count || expected.Any(e => !distinct.Contains(e)))
+            {
+                problems.Add($"{delivered.Count} delivered, {expected.Count(e => !distinct.Contains(e))} missing, {delivered.Count - distinct.Count} duplicates");
+            }
+
+            var cpu = check.CpuSeconds is { } c ? $"{c * 1000:F1} ms CPU" : "CPU not recorded (another session overlapped)";
+            var detail = problems.Count == 0
+                ? $"{delivered.Count} messages, every Message-ID once; session {check.WallSeconds * 1000:F1} ms wall, {cpu} (collector's metrics); collectorctl's whole run {check.CtlSeconds:F2}s"
+                : string.Join("; ", problems);
+            return new PeerSample(scenario.Id, Daemon, round, check.WallSeconds, check.CpuSeconds, check.RssMiB, dovecotCpu, problems.Count == 0, detail);
         }
 
         private Task<Measured> RunRawAsync(Scenario scenario, string state, string maildir, bool fsync)

@@ -12,6 +12,7 @@ internal static class PeersReport
 {
     private const string Collector = "collector once";
     private const string Check = "collector check";
+    private const string Daemon = "collector run (daemon)";
     private static readonly string[] PeerTools = ["mpop", "fetchmail (MDA)", "fetchmail (BSMTP)", "getmail6"];
 
     public static string Write(Options options, string revision, List<string> environment, List<Peers.Scenario> scenarios, List<Peers.PeerSample> samples, string? profile)
@@ -91,7 +92,7 @@ internal static class PeersReport
             Goal("5,000 first collection ≤ 0.7× mpop", Ratio("first-5000", Collector, "mpop"), 0.7, "× mpop", Where(m, "first-5000")),
             Goal("5,000 seen, nothing new, whole `once` ≤ 2× mpop", Ratio("seen-5000", Collector, "mpop"), 2.0, "× mpop", Where(m, "seen-5000")),
             Goal("5,000 seen + 10 new, whole `once` ≤ 2× mpop", Ratio("new-10", Collector, "mpop"), 2.0, "× mpop", Where(m, "new-10")),
-            ("inside a running daemon, incremental check of 5,000 seen + 10 new ≤ 20 ms", "see \"Daemon\" in the profile section", null, "not measured by peers.sh"),
+            DaemonGoal(m),
             Goal("200 × 5 (cap 10) faster than the raw sequential client", Ratio("accounts-200x5", Collector, "raw client"), 1.0, "× raw", Where(m, "accounts-200x5")),
             Goal("200 × 5 (cap 10) ≥ 1.5× faster than fetchmail-BSMTP", Ratio("accounts-200x5", Collector, "fetchmail (BSMTP)"), 1 / 1.5, "× fetchmail-BSMTP", Where(m, "accounts-200x5")),
             (
@@ -112,6 +113,20 @@ internal static class PeersReport
 
         static (string, string, bool?, string) Goal(string goal, double? ratio, double limit, string unit, string where) =>
             (goal, ratio is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) + unit : "-", ratio is { } q ? q <= limit : null, where);
+    }
+
+    /// <summary>daemon-10: the session's median wall as the collector's own metric counts it, against 20 ms.</summary>
+    private static (string, string, bool?, string) DaemonGoal(Dictionary<(string Scenario, string Tool), Row> m)
+    {
+        const string Goal = "inside a running daemon, incremental check of 5,000 seen + 10 new ≤ 20 ms";
+        if (!m.TryGetValue(("daemon-10", Daemon), out var d) || d.Wall is not { } wall)
+        {
+            return (Goal, "-", null, "daemon-10 did not run");
+        }
+
+        var where = $"session wall {wall * 1000:F1} ms, CPU {(d.Cpu is { } c ? $"{c * 1000:F1} ms" : "-")} (the collector's collector.session.duration and collector.session.cpu; "
+            + "from the account's session start to its end: lease, connect and login, UIDL and LIST of 5,010, the 10 RETR, Maildir fsyncs, journal writes, QUIT)";
+        return (Goal, $"{wall * 1000:F1} ms (CPU {(d.Cpu is { } cpu ? $"{cpu * 1000:F1} ms" : "-")})", wall <= 0.020, where);
     }
 
     /// <summary>The collector's wall split by its own figures: start + config (`collector check`), session, the rest.</summary>

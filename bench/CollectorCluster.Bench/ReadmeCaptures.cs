@@ -85,18 +85,34 @@ public static class ReadmeCaptures
             users[name] = user;
         }
 
-        Console.WriteLine("readme-captures: failed-account");
-        captures["failed-account"] = await FailedAccountAsync(collector, Path.Combine(dir, "failed"), server).ConfigureAwait(false);
-
+        // The operator session first: a refused login makes Dovecot hold every later login from 127.0.0.1 for its auth
+        // penalty (about 4 s, for about 30 s after the failure), which the daemon's first sessions would otherwise show
+        // as their own time ("collected 5 message(s) ... in 4.2s").
         Console.WriteLine("readme-captures: cli-session and runtime-accounts");
+        await RequireNoRefusedLoginAsync(server).ConfigureAwait(false);
         var (session, wire, runtime) = await OperatorSessionAsync(collector, ctl, Path.Combine(dir, "node"), users).ConfigureAwait(false);
         captures["cli-session"] = session;
         captures["wire"] = wire;
         captures["runtime-accounts"] = runtime;
 
+        Console.WriteLine("readme-captures: failed-account");
+        captures["failed-account"] = await FailedAccountAsync(collector, Path.Combine(dir, "failed"), server).ConfigureAwait(false);
+
         ReadmeBlocks.Rewrite(readme, captures);
         Console.WriteLine($"readme-captures: rewrote {captures.Count} block(s) in {readme} ({string.Join(", ", captures.Keys)}); work files in {dir}");
         return 0;
+    }
+
+    /// <summary>
+    /// The captured sessions' times are the collector's own only while Dovecot holds no auth penalty against 127.0.0.1:
+    /// stops when its log shows a refused login before the operator session.
+    /// </summary>
+    private static async Task RequireNoRefusedLoginAsync(DovecotServer server)
+    {
+        if (await server.CountLogLinesAsync("auth failed").ConfigureAwait(false) is var refused and > 0)
+        {
+            throw new InvalidOperationException($"Dovecot refused {refused} login(s) before the operator session: its auth penalty would delay the daemon's logins and the captured session times");
+        }
     }
 
     /// <summary>`collector once` with a password Dovecot refuses: stdout (the account line and the total), exit 1.</summary>

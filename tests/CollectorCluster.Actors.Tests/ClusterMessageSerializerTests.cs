@@ -28,7 +28,7 @@ public sealed class ClusterMessageSerializerTests : IDisposable
     /// <summary>Public types of the protocol namespaces that are not messages (parts of messages, actors' helpers).</summary>
     private static readonly HashSet<Type> NotMessages =
     [
-        typeof(MessageLine), typeof(DirectoryEntry), typeof(ActorConnectionLeases), typeof(TokenMetrics),
+        typeof(MessageLine), typeof(DirectoryEntry), typeof(ActorConnectionLeases), typeof(TokenMetrics), typeof(SessionCpuMeter),
         // Published on the node's own event stream for its metrics and log, never sent to an actor of another node.
         typeof(CollectionObserved), typeof(JournalWriteObserved),
     ];

@@ -59,6 +59,10 @@ public sealed partial class MetricsAndHealthTests(DovecotFixture dovecot)
         Assert.Equal(bytes, Value(text, "collector_collected_bytes_total", ("server", Server.Host)));
         Assert.Equal(1, Value(text, "collector_session_duration_seconds_count", ("outcome", "ok")));
         Assert.Equal(1, Value(text, "collector_session_duration_seconds_count", ("outcome", "failed")));
+        // One session after the other, each alone on the node: both have their CPU time recorded.
+        Assert.Equal(1, Value(text, "collector_session_cpu_seconds_count", ("outcome", "ok")));
+        Assert.Equal(1, Value(text, "collector_session_cpu_seconds_count", ("outcome", "failed")));
+        Assert.True(Value(text, "collector_session_cpu_seconds_sum", ("outcome", "ok")) > 0, text);
         Assert.True(Value(text, "collector_journal_write_latency_seconds_count") >= 1, text);
         Assert.Equal(1, Value(text, "collector_accounts", ("status", "ok")));
         Assert.True(Value(text, "collector_tokens_granted_total", ("server", Server.Host)) >= 2, text); // the tokens' instruments on the same meter

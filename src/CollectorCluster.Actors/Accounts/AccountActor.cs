@@ -468,12 +468,14 @@ public sealed class AccountActor : UntypedPersistentActor, IWithTimers
         var run = new CollectionRun(settings, _state, _env, new ActorRecorder(Self, abort));
         var handover = new SessionHandover();
         _handover = handover;
+        var cpu = SessionCpuMeter.Start();
         Task.Run(() => run.ExecuteAsync(stop, abort), abort)
             .ContinueWith(
                 t =>
                 {
+                    var used = cpu.Stop();
                     var ended = t.Status == TaskStatus.RanToCompletion
-                        ? new SessionEnded(t.Result)
+                        ? new SessionEnded(t.Result with { Cpu = used })
                         : new SessionEnded(null, t.Exception?.GetBaseException() ?? new OperationCanceledException("the session was cancelled before it started"));
                     handover.Ended(ended); // answers the waiters itself if the account stopped meanwhile
                     return ended;
@@ -731,7 +733,10 @@ public sealed class AccountActor : UntypedPersistentActor, IWithTimers
         var server = (ran?.Pop3Server ?? _settings?.Pop3Server ?? "").ToLowerInvariant();
         var cause = outcome.Succeeded ? "none" : outcome.Cause.ToString().ToLowerInvariant();
         Context.System.EventStream.Publish(new CollectionObserved(
-            _accountId, server, word, cause, stage, outcome.Listed, outcome.Collected, outcome.Deleted, outcome.Bytes, outcome.Duration, lag is { } late && late < TimeSpan.Zero ? TimeSpan.Zero : lag));
+            _accountId, server, word, cause, stage, outcome.Listed, outcome.Collected, outcome.Deleted, outcome.Bytes, outcome.Duration, lag is { } late && late < TimeSpan.Zero ? TimeSpan.Zero : lag)
+        {
+            Cpu = outcome.Cpu,
+        });
     }
 
     private SessionOutcome Crashed(Exception? error) => Crashed(error, _sessionStartedAt, _env.Clock);

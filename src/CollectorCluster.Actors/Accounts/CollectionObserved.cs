@@ -27,4 +27,11 @@ public sealed record CollectionObserved(
     int Deleted,
     long Bytes,
     TimeSpan Duration,
-    TimeSpan? ScheduleLag);
+    TimeSpan? ScheduleLag)
+{
+    /// <summary>
+    /// The process CPU (user + system) from the session's start to its end, when no other session of the node overlapped
+    /// it; null otherwise (see <see cref="SessionCpuMeter"/>).
+    /// </summary>
+    public TimeSpan? Cpu { get; init; }
+}

@@ -18,4 +18,7 @@ public sealed record SessionOutcome(IAccountEvent Event, bool Succeeded, int Lis
 
     /// <summary>A stop request (SIGTERM, Ctrl+C, a hand-off) ended the session before all it planned was done.</summary>
     public bool Interrupted { get; init; }
+
+    /// <summary>The process CPU the session used, when it ran alone on the node (see <c>SessionCpuMeter</c>); else null.</summary>
+    public TimeSpan? Cpu { get; init; }
 }

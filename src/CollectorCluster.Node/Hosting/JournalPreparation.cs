@@ -11,25 +11,36 @@ namespace CollectorCluster.Node.Hosting;
 public static class JournalPreparation
 {
     /// <summary>Prepares the journal; the returned lock (SQLite) must live as long as the node.</summary>
-    public static async Task<IDisposable?> PrepareAsync(JournalOptions journal, CancellationToken cancellationToken)
+    /// <remarks>
+    /// One method per provider: an async method's state machine holds its locals' types, and a SQLite node need not load
+    /// the PostgreSQL client at all.
+    /// </remarks>
+    public static Task<IDisposable?> PrepareAsync(JournalOptions journal, CancellationToken cancellationToken)
     {
-        if (journal.Provider == "postgresql")
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(journal.ConnectionString);
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                await using var command = new NpgsqlCommand("SELECT 1", connection);
-                await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                return null;
-            }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
-            {
-                var builder = new NpgsqlConnectionStringBuilder(journal.ConnectionString);
-                throw new ConfigurationException($"collector.journal: cannot reach PostgreSQL at {builder.Host}:{builder.Port} database '{builder.Database}' as '{builder.Username}': {e.Message}", e);
-            }
-        }
+        ArgumentNullException.ThrowIfNull(journal);
+        return journal.Provider == "postgresql" ? ReachPostgresAsync(journal, cancellationToken) : LockSqliteAsync(journal, cancellationToken);
+    }
 
+    private static async Task<IDisposable?> ReachPostgresAsync(JournalOptions journal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(journal.ConnectionString);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(journal.ConnectionString);
+            throw new ConfigurationException($"collector.journal: cannot reach PostgreSQL at {builder.Host}:{builder.Port} database '{builder.Database}' as '{builder.Username}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>The directory, a lock no other process can take, and WAL mode.</summary>
+    private static async Task<IDisposable?> LockSqliteAsync(JournalOptions journal, CancellationToken cancellationToken)
+    {
         var file = journal.SqliteFile!;
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         FileStream held;

@@ -179,9 +179,34 @@ public sealed class AccountActorTests(DovecotFixture fixture) : IDisposable
             Assert.Equal(0, again.Collected);
         }
 
-        // Snapshots were taken, and older ones deleted once a newer one was stored.
+        // Snapshots were taken, and older ones deleted once a newer one was stored; so were the events they cover.
         Assert.Equal(1L, await _scenario.CountSnapshotsAsync(accountId, Ct));
+        var (events, snapshot) = await _scenario.JournalExtentAsync(accountId, Ct);
+        Assert.True(snapshot > 5, $"snapshot at {snapshot}");
+        Assert.All(events, e => Assert.True(e > snapshot, $"event {e} is covered by the snapshot at {snapshot} and still there"));
         Assert.Equal(12, _scenario.NewFiles().Length);
+    }
+
+    [Fact]
+    public async Task Keep_all_events_keeps_what_snapshots_cover()
+    {
+        var user = await fixture.Server.CreateUserAsync("keepall", Ct);
+        for (var i = 0; i < 8; i++)
+        {
+            fixture.Server.DropMessage(user.Name, MessageFactory.Create(1200 + (i * 100), 900 + i));
+        }
+
+        var (node, options) = await NodeScenario.StartAsync(NodeFile(user, user.Password, "leave-mail-on-server = on", "snapshot-every = 3\nkeep-all-events = on"), Ct);
+        await using (node)
+        {
+            var result = await NodeScenario.CollectAsync(node, options.Accounts[0], Ct);
+            Assert.Equal(8, result.Collected);
+        }
+
+        var (events, snapshot) = await _scenario.JournalExtentAsync(options.Accounts[0].Id, Ct);
+        Assert.True(snapshot > 3, $"snapshot at {snapshot}");
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events); // every event from the first one
+        Assert.True(events[^1] >= snapshot);
     }
 
     public void Dispose() => _scenario.Dispose();

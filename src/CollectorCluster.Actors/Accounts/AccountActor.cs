@@ -92,10 +92,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Command<SessionEnded>(OnSessionEnded);
         Command<StopAccount>(_ => StopGracefully());
         Command<ResumeAccount>(Resume);
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotSuccess>(SnapshotSaved);
         Command<SaveSnapshotFailure>(f => _log.Warning("Account {0}: snapshot failed: {1}", _accountId, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(f => _log.Warning("Account {0}: old snapshots not deleted: {1}", _accountId, f.Cause.Message));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(f => _log.Warning("Account {0}: events below its snapshot not deleted (they are kept; the next snapshot tries again): {1}", _accountId, f.Cause.Message));
     }
 
     /// <inheritdoc />
@@ -777,6 +779,19 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 var delay = due - now;
                 Timers.StartSingleTimer(DueTimer, CollectionDue.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Recovery starts from the newest snapshot, so older snapshots, and (unless the node keeps every event) the events
+    /// the snapshot covers, are never read again: deleting them bounds the journal at one snapshot plus the events since.
+    /// </summary>
+    private void SnapshotSaved(SaveSnapshotSuccess saved)
+    {
+        DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+        if (!_env.Tuning.KeepAllEvents)
+        {
+            DeleteMessages(saved.Metadata.SequenceNr);
         }
     }
 

@@ -36,6 +36,12 @@ public sealed record CollectionTuning(
     /// </summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Keep every account event (<c>collector.keep-all-events</c>): an audit trail that grows with every session. Off (the
+    /// default), the events a saved snapshot covers are deleted, so the journal holds one snapshot and the events after it.
+    /// </summary>
+    public bool KeepAllEvents { get; init; }
+
     /// <summary>What a POP3 server may send before a session is cut off (<c>collector.pop3</c>): line length, listing length, body slack, session deadline.</summary>
     public Pop3Limits Pop3 { get; init; } = Pop3Limits.Default;
 

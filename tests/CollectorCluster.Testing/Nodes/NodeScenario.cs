@@ -140,6 +140,32 @@ public sealed class NodeScenario : IDisposable
         return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// The sequence numbers of the account's events the journal still holds (not deleted), and the sequence number of
+    /// its newest snapshot (0 when it has none).
+    /// </summary>
+    public async Task<(List<long> Events, long Snapshot)> JournalExtentAsync(string accountId, CancellationToken cancellationToken)
+    {
+        await using var db = new SqliteConnection(JournalConnectionString);
+        await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var events = db.CreateCommand();
+        events.CommandText = "SELECT sequence_nr FROM event_journal WHERE persistence_id = $id AND is_deleted = 0 ORDER BY sequence_nr";
+        events.Parameters.AddWithValue("$id", PersistenceIdOf(accountId));
+        var found = new List<long>();
+        await using (var reader = await events.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found.Add(reader.GetInt64(0));
+            }
+        }
+
+        await using var snapshot = db.CreateCommand();
+        snapshot.CommandText = "SELECT COALESCE(MAX(sequence_nr), 0) FROM snapshot WHERE persistence_id = $id";
+        snapshot.Parameters.AddWithValue("$id", PersistenceIdOf(accountId));
+        return (found, (long)(await snapshot.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
+    }
+
     /// <summary>Deletes the temp directory (its journal kept first for the secrets scan after the suite, when one runs).</summary>
     public void Dispose()
     {

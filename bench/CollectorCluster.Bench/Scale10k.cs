@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -48,6 +49,7 @@ public static class Scale10k
 
         var scale = await RunNodeAsync(self, WriteNode(root, "scale", dovecot, users, checkEvery, options.MaxClients), root, "scale", expected: n, settle: checkEvery, steady: steady).ConfigureAwait(false);
         var perAccountKb = (scale.RssKb - baseline.RssKb) / (double)n;
+        var heapPerAccountKb = (scale.HeapBytes - baseline.HeapBytes) / 1024.0 / n;
         var (rows, bytes, sessions) = Journal is null ? JournalFigures(Path.Combine(root, "scale-state", "journal.db")) : (0, 0, 0);
         var lags = scale.SteadyLags.Order().ToArray();
         var report = new StringBuilder()
@@ -58,6 +60,7 @@ public static class Scale10k
             .AppendLine(CultureInfo.InvariantCulture, $"RSS with none:        {baseline.RssKb / 1024.0,8:F1} MB (median of samples after start)")
             .AppendLine(CultureInfo.InvariantCulture, $"RSS with {n}:  {scale.RssKb / 1024.0,8:F1} MB (median of samples over the steady window)")
             .AppendLine(CultureInfo.InvariantCulture, $"RSS per idle account: {perAccountKb,8:F2} KB   (goal < {RssGoalKb} KB: {(perAccountKb < RssGoalKb ? "met" : "NOT met")})")
+            .AppendLine(CultureInfo.InvariantCulture, $"managed heap per account: {heapPerAccountKb,8:F2} KB   (heap after the latest full GC, medians: {baseline.HeapBytes / 1048576.0:F1} MB with none, {scale.HeapBytes / 1048576.0:F1} MB with {n}; 0 when none ran; RSS adds the GC's free space and native memory)")
             .AppendLine(CultureInfo.InvariantCulture, $"every account scheduled: {scale.AllScheduled?.TotalSeconds,6:F1} s after the process started (\"up with\" logged at {scale.UpAt?.TotalSeconds:F1} s)   (goal < {ScheduleGoal.TotalSeconds:F0} s: {(scale.AllScheduled < ScheduleGoal ? "met" : "NOT met")})")
             .AppendLine(CultureInfo.InvariantCulture, $"schedule lag over the steady window ({lags.Length} scheduled sessions): p50 {Percentile(lags, 0.50):F2} s, p99 {Percentile(lags, 0.99):F2} s, max {(lags.Length == 0 ? 0 : lags[^1]):F2} s   (goal p99 < {LagGoal.TotalSeconds:F0} s: {(Percentile(lags, 0.99) < LagGoal.TotalSeconds ? "met" : "NOT met")})")
             .AppendLine(CultureInfo.InvariantCulture, $"CPU per scheduled session (node, steady window): {scale.SteadyCpuSeconds * 1000 / Math.Max(1, lags.Length):F2} ms ({scale.SteadyCpuSeconds:F1} s CPU for {lags.Length} sessions)")
@@ -113,7 +116,7 @@ public static class Scale10k
         return path;
     }
 
-    private sealed record NodeRun(long RssKb, List<long> RssSamples, TimeSpan? UpAt, TimeSpan? AllScheduled, List<(int Count, TimeSpan At)> Progress, List<double> SteadyLags, double SteadyCpuSeconds);
+    private sealed record NodeRun(long RssKb, List<long> RssSamples, long HeapBytes, TimeSpan? UpAt, TimeSpan? AllScheduled, List<(int Count, TimeSpan At)> Progress, List<double> SteadyLags, double SteadyCpuSeconds);
 
     /// <summary>Runs the child node until its accounts are scheduled, then through the steady window; samples RSS and CPU from /proc.</summary>
     private static async Task<NodeRun> RunNodeAsync(string self, string config, string root, string name, int expected, TimeSpan settle, TimeSpan steady)
@@ -130,6 +133,7 @@ public static class Scale10k
         TimeSpan? upAt = null;
         TimeSpan? allScheduled = null;
         var progress = new List<(int, TimeSpan)>();
+        var heap = new ConcurrentQueue<(TimeSpan At, long Bytes)>();
         var log = new StreamWriter(Path.Combine(root, name + ".log"));
         var stderr = Task.Run(async () =>
         {
@@ -148,6 +152,11 @@ public static class Scale10k
             while (await process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
                 var parts = line.Split(' ');
+                if (parts is ["heap", var bytes, var heapAt] && long.TryParse(bytes, CultureInfo.InvariantCulture, out var b) && long.TryParse(heapAt.TrimStart('+'), CultureInfo.InvariantCulture, out var heapMs))
+                {
+                    heap.Enqueue((TimeSpan.FromMilliseconds(heapMs), b));
+                }
+
                 if (parts is ["scheduled", var count, var at] && int.TryParse(count, CultureInfo.InvariantCulture, out var c) && long.TryParse(at.TrimStart('+'), CultureInfo.InvariantCulture, out var ms))
                 {
                     if (progress.Count == 0 || progress[^1].Item1 != c)
@@ -202,7 +211,9 @@ public static class Scale10k
         }
 
         var median = rss.Count == 0 ? 0 : rss.Order().ElementAt(rss.Count / 2);
-        return new NodeRun(median, rss, upAt, allScheduled, progress, lags, cpu);
+        var heapSamples = heap.Where(h => h.At >= steadyStart).Select(h => h.Bytes).Order().ToList();
+        var heapMedian = heapSamples.Count == 0 ? 0 : heapSamples[heapSamples.Count / 2];
+        return new NodeRun(median, rss, heapMedian, upAt, allScheduled, progress, lags, cpu);
     }
 
     private static (long Rows, long Bytes, long Sessions) JournalFigures(string journal)

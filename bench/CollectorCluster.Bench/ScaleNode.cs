@@ -14,7 +14,8 @@ namespace CollectorCluster.Bench;
 /// <c>cc-bench scale-node --config FILE --report FILE</c>: the child of <see cref="Scale10k"/>. Runs the daemon
 /// (<see cref="RunCommand"/>, exactly as <c>collector run</c>) in this process, listening to its schedule instruments:
 /// every first slot given (<c>collector.accounts.scheduled</c>) and every scheduled session's lag
-/// (<c>collector.schedule.lag</c>, the node's metrics instrument the <c>/metrics</c> endpoint exports). Prints <c>scheduled N +MS</c> on stdout as the count grows; on SIGTERM the daemon
+/// (<c>collector.schedule.lag</c>, the node's metrics instrument the <c>/metrics</c> endpoint exports). Prints <c>scheduled N +MS</c> on stdout as the count grows,
+/// and <c>heap BYTES +MS</c> every 5 s (the managed heap after the latest full collection); on SIGTERM the daemon
 /// stops and the samples are written to the report file (JSON).
 /// </summary>
 public static class ScaleNode
@@ -45,6 +46,17 @@ public static class ScaleNode
         });
         listener.Start();
         using var ticker = new Timer(_ => Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scheduled {Interlocked.Read(ref scheduled)} +{started.ElapsedMilliseconds}")), null, 1000, 1000);
+
+        // The managed heap the latest full collection left (live objects then, without the collector's free space): what the
+        // accounts themselves hold, which RSS blurs with the GC's headroom. Read, never forced; nothing before the first.
+        using var heap = new Timer(_ =>
+        {
+            var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+            if (info.Index > 0)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"heap {info.HeapSizeBytes - info.FragmentedBytes} +{started.ElapsedMilliseconds}"));
+            }
+        }, null, 5000, 5000);
 
         var options = CollectorConfigLoader.Load(config);
         var exit = await RunCommand.RunAsync(options, CancellationToken.None).ConfigureAwait(false);

@@ -17,14 +17,12 @@ namespace CollectorCluster.Actors.Accounts;
 /// One remote POP3 mailbox (entity id = account id). Its journal is the truth about what was collected; the
 /// session itself runs as a task beside the actor, so the actor keeps answering while mail streams in.
 /// </summary>
-public sealed class AccountActor : ReceivePersistentActor, IWithTimers
+public sealed class AccountActor : UntypedPersistentActor, IWithTimers
 {
     private const string DueTimer = "due";
     private readonly string _accountId;
     private readonly CollectionEnvironment _env;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _waiting = [];
-    private readonly Random _jitter = new();
     private readonly CollectionRound _round = new();
     private readonly bool _restoreSettings;
     private AccountState _state = AccountState.Empty;
@@ -61,43 +59,6 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         {
             Self.Tell(initial, ActorRefs.NoSender); // stashed until recovery completes
         }
-
-        Recover<SnapshotOffer>(offer =>
-        {
-            if (offer.Snapshot is AccountSnapshot snapshot)
-            {
-                _state = snapshot.ToState();
-                _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
-            }
-        });
-        Recover<IAccountEvent>(e => _state = _state.Apply(e));
-
-        Command<ConfigureAccount>(Configure);
-        Command<ApplyAccountSettings>(ApplySettings);
-        Command<RemoveAccountSettings>(RemoveSettings);
-        Command<CollectNow>(_ => RequestCollection(Sender));
-        Command<CollectionDue>(_ => RequestCollection(null, _nextDue));
-        Command<GetAccountStatus>(_ => Sender.Tell(Status()));
-        Command<MarkMessage>(Mark);
-        Command<PreviewReset>(p =>
-        {
-            var preview = ResetPreview.Compute(_state, p.Since);
-            Sender.Tell(new ResetPreviewResult(_accountId, preview.Messages, preview.Bytes));
-        });
-        Command<ResetCollector>(Reset);
-        Command<PauseAccount>(Pause);
-        Command<GetMessageLines>(_ => Sender.Tell(new MessageLines(_accountId, Lines())));
-        Command<GetCollectionHistory>(h => Sender.Tell(new CollectionHistory(_accountId, [.. _state.History.TakeLast(Math.Max(h.Max, 0))])));
-        Command<RecordEvents>(r => PersistBatch(r.Events));
-        Command<SessionEnded>(OnSessionEnded);
-        Command<StopAccount>(_ => StopGracefully());
-        Command<ResumeAccount>(Resume);
-        Command<SaveSnapshotSuccess>(SnapshotSaved);
-        Command<SaveSnapshotFailure>(f => _log.Warning("Account {0}: snapshot failed: {1}", _accountId, f.Cause.Message));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(f => _log.Warning("Account {0}: old snapshots not deleted: {1}", _accountId, f.Cause.Message));
-        Command<DeleteMessagesSuccess>(_ => { });
-        Command<DeleteMessagesFailure>(f => _log.Warning("Account {0}: events below its snapshot not deleted (they are kept; the next snapshot tries again): {1}", _accountId, f.Cause.Message));
     }
 
     /// <inheritdoc />
@@ -109,6 +70,56 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     /// <summary>Props for sharding or a local parent.</summary>
     public static Props Props(string accountId, CollectionEnvironment env, ConfigureAccount? initial = null, bool restoreSettings = false) =>
         Akka.Actor.Props.Create(() => new AccountActor(accountId, env, initial, restoreSettings));
+
+    /// <inheritdoc />
+    /// <remarks>A switch, not a table of Receive handlers: those are built per instance, kilobytes on each of 10,000 entities.</remarks>
+    protected override void OnRecover(object message)
+    {
+        switch (message)
+        {
+            case SnapshotOffer { Snapshot: AccountSnapshot snapshot } offer:
+                _state = snapshot.ToState();
+                _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
+                break;
+            case IAccountEvent e:
+                _state = _state.Apply(e);
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void OnCommand(object message)
+    {
+        switch (message)
+        {
+            case ConfigureAccount c: Configure(c); break;
+            case ApplyAccountSettings a: ApplySettings(a); break;
+            case RemoveAccountSettings r: RemoveSettings(r); break;
+            case CollectNow: RequestCollection(Sender); break;
+            case CollectionDue: RequestCollection(null, _nextDue); break;
+            case GetAccountStatus: Sender.Tell(Status()); break;
+            case MarkMessage m: Mark(m); break;
+            case PreviewReset p:
+                var preview = ResetPreview.Compute(_state, p.Since);
+                Sender.Tell(new ResetPreviewResult(_accountId, preview.Messages, preview.Bytes));
+                break;
+            case ResetCollector r: Reset(r); break;
+            case PauseAccount p: Pause(p); break;
+            case GetMessageLines: Sender.Tell(new MessageLines(_accountId, Lines())); break;
+            case GetCollectionHistory h: Sender.Tell(new CollectionHistory(_accountId, [.. _state.History.TakeLast(Math.Max(h.Max, 0))])); break;
+            case RecordEvents r: PersistBatch(r.Events); break;
+            case SessionEnded e: OnSessionEnded(e); break;
+            case StopAccount: StopGracefully(); break;
+            case ResumeAccount r: Resume(r); break;
+            case SaveSnapshotSuccess s: SnapshotSaved(s); break;
+            case SaveSnapshotFailure f: Log.Warning("Account {0}: snapshot failed: {1}", _accountId, f.Cause.Message); break;
+            case DeleteSnapshotsSuccess: break;
+            case DeleteSnapshotsFailure f: Log.Warning("Account {0}: old snapshots not deleted: {1}", _accountId, f.Cause.Message); break;
+            case DeleteMessagesSuccess: break;
+            case DeleteMessagesFailure f: Log.Warning("Account {0}: events below its snapshot not deleted (they are kept; the next snapshot tries again): {1}", _accountId, f.Cause.Message); break;
+            default: Unhandled(message); break;
+        }
+    }
 
     /// <inheritdoc />
     protected override void PostStop()
@@ -139,7 +150,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             // Another mailbox: the running session's records belong to the old one. Let it stop after the message in
             // flight and record; the reset follows once it has ended (the stashed message, ConfigureAccount or
             // ApplyAccountSettings, is handled again then).
-            _log.Info("Account {0}: the mailbox changes to {1}; the running session stops first", _accountId, command.Settings.Address);
+            Log.Info("Account {0}: the mailbox changes to {1}; the running session stops first", _accountId, command.Settings.Address);
             _stop.Cancel();
             Stash.Stash();
             return;
@@ -158,7 +169,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             events.Add(identified);
             if (identified.Reset)
             {
-                _log.Info("Account {0}: the mailbox changed to {1}; {2} collected message(s) of the previous mailbox forgotten, its mail is collected as new", _accountId, command.Settings.Address, identified.Forgotten);
+                Log.Info("Account {0}: the mailbox changed to {1}; {2} collected message(s) of the previous mailbox forgotten, its mail is collected as new", _accountId, command.Settings.Address, identified.Forgotten);
             }
         }
 
@@ -213,7 +224,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             if (recorded.Origin == AccountOrigin.Runtime && _env.RuntimeRefusal?.Invoke(settings) is { } refusal)
             {
                 // The node's runtime-accounts policy no longer allows its mailbox: known, not collecting.
-                _log.Error("Runtime accounts: account '{0}' (added at run time): {1}; not configured (collector remove {0} --yes, or move it to the node file)", _accountId, refusal);
+                Log.Error("Runtime accounts: account '{0}' (added at run time): {1}; not configured (collector remove {0} --yes, or move it to the node file)", _accountId, refusal);
                 return;
             }
 
@@ -247,7 +258,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _log.Error("Account {0}: settings refused: {1}", _accountId, e.Message);
+            Log.Error("Account {0}: settings refused: {1}", _accountId, e.Message);
             sender.Tell(new AccountSettingsApplied(_accountId, SettingsChange.Refused, [], e.Message));
             return;
         }
@@ -257,7 +268,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         var change = previous is null ? SettingsChange.Added : keys.Count > 0 || _state.Settings?.Origin != command.Origin ? SettingsChange.Changed : SettingsChange.Unchanged;
         if (change != SettingsChange.Unchanged)
         {
-            _log.Info("Account {0}: settings {1}{2}", _accountId, change == SettingsChange.Added ? "applied" : "changed", keys.Count > 0 ? " (" + string.Join(", ", keys) + ")" : "");
+            Log.Info("Account {0}: settings {1}{2}", _accountId, change == SettingsChange.Added ? "applied" : "changed", keys.Count > 0 ? " (" + string.Join(", ", keys) + ")" : "");
         }
 
         var recorded = change == SettingsChange.Unchanged ? null : new AccountSettingsChanged(command.Settings, command.Origin, _env.Clock.GetUtcNow());
@@ -279,7 +290,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             _settings = null;
             Timers.Cancel(DueTimer);
             _nextDue = null;
-            _log.Info("Account {0}: removed; it collects no more", _accountId);
+            Log.Info("Account {0}: removed; it collects no more", _accountId);
             sender.Tell(new AccountSettingsApplied(_accountId, SettingsChange.Removed, [], ""));
             if (_restoreSettings)
             {
@@ -293,7 +304,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     {
         if (_env.Secrets is not { } sealer)
         {
-            _log.Error("Account {0}: its settings are in the journal but this node has no cluster key to open them", _accountId);
+            Log.Error("Account {0}: its settings are in the journal but this node has no cluster key to open them", _accountId);
             return null;
         }
 
@@ -303,7 +314,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _log.Error("Account {0}: its journaled settings cannot be opened: {1}", _accountId, e.Message);
+            Log.Error("Account {0}: its journaled settings cannot be opened: {1}", _accountId, e.Message);
             return null;
         }
     }
@@ -314,7 +325,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         var (imported, warning) = SeedAdoption.Decide(_state, settings, File.ReadAllText, _env.Clock.GetUtcNow());
         if (warning is not null)
         {
-            _log.Warning("Account {0}: {1}", _accountId, warning);
+            Log.Warning("Account {0}: {1}", _accountId, warning);
         }
 
         if (imported is not null)
@@ -322,7 +333,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             Persist(imported, e =>
             {
                 _state = _state.Apply(e);
-                _log.Info("Account {0}: took over {1} UIDL(s) already fetched by {2}; they are not collected again", _accountId, e.Uidls.Count, e.Origin);
+                Log.Info("Account {0}: took over {1} UIDL(s) already fetched by {2}; they are not collected again", _accountId, e.Uidls.Count, e.Origin);
             });
         }
     }
@@ -381,7 +392,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             _round.Add(outcome);
         }
 
-        _log.Info("Account {0}: the session collected all {1} listed message(s); another session of this round{2}", _accountId, outcome.Listed, afterLoginDelay ? $" at {next.At:u} (LOGIN-DELAY)" : "");
+        Log.Info("Account {0}: the session collected all {1} listed message(s); another session of this round{2}", _accountId, outcome.Listed, afterLoginDelay ? $" at {next.At:u} (LOGIN-DELAY)" : "");
         _nextDue = next.At;
         Timers.StartSingleTimer(DueTimer, CollectionDue.Instance, next.At - now);
         return true;
@@ -417,11 +428,11 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 var line = $"Account {_accountId}: {after.Health}{(after.Reason.Length > 0 ? ": " + after.Reason : "")}{(why is null ? "" : $" ({why})")}";
                 if (after.Health == AccountHealth.NeedsOperator)
                 {
-                    _log.Warning("{0}", line);
+                    Log.Warning("{0}", line);
                 }
                 else
                 {
-                    _log.Info("{0}", line);
+                    Log.Info("{0}", line);
                 }
             }
 
@@ -438,7 +449,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         var warning = _settings is null ? null : ExpireAdvice.Warning(_state.Policy.Expire, _settings.LeaveMailOnServer, _settings.DeleteAfterDays);
         if (warning is not null && warning != _expireWarning)
         {
-            _log.Warning("Account {0}: {1}", _accountId, warning);
+            Log.Warning("Account {0}: {1}", _accountId, warning);
         }
 
         _expireWarning = warning;
@@ -506,7 +517,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Persist(new CollectorReset(command.Since, preview.Messages, preview.Bytes, _env.Clock.GetUtcNow()), e =>
         {
             _state = _state.Apply(e);
-            _log.Info("Account {0}: collector reset{1}: {2} message(s), {3} bytes will be collected again", _accountId, command.Since is { } since ? $" since {since:O}" : "", e.Forgotten, e.Bytes);
+            Log.Info("Account {0}: collector reset{1}: {2} message(s), {3} bytes will be collected again", _accountId, command.Since is { } since ? $" since {since:O}" : "", e.Forgotten, e.Bytes);
             sender.Tell(new ResetPreviewResult(_accountId, e.Forgotten, e.Bytes));
             SnapshotIfDue();
         });
@@ -526,7 +537,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Persist(e, persisted =>
         {
             _state = _state.Apply(persisted);
-            _log.Info("Account {0}: {1} by the operator", _accountId, _state.Paused ? "paused" : "resumed");
+            Log.Info("Account {0}: {1} by the operator", _accountId, _state.Paused ? "paused" : "resumed");
             if (_state.Paused)
             {
                 Timers.Cancel(DueTimer);
@@ -629,7 +640,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             sender.Tell(error);
         }
 
-        _log.Error("Account {0}: {1}; the account stops (a running session ends without committing) and is started again from its journal", _accountId, failure);
+        Log.Error("Account {0}: {1}; the account stops (a running session ends without committing) and is started again from its journal", _accountId, failure);
         var address = _settings?.Address ?? _state.Configuration?.Address ?? "";
         var round = _round;
         var startedAt = _sessionStartedAt;
@@ -684,11 +695,11 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             Observe(outcome, ran, lag);
             if (outcome.Succeeded)
             {
-                _log.Info("{0}", $"Account {_accountId} ({address}): collected {outcome.Collected} message(s), {outcome.Bytes} bytes, deleted {outcome.Deleted}, listed {outcome.Listed}, in {outcome.Duration.TotalSeconds:F1}s{(outcome.Detail.Length > 0 ? "; " + outcome.Detail : "")}");
+                Log.Info("{0}", $"Account {_accountId} ({address}): collected {outcome.Collected} message(s), {outcome.Bytes} bytes, deleted {outcome.Deleted}, listed {outcome.Listed}, in {outcome.Duration.TotalSeconds:F1}s{(outcome.Detail.Length > 0 ? "; " + outcome.Detail : "")}");
             }
             else
             {
-                _log.Warning("Account {0} ({1}): collection failed after {2} message(s): {3}", _accountId, address, outcome.Collected, outcome.Detail);
+                Log.Warning("Account {0} ({1}): collection failed after {2} message(s): {3}", _accountId, address, outcome.Collected, outcome.Detail);
             }
 
             _handover = null; // recorded: from here on the account answers for it
@@ -743,30 +754,30 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        _log.Info("Account {0}: stopping after the message in flight", _accountId);
+        Log.Info("Account {0}: stopping after the message in flight", _accountId);
         _stop.Cancel();
     }
 
     private void ScheduleNext()
     {
         var now = _env.Clock.GetUtcNow();
-        var next = NextCollection.Decide(_accountId, _settings, _scheduled, busy: _stop is not null, _state, _env.Tuning.Schedule, now, _jitter.NextDouble());
+        var next = NextCollection.Decide(_accountId, _settings, _scheduled, busy: _stop is not null, _state, _env.Tuning.Schedule, now, Random.Shared.NextDouble());
         switch (next.Step)
         {
             case ScheduleStep.Hold:
                 Timers.Cancel(DueTimer);
                 _nextDue = null;
-                _log.Info("Account {0}: {1}", _accountId, next.Note);
+                Log.Info("Account {0}: {1}", _accountId, next.Note);
                 break;
             case ScheduleStep.Due when next.Due is { } due:
                 // The first slot of a fresh start is worth a line: staggering can put it most of an interval away.
                 if (_nextDue is null && _sessionStartedAt is null)
                 {
-                    _log.Info("Account {0}: {1}", _accountId, next.Note);
+                    Log.Info("Account {0}: {1}", _accountId, next.Note);
                 }
                 else
                 {
-                    _log.Debug("Account {0}: {1}", _accountId, next.Note);
+                    Log.Debug("Account {0}: {1}", _accountId, next.Note);
                 }
 
                 if (!_everScheduled)

@@ -20,10 +20,11 @@ namespace CollectorCluster.Node.Hosting;
 public sealed class ClusterAccounts
 {
     /// <summary>
-    /// Accounts asked at once when a file or the runtime accounts are applied: enough to keep the journal's writers busy,
-    /// few enough that a start of many accounts does not queue recoveries past the journal's call timeout.
+    /// Accounts asked at once when a file or the runtime accounts are applied. A start is bound by the journal's latency
+    /// (an fsync per write batch, a few queries per recovery), not by the node's CPU, so many in flight fill each batch;
+    /// recoveries still run at most <c>akka.persistence.max-concurrent-recoveries</c> at once, and each ask has a minute.
     /// </summary>
-    public const int Parallelism = 32;
+    public const int Parallelism = 256;
 
     private const int PageSize = 1000;
     private readonly IActorRef _registry;

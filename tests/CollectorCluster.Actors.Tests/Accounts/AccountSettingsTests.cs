@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Persistence;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.Collection;
 using CollectorCluster.Actors.Persistence;
@@ -146,6 +147,59 @@ public sealed class AccountSettingsTests : IDisposable
         Assert.Equal(45, applied.Count(a => a.Change == SettingsChange.Unchanged));
         Assert.Equal(0, EmptyWriteJournal.EmptyWrites);
         await system.Terminate();
+    }
+
+    /// <summary>
+    /// A node start applies its accounts file to every account: an account whose journal already holds those settings
+    /// writes nothing (10,000 accounts restarting must not mean 10,000 journal writes), however it is told.
+    /// </summary>
+    [Fact]
+    public async Task Settings_applied_again_unchanged_add_no_event_to_the_journal()
+    {
+        var key = new Sealer("cluster");
+        var first = Incarnation("first", key);
+        Assert.Equal(SettingsChange.Added, (await Apply(first, Settings(), key, AccountOrigin.File)).Change);
+        await first.GracefulStop(Wait);
+        var written = await JournalLength("account-acct");
+        Assert.True(written > 0);
+
+        var second = Incarnation("second", key);
+        Assert.Equal(SettingsChange.Unchanged, (await Apply(second, Settings(), key, AccountOrigin.File)).Change);
+        Assert.Equal(SettingsChange.Unchanged, (await Apply(second, Settings(), key, AccountOrigin.File, onlyIfAbsent: true)).Change);
+        Assert.True((await second.Ask<AccountStatus>(new GetAccountStatus("acct"), Wait, Ct)).Configured);
+        await second.GracefulStop(Wait);
+        Assert.Equal(written, await JournalLength("account-acct"));
+    }
+
+    // How many events the journal holds for a persistence id: a reader recovers it and tells its last sequence number.
+    private async Task<long> JournalLength(string persistenceId)
+    {
+        var reader = _system.ActorOf(Props.Create(() => new JournalReader(persistenceId)));
+        var length = await reader.Ask<long>(JournalReader.Ask.Instance, Wait, Ct);
+        await reader.GracefulStop(Wait);
+        return length;
+    }
+
+    private sealed class JournalReader(string persistenceId) : UntypedPersistentActor
+    {
+        public override string PersistenceId => persistenceId;
+
+        protected override void OnRecover(object message)
+        {
+        }
+
+        protected override void OnCommand(object message)
+        {
+            if (message is Ask)
+            {
+                Sender.Tell(LastSequenceNr);
+            }
+        }
+
+        public sealed class Ask
+        {
+            public static readonly Ask Instance = new();
+        }
     }
 
     public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));

@@ -13,24 +13,19 @@ public sealed record JournalOptions(string Provider, string ConnectionString, st
     /// How errors name this journal: "sqlite /path/journal.db" or "postgresql host:port/database" (never the
     /// connection string itself, which may hold a password).
     /// </summary>
-    public string Name
-    {
-        get
-        {
-            if (Provider != "postgresql")
-            {
-                return $"sqlite {SqliteFile}";
-            }
+    public string Name => Provider == "postgresql" ? PostgresName(ConnectionString) : $"sqlite {SqliteFile}";
 
-            try
-            {
-                var pg = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
-                return $"postgresql {pg.Host}:{pg.Port}/{pg.Database}";
-            }
-            catch (ArgumentException)
-            {
-                return "postgresql";
-            }
+    // A method of its own, so that naming a SQLite journal does not load the PostgreSQL client.
+    private static string PostgresName(string connectionString)
+    {
+        try
+        {
+            var pg = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return $"postgresql {pg.Host}:{pg.Port}/{pg.Database}";
+        }
+        catch (ArgumentException)
+        {
+            return "postgresql";
         }
     }
 }

@@ -85,7 +85,8 @@ public static class CollectorAkkaExtensions
     }
 
     /// <summary>
-    /// The SQL journal and snapshot store (Akka.Persistence.Sql) on SQLite or PostgreSQL, tables created on first use,
+    /// The SQL journal and snapshot store (Akka.Persistence.Sql) on SQLite or PostgreSQL, tables created on first use
+    /// (a SQLite journal whose tables all exist is not asked to create them again: <see cref="JournalPreparation.SchemaExists"/>),
     /// with the read adapter that upcasts <c>RuntimeAccountAdded.v1</c>. One writer for SQLite (a single file), a few
     /// for PostgreSQL.
     /// </summary>
@@ -260,20 +261,21 @@ public static class CollectorAkkaExtensions
     private static (SqlJournalOptions Journal, SqlSnapshotOptions Snapshot) SqlOptions(JournalOptions journal)
     {
         var postgres = journal.Provider == "postgresql";
+        var create = !JournalPreparation.SchemaExists(journal);
         return (
             new SqlJournalOptions(isDefaultPlugin: true)
             {
                 ConnectionString = journal.ConnectionString,
                 ProviderName = journal.ProviderName,
                 DatabaseOptions = postgres ? JournalDatabaseOptions.PostgreSql : JournalDatabaseOptions.Sqlite,
-                AutoInitialize = true,
+                AutoInitialize = create,
             },
             new SqlSnapshotOptions(isDefaultPlugin: true)
             {
                 ConnectionString = journal.ConnectionString,
                 ProviderName = journal.ProviderName,
                 DatabaseOptions = postgres ? SnapshotDatabaseOptions.PostgreSql : SnapshotDatabaseOptions.Sqlite,
-                AutoInitialize = true,
+                AutoInitialize = create,
             });
     }
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using CollectorCluster.Testing;
 using CollectorCluster.Testing.Processes;
@@ -75,7 +74,7 @@ public static class ReadmeCaptures
         var users = new Dictionary<string, TestMailUser>(StringComparer.Ordinal);
         foreach (var (name, seed) in new[] { ("fred", 100), ("office", 200) })
         {
-            var user = new TestMailUser(name, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)));
+            var user = new TestMailUser(name, TestSecrets.Password(name));
             await server.AddUserAsync(user.Name, user.Password).ConfigureAwait(false);
             for (var i = 0; i < MessagesPerMailbox; i++)
             {
@@ -119,14 +118,15 @@ public static class ReadmeCaptures
     private static async Task<string> FailedAccountAsync(string collector, string dir, DovecotServer server)
     {
         Directory.CreateDirectory(dir);
-        var node = Tools.WriteNodeFile(Path.Combine(dir, "node.hocon"), Path.Combine(dir, "state"), server.Host, Pop3Port, "fred", "not-freds-password", Path.Combine(dir, "Maildir"), "fred");
+        var wrongPassword = TestSecrets.Password("wrong");
+        var node = Tools.WriteNodeFile(Path.Combine(dir, "node.hocon"), Path.Combine(dir, "state"), server.Host, Pop3Port, "fred", wrongPassword, Path.Combine(dir, "Maildir"), "fred");
         var run = await Tools.RunMeasuredAsync(collector, ["once", "--config", node], TimeSpan.FromMinutes(2), StateHome(dir)).ConfigureAwait(false);
         if (run.ExitCode != 1 || !run.StandardOutput.Contains("FAILED", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"collector once with a wrong password: exit {run.ExitCode}, expected 1 and a FAILED line\n{run.Combined}");
         }
 
-        if ((run.StandardOutput + run.StandardError).Contains("not-freds-password", StringComparison.Ordinal))
+        if ((run.StandardOutput + run.StandardError).Contains(wrongPassword, StringComparison.Ordinal))
         {
             throw new InvalidOperationException("collector once printed the password");
         }

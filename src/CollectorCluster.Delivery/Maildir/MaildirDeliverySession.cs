@@ -104,6 +104,7 @@ internal sealed class MaildirDeliverySession : IDeliverySession
             // The content decides the name without a UIDL, and whether a taken name holds this message.
             var (bytes, digest) = await WriteTempAsync(tmpPath, content, hashContent: uidl is null || taken is not null, cancellationToken).ConfigureAwait(false);
             string key;
+            string baseName;
             if (taken is not null)
             {
                 var holder = _pendingTmp.TryGetValue(taken, out var pendingHolder) ? pendingHolder : Locate(taken);
@@ -114,13 +115,19 @@ internal sealed class MaildirDeliverySession : IDeliverySession
                 }
 
                 key = MaildirNames.ReusedKey(uidl!, digest);
+                baseName = MaildirNames.BaseName(_seed, key);
+            }
+            else if (uidl is not null)
+            {
+                key = uidl;
+                baseName = uidlName!;
             }
             else
             {
-                key = uidl ?? MaildirNames.ContentKey(digest);
+                key = MaildirNames.ContentKey(digest);
+                baseName = MaildirNames.BaseName(_seed, key);
             }
 
-            var baseName = ReferenceEquals(key, uidl) ? uidlName! : MaildirNames.BaseName(_seed, key);
             var target = Path.Combine(_new, baseName);
             if (_present.Contains(baseName))
             {

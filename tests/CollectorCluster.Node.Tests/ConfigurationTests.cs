@@ -38,6 +38,20 @@ public sealed class ConfigurationTests : IDisposable
         $"collector.accounts = [ {AccountObject(id1, extra1)}, {AccountObject(id2, extra2)} ]";
 
     [Fact]
+    public void Akka_is_given_its_own_section_only_never_the_accounts_or_their_secrets()
+    {
+        var options = Load(Account() + "\nakka.loglevel = DEBUG\nakka.log-config-on-start = on\n");
+
+        Assert.Equal("DEBUG", options.Hocon.GetString("akka.loglevel")); // the node file's akka keys
+        Assert.True(options.Hocon.GetBoolean("akka.log-config-on-start"));
+        Assert.Equal(256, options.Hocon.GetInt("akka.persistence.max-concurrent-recoveries")); // over the defaults' akka keys
+        Assert.False(options.Hocon.HasPath("collector"));
+        Assert.False(options.Hocon.HasPath("collector.accounts"));
+        Assert.DoesNotContain(Secret, options.Hocon.ToString(includeFallback: true), StringComparison.Ordinal);
+        Assert.Equal(Secret, Assert.Single(options.Accounts).Password.Reveal()); // read, and kept where it belongs
+    }
+
+    [Fact]
     public void Minimal_account_gets_the_seed_defaults()
     {
         var a = Assert.Single(Load(Account()).Accounts);

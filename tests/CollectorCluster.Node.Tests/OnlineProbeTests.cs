@@ -56,7 +56,7 @@ public sealed class OnlineProbeTests(DovecotFixture fixture) : IDisposable
     [Fact]
     public void Defaults_are_online_without_a_probe()
     {
-        var o = OnlineOptions.FromConfig(Load("collector { }").Hocon);
+        var o = Load("collector { }").Online;
         Assert.Equal(new OnlineOptions(true, null, 0, TimeSpan.FromMinutes(1)), o);
     }
 

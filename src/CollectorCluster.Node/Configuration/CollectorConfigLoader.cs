@@ -45,11 +45,13 @@ public static class CollectorConfigLoader
             throw new ConfigurationException($"{path}: not valid HOCON: {e.InnerException.Message}", e.InnerException);
         }
 
-        var config = user.WithFallback(Defaults());
+        var defaults = Defaults();
+        var config = user.WithFallback(defaults);
         var directory = Path.GetDirectoryName(path)!;
         try
         {
-            var accounts = AccountConfigParser.Parse(config.GetValue("collector.accounts"), directory, environment);
+            var accountsValue = config.GetValue("collector.accounts");
+            var accounts = AccountConfigParser.Parse(accountsValue, directory, environment);
             var journal = Journal(config, directory, environment);
             var tuning = new CollectionTuning(
                 Positive(config, "collector.batch-messages"),
@@ -73,8 +75,9 @@ public static class CollectorConfigLoader
             var cluster = ClusterConfigReader.Cluster(config);
             var tls = ClusterTlsOptions.FromConfig(config, directory);
             CheckSeedProtocol(cluster.SeedNodes ?? [], tls.Enabled);
-            return new CollectorOptions(path, accounts, journal, Tokens(config), Positive(config, "collector.shards"), tuning, warnings, config)
+            return new CollectorOptions(path, accounts, journal, Tokens(config), Positive(config, "collector.shards"), tuning, warnings, AkkaSection(user).WithFallback(AkkaSection(defaults)))
             {
+                SecretSources = SecurityWarnings.SecretSources(accountsValue, directory),
                 // Every section is read here, so `collector check` reports what `run` would refuse.
                 Online = OnlineOptions.FromConfig(config),
                 CommandHost = CommandHost.CommandHostOptions.FromConfig(config, directory, StateDirectory(config, directory, environment)),
@@ -104,6 +107,10 @@ public static class CollectorConfigLoader
                 $"akka.cluster.seed-nodes: '{wrong}' is not an {expected} address; {(tls ? "with collector.cluster.tls on" : "without collector.cluster.tls")} the members are reached at {expected}collector@host:port");
         }
     }
+
+    /// <summary>The <c>akka</c> section of <paramref name="parsed"/>, at its place; nothing else of the file.</summary>
+    private static Config AkkaSection(Config parsed) =>
+        parsed.GetValue("akka") is { IsEmpty: false } akka && akka.IsObject() ? akka.AtKey("akka") : Config.Empty;
 
     /// <summary>The shipped defaults (embedded, so the binary works from any directory).</summary>
     public static Config Defaults()

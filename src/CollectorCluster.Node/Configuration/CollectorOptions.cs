@@ -10,7 +10,9 @@ namespace CollectorCluster.Node.Configuration;
 
 /// <summary>
 /// Everything a node needs, parsed once and validated: the accounts, the journal, the caps, each section's typed
-/// options, and the node file's HOCON over the defaults for what stays Akka's own (<see cref="Hocon"/>).
+/// options, and Akka's own settings (<see cref="Hocon"/>): only the <c>akka</c> section of the node file over the
+/// defaults' — the <c>collector</c> section (the accounts and their secrets above all) is read here and never handed to
+/// Akka, so no Akka setting (<c>log-config-on-start</c>) can print it and an actor system does not keep a copy per node.
 /// </summary>
 public sealed record CollectorOptions(
     string ConfigFile,
@@ -24,6 +26,9 @@ public sealed record CollectorOptions(
 {
     /// <summary>Live POP3 sessions on this node at once (<c>collector.max-pop3-clients</c>).</summary>
     public int MaxPop3Clients => Tokens.MaxSessions;
+
+    /// <summary>Where the node file's accounts take their secrets from (for the warnings about who may read them).</summary>
+    public AccountSecretSources SecretSources { get; init; } = AccountSecretSources.None;
 
     /// <summary><c>collector.online</c>: the start condition and the optional probe.</summary>
     public required OnlineOptions Online { get; init; }

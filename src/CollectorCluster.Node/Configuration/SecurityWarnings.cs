@@ -21,34 +21,12 @@ public static class SecurityWarnings
     {
         ArgumentNullException.ThrowIfNull(options);
         var warnings = new List<string>();
-        var directory = Path.GetDirectoryName(options.ConfigFile)!;
-        var nodeFileSecrets = new List<string>();
-        var accounts = options.Hocon.GetValue("collector.accounts");
-        if (accounts is not null && accounts.IsArray())
+        foreach (var (id, passwordFile) in options.SecretSources.PasswordFiles)
         {
-            foreach (var item in accounts.GetArray().Where(i => i.IsObject()))
-            {
-                var keys = item.GetObject().Items;
-                var id = Text(keys, "id") ?? "?";
-                if (Text(keys, "password-file") is { } passwordFile)
-                {
-                    File(warnings, $"account '{id}': password-file", Path.GetFullPath(passwordFile, directory));
-                }
-
-                if (Text(keys, "password") is not null)
-                {
-                    nodeFileSecrets.Add($"account '{id}' password");
-                }
-
-                if (keys.TryGetValue("oauth2", out var oauth2) && oauth2.IsObject())
-                {
-                    nodeFileSecrets.AddRange(new[] { "client-secret", "refresh-token" }
-                        .Where(k => Text(oauth2.GetObject().Items, k) is not null)
-                        .Select(k => $"account '{id}' oauth2.{k}"));
-                }
-            }
+            File(warnings, $"account '{id}': password-file", passwordFile);
         }
 
+        var nodeFileSecrets = new List<string>(options.SecretSources.InFile);
         if (options.CommandHost.Token is not null)
         {
             nodeFileSecrets.Add("collector.command-host.token");
@@ -84,6 +62,44 @@ public static class SecurityWarnings
         }
 
         return warnings;
+    }
+
+    /// <summary>
+    /// Where the node file's accounts (<c>collector.accounts</c>, as parsed) take their secrets from: their password
+    /// files (resolved against <paramref name="directory"/>) and the secrets written in the file, by name only.
+    /// </summary>
+    public static AccountSecretSources SecretSources(HoconValue? accounts, string directory)
+    {
+        if (accounts is null || !accounts.IsArray())
+        {
+            return AccountSecretSources.None;
+        }
+
+        var passwordFiles = new List<(string Id, string Path)>();
+        var inFile = new List<string>();
+        foreach (var item in accounts.GetArray().Where(i => i.IsObject()))
+        {
+            var keys = item.GetObject().Items;
+            var id = Text(keys, "id") ?? "?";
+            if (Text(keys, "password-file") is { } passwordFile)
+            {
+                passwordFiles.Add((id, Path.GetFullPath(passwordFile, directory)));
+            }
+
+            if (Text(keys, "password") is not null)
+            {
+                inFile.Add($"account '{id}' password");
+            }
+
+            if (keys.TryGetValue("oauth2", out var oauth2) && oauth2.IsObject())
+            {
+                inFile.AddRange(new[] { "client-secret", "refresh-token" }
+                    .Where(k => Text(oauth2.GetObject().Items, k) is not null)
+                    .Select(k => $"account '{id}' oauth2.{k}"));
+            }
+        }
+
+        return new AccountSecretSources(passwordFiles, inFile);
     }
 
     /// <summary>A warning when the file exists and anyone but its owner may read or write it.</summary>

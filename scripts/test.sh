@@ -41,7 +41,10 @@ PS_SAMPLER=$!
 
 # LogFilePrefix gives every test assembly its own TRX file (prefix_framework_timestamp, de-duplicated).
 # A hung test fails after the hang timeout instead of eating CI's time.
-dotnet test CollectorCluster.sln -c Release --disable-build-servers \
+# `env --default-signal`: the suite sends real SIGHUP, SIGINT and SIGTERM to the collectors it starts, and a process
+# inherits signals its parent ignores (nohup ignores HUP, a background job of a script ignores INT and QUIT), so the
+# tests' processes get the default handling back however the suite was started.
+env --default-signal=HUP,INT,QUIT,TERM dotnet test CollectorCluster.sln -c Release --disable-build-servers \
   --blame-hang-timeout 8m --blame-hang-dump-type none \
   --logger "trx;LogFilePrefix=cc" --results-directory "$RESULTS_DIR"
 DOTNET_RC=$?

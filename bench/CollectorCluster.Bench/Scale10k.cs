@@ -133,7 +133,9 @@ public static class Scale10k
         TimeSpan? allScheduled = null;
         var progress = new List<(int, TimeSpan)>();
         var heap = new ConcurrentQueue<(TimeSpan At, long Bytes)>();
-        var log = new StreamWriter(Path.Combine(root, name + ".log"));
+        // Written by the stderr reader alone (a StreamWriter is not thread-safe: a flush from the sampling loop once
+        // faulted the reader mid-run, the node's stderr pipe filled, and its logging blocked every thread that logged).
+        var log = new StreamWriter(Path.Combine(root, name + ".log")) { AutoFlush = true };
         var stderr = Task.Run(async () =>
         {
             while (await process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
@@ -186,8 +188,12 @@ public static class Scale10k
         var window = Stopwatch.StartNew();
         while (window.Elapsed < until && !process.HasExited)
         {
+            if (stderr.IsFaulted || stdout.IsFaulted)
+            {
+                await Task.WhenAll(stderr, stdout).ConfigureAwait(false); // throws: a reader that stopped would stall the node
+            }
+
             rss.Add(RssKb(process.Id));
-            await log.FlushAsync().ConfigureAwait(false);
             await Task.Delay(steady > TimeSpan.Zero ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
 

@@ -67,6 +67,11 @@ public static class CollectorHost
                 .AddConsole(o =>
                 {
                     o.LogToStandardErrorThreshold = LogLevel.Trace; // logs on stderr; stdout is for command output
+                    // A stderr nobody drains (a stopped pager, a stuck pipe reader) must not stop the collection: with
+                    // the default (Wait) a full queue blocks every thread that logs, actors and sessions included, until
+                    // the thread pool starves. Log lines are dropped instead (and counted in the log); the journal is
+                    // the record of what was collected.
+                    o.QueueFullMode = Microsoft.Extensions.Logging.Console.ConsoleLoggerQueueFullMode.DropWrite;
                     // Server text cannot drive the terminal, in either format (collector.log.format).
                     o.FormatterName = options.LogFormat == Observability.LogFormat.Json ? Observability.JsonLogFormatter.FormatterName : SanitizingConsoleFormatter.FormatterName;
                 })

@@ -29,7 +29,7 @@ public static class Quickstart
         var state = Path.Combine(dir, "state");
 
         await using var server = await DovecotServer.StartAsync(new DovecotServerOptions { ExtraConfigLines = Tools.FixedPop3Listener(pop3Port) }).ConfigureAwait(false);
-        var user = new TestMailUser("quickstart", TestSecrets.Password("quickstart"));
+        var user = new TestMailUser("quickstart", TestSecrets.Password(label: "quickstart"));
         await server.AddUserAsync(user.Name, user.Password).ConfigureAwait(false);
         var sizes = new[] { 1_200, 4_096, 18_000, 60_000, 150_000 };
         for (var i = 0; i < Messages; i++)

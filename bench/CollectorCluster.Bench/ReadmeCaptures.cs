@@ -118,7 +118,7 @@ public static class ReadmeCaptures
     private static async Task<string> FailedAccountAsync(string collector, string dir, DovecotServer server)
     {
         Directory.CreateDirectory(dir);
-        var wrongPassword = TestSecrets.Password("wrong");
+        var wrongPassword = TestSecrets.Password(label: "wrong");
         var node = Tools.WriteNodeFile(Path.Combine(dir, "node.hocon"), Path.Combine(dir, "state"), server.Host, Pop3Port, "fred", wrongPassword, Path.Combine(dir, "Maildir"), "fred");
         var run = await Tools.RunMeasuredAsync(collector, ["once", "--config", node], TimeSpan.FromMinutes(2), StateHome(dir)).ConfigureAwait(false);
         if (run.ExitCode != 1 || !run.StandardOutput.Contains("FAILED", StringComparison.Ordinal))

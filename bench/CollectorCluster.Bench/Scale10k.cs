@@ -85,7 +85,7 @@ public static class Scale10k
     private static async Task<List<TestMailUser>> CreateUsersAsync(DovecotServer dovecot, int n)
     {
         var clock = Stopwatch.StartNew();
-        var users = Enumerable.Range(0, n).Select(i => new TestMailUser(string.Create(CultureInfo.InvariantCulture, $"s{i:D5}"), TestSecrets.Password("scale"))).ToList();
+        var users = Enumerable.Range(0, n).Select(i => new TestMailUser(string.Create(CultureInfo.InvariantCulture, $"s{i:D5}"), TestSecrets.Password(label: "scale"))).ToList();
         await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (u, ct) => await dovecot.AddUserAsync(u.Name, u.Password, ct).ConfigureAwait(false)).ConfigureAwait(false);
         Console.WriteLine($"dovecot: {n} users in {clock.Elapsed.TotalSeconds:F0} s");
         return users;

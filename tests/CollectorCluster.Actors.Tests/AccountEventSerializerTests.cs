@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using CollectorCluster.Actors.Persistence;
 using CollectorCluster.Actors.Recipients;
+using CollectorCluster.Actors.Sleep;
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Events;
 using CollectorCluster.Core.Routing;
@@ -115,6 +116,8 @@ public sealed class AccountEventSerializerTests : IDisposable
             .Apply(new RuntimeAccountAdded("every-key", EveryOption, new SealedPassword("bm9uY2Vub25jZTEy", "Y2lwaGVydGV4dA=="), At))
             .Apply(new FileAccountsListed(["f1", "f2"], At))
             .Apply(new AccountsFileApplied("d1", "k", "node1", At))),
+        new AccountSlept("a", At.AddMinutes(9), At.AddMinutes(10)),
+        new AlarmSnapshot([new AccountSlept("a", At.AddMinutes(9), At.AddMinutes(10)), new AccountSlept("b", At.AddMinutes(1), At.AddMinutes(2))]),
     ];
 
     /// <summary>Settings as an account journals them: every key, the password and OAuth2 secrets sealed.</summary>
@@ -458,6 +461,7 @@ public sealed class AccountEventSerializerTests : IDisposable
         MessageRouted r => $"{r.Uidl}|{r.DuplicateKey}|{r.Source}|{string.Join(",", r.Copies)}|{string.Join(",", r.Refused)}|{r.At:O}",
         UidlsImported i => $"{i.File}|{i.Origin}|{string.Join(",", i.Uidls)}|{i.At:O}",
         RecipientSnapshot r => string.Join(",", r.Delivered),
+        AlarmSnapshot a => string.Join(",", a.Sleeping),
         _ => value.ToString()!,
     };
 }

@@ -7,6 +7,7 @@ using Akka.Serialization;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.Persistence;
 using CollectorCluster.Actors.Registry;
+using CollectorCluster.Actors.Sleep;
 using CollectorCluster.Actors.Tokens;
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Events;
@@ -31,6 +32,8 @@ public sealed class ClusterMessageSerializerTests : IDisposable
         typeof(MessageLine), typeof(DirectoryEntry), typeof(ActorConnectionLeases), typeof(TokenMetrics), typeof(SessionCpuMeter),
         // Published on the node's own event stream for its metrics and log, never sent to an actor of another node.
         typeof(CollectionObserved), typeof(JournalWriteObserved),
+        // The alarm's journal (the journal's serializer, AccountEventSerializerTests), never sent.
+        typeof(AccountSlept), typeof(AlarmSnapshot),
     ];
 
     private readonly ActorSystem _system;
@@ -93,6 +96,13 @@ public sealed class ClusterMessageSerializerTests : IDisposable
         new GetAccountDirectory(null, 1000),
         new AccountDirectoryPage(7, [new DirectoryEntry("a", AccountOrigin.File), new DirectoryEntry("r", AccountOrigin.Runtime)], null),
         StopRegistry.Instance,
+        new SleepUntil("a", At.AddMinutes(9), At.AddMinutes(10), Status, 3),
+        new SleepGranted("a", 3),
+        new AccountAwake("a"),
+        new GetSleeperStatus("a"),
+        new WakeAccount("a", At.AddMinutes(10)),
+        new ListSleepers("7"),
+        new Sleepers("7", ["a", "b"]),
         new LocateAccount("a"),
         new GetCollectionHistory("a", 10),
         new CollectionHistory("a", [new CollectionOutcome(At, At.AddSeconds(2), true, 3, 300, ""), new CollectionOutcome(At, At.AddSeconds(1), false, 0, 0, "connect: refused")]),
@@ -144,7 +154,7 @@ public sealed class ClusterMessageSerializerTests : IDisposable
     [Fact]
     public void Every_message_type_of_the_protocols_is_bound_to_this_serializer()
     {
-        string[] protocols = ["CollectorCluster.Actors.Accounts", "CollectorCluster.Actors.Tokens", "CollectorCluster.Actors.Registry"];
+        string[] protocols = ["CollectorCluster.Actors.Accounts", "CollectorCluster.Actors.Tokens", "CollectorCluster.Actors.Registry", "CollectorCluster.Actors.Sleep"];
         var messages = typeof(ClusterMessageSerializer).Assembly.GetTypes()
             .Where(t => t.IsPublic && protocols.Contains(t.Namespace) && !t.IsInterface && !t.IsEnum && !(t.IsAbstract && t.IsSealed))
             .Where(t => !typeof(ActorBase).IsAssignableFrom(t) && !NotMessages.Contains(t))

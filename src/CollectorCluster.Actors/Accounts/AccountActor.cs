@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Persistence;
 using CollectorCluster.Actors.Collection;
 using CollectorCluster.Actors.Persistence;
+using CollectorCluster.Actors.Sleep;
 using CollectorCluster.Core.Accounts;
 using CollectorCluster.Core.Events;
 using CollectorCluster.Core.Migration;
@@ -20,6 +21,10 @@ namespace CollectorCluster.Actors.Accounts;
 public sealed class AccountActor : UntypedPersistentActor, IWithTimers
 {
     private const string DueTimer = "due";
+    private const string SleepTimer = "sleep";
+
+    /// <summary>How long an account stays awake after its schedule was set before it considers sleeping (a wake's own slot arrives first).</summary>
+    private static readonly TimeSpan SleepSettle = TimeSpan.FromSeconds(2);
     private readonly string _accountId;
     private readonly CollectionEnvironment _env;
     private readonly List<IActorRef> _waiting = [];
@@ -41,6 +46,9 @@ public sealed class AccountActor : UntypedPersistentActor, IWithTimers
     private bool _stopping;
     private bool _scheduled;
     private string? _expireWarning;
+    private long _sleepGeneration; // the latest SleepUntil sent; a grant of an older one is stale
+    private long _sleepSequenceNr; // the journal position the status sent with it described
+    private DateTimeOffset? _sleepDue;
 
     /// <summary>Creates the actor for one account.</summary>
     /// <param name="accountId">The entity id.</param>
@@ -110,6 +118,9 @@ public sealed class AccountActor : UntypedPersistentActor, IWithTimers
             case RecordEvents r: PersistBatch(r.Events); break;
             case SessionEnded e: OnSessionEnded(e); break;
             case StopAccount: StopGracefully(); break;
+            case WakeAccount w: Woken(w); break;
+            case SleepCheck: ConsiderSleep(); break;
+            case SleepGranted g: SleepIfStillIdle(g); break;
             case ResumeAccount r: Resume(r); break;
             case SaveSnapshotSuccess s: SnapshotSaved(s); break;
             case SaveSnapshotFailure f: Log.Warning("Account {0}: snapshot failed: {1}", _accountId, f.Cause.Message); break;
@@ -118,6 +129,16 @@ public sealed class AccountActor : UntypedPersistentActor, IWithTimers
             case DeleteMessagesSuccess: break;
             case DeleteMessagesFailure f: Log.Warning("Account {0}: events below its snapshot not deleted (they are kept; the next snapshot tries again): {1}", _accountId, f.Cause.Message); break;
             default: Unhandled(message); break;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        base.PreStart();
+        if (MaySleep)
+        {
+            Accounts().Tell(new AccountAwake(_accountId), Self); // the alarm forgets a sleep this start ends
         }
     }
 
@@ -794,7 +815,62 @@ public sealed class AccountActor : UntypedPersistentActor, IWithTimers
                 _nextDue = due;
                 var delay = due - now;
                 Timers.StartSingleTimer(DueTimer, CollectionDue.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+                if (MaySleep)
+                {
+                    Timers.StartSingleTimer(SleepTimer, SleepCheck.Instance, SleepSettle);
+                }
+
                 break;
+        }
+    }
+
+    // Sharded accounts sleep when the node says so; one-shot runs (no alarm) never do.
+    private bool MaySleep => _restoreSettings && _env.Tuning.Sleep.Enabled;
+
+    private bool Idle => _stop is null && !_stopping && _waiting.Count == 0 && _handover is null && _recording is null && _journalFailure is null;
+
+    private ActorSelection Accounts() => Context.System.ActorSelection(AccountAlarm.RegionPath);
+
+    // Woken by the alarm: keep the slot it slept for (a fresh computation would roll the jitter again) and tell the alarm.
+    private void Woken(WakeAccount wake)
+    {
+        Accounts().Tell(new AccountAwake(_accountId), Self);
+        if (_nextDue is not null && Idle)
+        {
+            _nextDue = wake.Due;
+            var delay = wake.Due - _env.Clock.GetUtcNow();
+            Timers.StartSingleTimer(DueTimer, CollectionDue.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+        }
+    }
+
+    // An idle account whose slot is far enough away leaves its wake time with its shard's alarm, then stops (once granted).
+    private void ConsiderSleep()
+    {
+        if (!MaySleep || !Idle || _nextDue is not { } due || _env.Tuning.Sleep.WakeAt(due, _env.Clock.GetUtcNow()) is not { } wakeAt)
+        {
+            return;
+        }
+
+        if (LastSequenceNr - _lastSnapshotSequenceNr > AccountSleep.MaxReplayAfterWake)
+        {
+            _lastSnapshotSequenceNr = LastSequenceNr; // its save (SnapshotSaved) considers sleep again
+            SaveSnapshot(AccountSnapshot.From(_state));
+            return;
+        }
+
+        _sleepGeneration++;
+        _sleepSequenceNr = LastSequenceNr;
+        _sleepDue = due;
+        Accounts().Tell(new SleepUntil(_accountId, wakeAt, due, Status(), _sleepGeneration), Self);
+    }
+
+    // The alarm journalled the sleep: stop, unless something happened since the request (then the alarm's entry only wakes it once more).
+    private void SleepIfStillIdle(SleepGranted granted)
+    {
+        if (granted.Generation == _sleepGeneration && Idle && LastSequenceNr == _sleepSequenceNr && _nextDue == _sleepDue)
+        {
+            Log.Debug("Account {0}: sleeps until {1:u}", _accountId, _sleepDue);
+            Context.Parent.Tell(new Akka.Cluster.Sharding.Passivate(StopAccount.Instance));
         }
     }
 
@@ -808,6 +884,11 @@ public sealed class AccountActor : UntypedPersistentActor, IWithTimers
         if (!_env.Tuning.KeepAllEvents)
         {
             DeleteMessages(saved.Metadata.SequenceNr);
+        }
+
+        if (MaySleep)
+        {
+            Timers.StartSingleTimer(SleepTimer, SleepCheck.Instance, SleepSettle);
         }
     }
 

@@ -160,7 +160,8 @@ public sealed record CollectionResult(
 /// <remarks>
 /// The server policy's part: <c>Health</c> with its reason, the last login and the LOGIN-DELAY / EXPIRE the server
 /// advertised, and a warning when EXPIRE defeats leave-mail-on-server. A multidrop account's <c>Routing</c>: copies
-/// delivered and duplicates suppressed over its life (null for an ordinary account).
+/// delivered and duplicates suppressed over its life (null for an ordinary account). <c>Sleeping</c>: answered by the
+/// account's alarm while it sleeps (<c>collector.sleep</c>), as it stood when it fell asleep.
 /// </remarks>
 public sealed record AccountStatus(
     string AccountId,
@@ -182,7 +183,8 @@ public sealed record AccountStatus(
     string? Expire = null,
     string? ExpireWarning = null,
     bool Paused = false,
-    RoutingCounts? Routing = null);
+    RoutingCounts? Routing = null,
+    bool Sleeping = false);
 
 /// <summary>The answer to <see cref="GetMessageLines"/>: one line per collected or marked message, ordered by UIDL (ordinal).</summary>
 /// <param name="AccountId">The account.</param>

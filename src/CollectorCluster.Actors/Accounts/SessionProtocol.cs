@@ -5,6 +5,16 @@ namespace CollectorCluster.Actors.Accounts;
 
 // Inside one account: its schedule's timer, and its running session (CollectionRun, through ActorRecorder) talking to it.
 
+/// <summary>Timer tick to an account: its schedule settled; sleep if idle long enough.</summary>
+internal sealed class SleepCheck
+{
+    public static readonly SleepCheck Instance = new();
+
+    private SleepCheck()
+    {
+    }
+}
+
 /// <summary>Timer tick to an account: its scheduled slot has come.</summary>
 internal sealed class CollectionDue
 {

@@ -45,6 +45,9 @@ public sealed record CollectionTuning(
     /// <summary>What a POP3 server may send before a session is cut off (<c>collector.pop3</c>): line length, listing length, body slack, session deadline.</summary>
     public Pop3Limits Pop3 { get; init; } = Pop3Limits.Default;
 
+    /// <summary>Whether idle accounts sleep (<c>collector.sleep</c>): off, every account keeps its actor.</summary>
+    public AccountSleep Sleep { get; init; } = AccountSleep.Off;
+
     /// <summary>The knobs the account's schedule is computed with.</summary>
     public ScheduleTuning Schedule => new(JitterFraction, RetryBase, RetryMax);
 

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using Akka.Actor;
 using Akka.Serialization;
 using CollectorCluster.Actors.Recipients;
+using CollectorCluster.Actors.Sleep;
 using CollectorCluster.Core.Events;
 
 namespace CollectorCluster.Actors.Persistence;
@@ -61,6 +62,8 @@ public sealed class AccountEventSerializer : SerializerWithStringManifest
         [typeof(FileAccountsUnlisted)] = ("FileAccountsUnlisted.v1", AccountJsonContext.Default.FileAccountsUnlisted),
         [typeof(AccountsFileApplied)] = ("AccountsFileApplied.v1", AccountJsonContext.Default.AccountsFileApplied),
         [typeof(AccountRegistrySnapshot)] = ("AccountRegistrySnapshot.v1", AccountJsonContext.Default.AccountRegistrySnapshot),
+        [typeof(AccountSlept)] = ("AccountSlept.v1", AccountJsonContext.Default.AccountSlept),
+        [typeof(AlarmSnapshot)] = ("AlarmSnapshot.v1", AccountJsonContext.Default.AlarmSnapshot),
     };
 
     /// <summary>Shapes only read: journals hold them, nothing writes them any more.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CollectorCluster.Actors.Recipients;
+using CollectorCluster.Actors.Sleep;
 using CollectorCluster.Core.Events;
 
 namespace CollectorCluster.Actors.Persistence;
@@ -50,6 +51,8 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(FileAccountsUnlisted))]
 [JsonSerializable(typeof(AccountsFileApplied))]
 [JsonSerializable(typeof(AccountRegistrySnapshot))]
+[JsonSerializable(typeof(AccountSlept))]
+[JsonSerializable(typeof(AlarmSnapshot))]
 internal sealed partial class AccountJsonContext : JsonSerializerContext
 {
 }

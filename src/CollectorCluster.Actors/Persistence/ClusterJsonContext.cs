@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.Registry;
+using CollectorCluster.Actors.Sleep;
 using CollectorCluster.Actors.Tokens;
 using CollectorCluster.Core.Tokens;
 
@@ -42,6 +43,13 @@ namespace CollectorCluster.Actors.Persistence;
 [JsonSerializable(typeof(RegistryVersion))]
 [JsonSerializable(typeof(GetAccountDirectory))]
 [JsonSerializable(typeof(AccountDirectoryPage))]
+[JsonSerializable(typeof(SleepUntil))]
+[JsonSerializable(typeof(SleepGranted))]
+[JsonSerializable(typeof(AccountAwake))]
+[JsonSerializable(typeof(GetSleeperStatus))]
+[JsonSerializable(typeof(WakeAccount))]
+[JsonSerializable(typeof(ListSleepers))]
+[JsonSerializable(typeof(Sleepers))]
 [JsonSerializable(typeof(RequestLease))]
 [JsonSerializable(typeof(LeaseGranted))]
 [JsonSerializable(typeof(LeaseConnected))]

@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.Registry;
+using CollectorCluster.Actors.Sleep;
 using CollectorCluster.Actors.Tokens;
 using CollectorCluster.Core.Tokens;
 
@@ -58,6 +59,13 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
         [typeof(RegistryVersion)] = ("RegistryVersion.v1", ClusterJsonContext.Default.RegistryVersion),
         [typeof(GetAccountDirectory)] = ("GetAccountDirectory.v1", ClusterJsonContext.Default.GetAccountDirectory),
         [typeof(AccountDirectoryPage)] = ("AccountDirectoryPage.v1", ClusterJsonContext.Default.AccountDirectoryPage),
+        [typeof(SleepUntil)] = ("SleepUntil.v1", ClusterJsonContext.Default.SleepUntil),
+        [typeof(SleepGranted)] = ("SleepGranted.v1", ClusterJsonContext.Default.SleepGranted),
+        [typeof(AccountAwake)] = ("AccountAwake.v1", ClusterJsonContext.Default.AccountAwake),
+        [typeof(GetSleeperStatus)] = ("GetSleeperStatus.v1", ClusterJsonContext.Default.GetSleeperStatus),
+        [typeof(WakeAccount)] = ("WakeAccount.v1", ClusterJsonContext.Default.WakeAccount),
+        [typeof(ListSleepers)] = ("ListSleepers.v1", ClusterJsonContext.Default.ListSleepers),
+        [typeof(Sleepers)] = ("Sleepers.v1", ClusterJsonContext.Default.Sleepers),
         [typeof(RequestLease)] = ("RequestLease.v1", ClusterJsonContext.Default.RequestLease),
         [typeof(LeaseGranted)] = ("LeaseGranted.v1", ClusterJsonContext.Default.LeaseGranted),
         [typeof(LeaseConnected)] = ("LeaseConnected.v1", ClusterJsonContext.Default.LeaseConnected),

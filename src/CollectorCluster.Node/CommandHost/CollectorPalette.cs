@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using CollectorCluster.Actors.Accounts;
+using CollectorCluster.Actors.Sleep;
 using CollectorCluster.Node.Hosting;
 using CollectorCluster.Wire;
 
@@ -91,6 +92,7 @@ public sealed class CollectorPalette : ICommandPalette
         ["expireWarning"] = s.ExpireWarning,
         ["collecting"] = s.Collecting,
         ["nextDue"] = s.NextDue,
+        ["sleeping"] = s.Sleeping,
         ["lastCollection"] = s.LastCollection is not { } last ? null : new JsonObject
         {
             ["startedAt"] = last.StartedAt,
@@ -114,8 +116,9 @@ public sealed class CollectorPalette : ICommandPalette
         },
     };
 
+    // With sleeping accounts the shard's alarm answers for one that sleeps (without waking it) and forwards the rest.
     private static Task<AccountStatus> StatusAsync(string id, CommandContext context) =>
-        context.Accounts.Ask<AccountStatus>(new GetAccountStatus(id), CommandContext.AskTimeout);
+        context.Accounts.Ask<AccountStatus>(context.Options.Tuning.Sleep.Enabled ? new GetSleeperStatus(id) : new GetAccountStatus(id), CommandContext.AskTimeout);
 
     private static readonly string[] ListStatuses = ["ok", "failed", "never", "disabled", "paused", "collecting", "needs-operator"];
 
@@ -172,7 +175,7 @@ public sealed class CollectorPalette : ICommandPalette
             $"enabled: {(s.Enabled ? "yes" : "no")}{(s.Collecting ? " (collecting now)" : "")}",
             $"paused: {(s.Paused ? "yes (collector resume " + s.AccountId + ")" : "no")}",
             $"last collection: {Time(s.LastCollection?.FinishedAt)} ({Outcome(s)})",
-            $"next due: {Time(s.NextDue)}",
+            $"next due: {Time(s.NextDue)}{(s.Sleeping ? " (the account sleeps until then; collector.sleep)" : "")}",
             $"collected, still on server: {s.CollectedOnServer}",
             $"collected in total: {s.TotalCollected} message(s), {s.TotalBytes} bytes",
             $"consecutive failures: {s.ConsecutiveFailures}",

@@ -64,6 +64,7 @@ public static class CollectorConfigLoader
                 MaxSessionsPerRound = Positive(config, "collector.max-sessions-per-round"),
                 RoundMinListed = Positive(config, "collector.round-min-listed"),
                 KeepAllEvents = config.GetBoolean("collector.keep-all-events"),
+                Sleep = AccountSleepReader.FromConfig(config),
                 Pop3 = Pop3LimitsReader.FromConfig(config),
             };
             if (tuning.JitterFraction is < 0 or > 0.5)

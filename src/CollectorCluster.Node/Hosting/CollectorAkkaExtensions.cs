@@ -15,6 +15,7 @@ using CollectorCluster.Actors.Persistence;
 using CollectorCluster.Actors.Recipients;
 using CollectorCluster.Actors.Registry;
 using CollectorCluster.Actors.Sharding;
+using CollectorCluster.Actors.Sleep;
 using CollectorCluster.Actors.Tokens;
 using CollectorCluster.Core.Events;
 using CollectorCluster.Core.Routing;
@@ -35,7 +36,7 @@ public static class CollectorAkkaExtensions
     /// recipients' events, snapshots and protocol (which crosses nodes).
     /// </summary>
     private static readonly ImmutableHashSet<Type> Journaled =
-        [typeof(IAccountEvent), typeof(AccountSnapshot), typeof(IRegistryEvent), typeof(IRecipientEvent), typeof(RecipientSnapshot), typeof(IRecipientMessage)];
+        [typeof(IAccountEvent), typeof(AccountSnapshot), typeof(IRegistryEvent), typeof(IRecipientEvent), typeof(RecipientSnapshot), typeof(IRecipientMessage), typeof(AccountSlept), typeof(AlarmSnapshot)];
 
     /// <summary>
     /// The node file over the defaults (<see cref="CollectorOptions.Hocon"/>): Akka's own keys, among them the tuned
@@ -166,14 +167,17 @@ public static class CollectorAkkaExtensions
     /// remembered entities (event-sourced store: the DData store fails here), and <see cref="StopAccount"/> on hand-off
     /// so an account finishes the message in flight. An entity started here by hand-over or fail-over reads the settings
     /// last applied anywhere in the cluster from its own journal (sealed; opened with the cluster key in
-    /// <paramref name="env"/>), whatever this node's accounts file says.
+    /// <paramref name="env"/>), whatever this node's accounts file says. Each shard also hosts its accounts' alarm
+    /// (<see cref="AccountAlarm"/>), which wakes those that sleep (<c>collector.sleep</c>).
     /// </summary>
     public static AkkaConfigurationBuilder WithAccountShardRegion(this AkkaConfigurationBuilder builder, CollectorOptions options, CollectionEnvironment env)
     {
         ArgumentNullException.ThrowIfNull(options);
         return builder.WithShardRegion<AccountRegion>(
             "account",
-            id => AccountActor.Props(id, env, restoreSettings: true),
+            id => AccountMessageExtractor.AlarmShard(id) is { } shard
+                ? AccountAlarm.Props(shard, accounts: null, env.Clock)
+                : AccountActor.Props(id, env, restoreSettings: true),
             new AccountMessageExtractor(options.Shards),
             new ShardOptions
             {

@@ -43,10 +43,10 @@ public static class Scale10k
         }
 
         // The same node without accounts: what the runtime costs by itself.
-        var baseline = await RunNodeAsync(self, WriteNode(root, "baseline", dovecot, [], checkEvery, options.MaxClients), root, "baseline", expected: 0, settle: TimeSpan.FromSeconds(30), steady: TimeSpan.Zero).ConfigureAwait(false);
+        var baseline = await RunNodeAsync(self, WriteNode(root, "baseline", dovecot, [], checkEvery, options), root, "baseline", expected: 0, settle: TimeSpan.FromSeconds(30), steady: TimeSpan.Zero).ConfigureAwait(false);
         Console.WriteLine($"baseline: RSS {baseline.RssKb / 1024.0:F1} MB");
 
-        var scale = await RunNodeAsync(self, WriteNode(root, "scale", dovecot, users, checkEvery, options.MaxClients), root, "scale", expected: n, settle: checkEvery, steady: steady).ConfigureAwait(false);
+        var scale = await RunNodeAsync(self, WriteNode(root, "scale", dovecot, users, checkEvery, options), root, "scale", expected: n, settle: checkEvery, steady: steady).ConfigureAwait(false);
         var perAccountKb = (scale.RssKb - baseline.RssKb) / (double)n;
         var heapPerAccountKb = (scale.HeapBytes - baseline.HeapBytes) / 1024.0 / n;
         var (rows, bytes, sessions) = Journal is null ? JournalFigures(Path.Combine(root, "scale-state", "journal.db")) : (0, 0, 0);
@@ -54,7 +54,7 @@ public static class Scale10k
         var report = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"# cc-bench scale-10k: {n} accounts on one node ({Environment.ProcessorCount} cores), {DateTimeOffset.UtcNow:u}")
             .AppendLine(CultureInfo.InvariantCulture, $"command: {options.CommandLine}")
-            .AppendLine(CultureInfo.InvariantCulture, $"setup: private Dovecot with {n} users (passwd-file per user), {withMail} mailboxes with one message, the rest empty; {(Journal is null ? "SQLite" : "PostgreSQL")} journal; check-every {checkEvery}, max-pop3-clients {options.MaxClients}, max-per-server {options.MaxClients} (all on one server)")
+            .AppendLine(CultureInfo.InvariantCulture, $"setup: private Dovecot with {n} users (passwd-file per user), {withMail} mailboxes with one message, the rest empty; {(Journal is null ? "SQLite" : "PostgreSQL")} journal; check-every {checkEvery}, max-pop3-clients {options.MaxClients}, max-per-server {options.MaxClients} (all on one server); {(options.SleepMinIdle is { } idle ? $"idle accounts sleep (collector.sleep: min-idle {idle}, wake-ahead 10s)" : "accounts never sleep")}")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"RSS with none:        {baseline.RssKb / 1024.0,8:F1} MB (median of samples after start)")
             .AppendLine(CultureInfo.InvariantCulture, $"RSS with {n}:  {scale.RssKb / 1024.0,8:F1} MB (median of samples over the steady window)")
@@ -91,8 +91,9 @@ public static class Scale10k
         return users;
     }
 
-    private static string WriteNode(string root, string name, DovecotServer dovecot, IReadOnlyList<TestMailUser> users, TimeSpan checkEvery, int maxClients)
+    private static string WriteNode(string root, string name, DovecotServer dovecot, IReadOnlyList<TestMailUser> users, TimeSpan checkEvery, Options options)
     {
+        var maxClients = options.MaxClients;
         var maildir = Path.Combine(root, name + "-Maildir");
         var text = new StringBuilder()
             .AppendLine("collector {")
@@ -103,6 +104,7 @@ public static class Scale10k
             .AppendLine(CultureInfo.InvariantCulture, $"  max-pop3-clients = {maxClients}")
             // Every account is on the one private Dovecot; the node's own caps are what is measured, not a provider's.
             .AppendLine(CultureInfo.InvariantCulture, $"  max-per-server = {maxClients}")
+            .AppendLine(options.SleepMinIdle is { } minIdle ? $"  sleep {{ idle-accounts = on, min-idle = {(int)minIdle.TotalSeconds}s, wake-ahead = 10s }}" : "")
             .AppendLine("  accounts = [");
         foreach (var u in users)
         {
@@ -229,7 +231,7 @@ public static class Scale10k
         query.CommandText = """
             SELECT COUNT(*), COALESCE(SUM(LENGTH(payload)), 0),
                    SUM(CASE WHEN manifest IN ('CollectionCompleted.v1', 'CollectionFailed.v1') THEN 1 ELSE 0 END)
-            FROM event_journal WHERE persistence_id LIKE 'account-%'
+            FROM event_journal WHERE persistence_id LIKE 'account-%' AND persistence_id NOT LIKE 'account-alarm-%'
             """;
         using var reader = query.ExecuteReader();
         reader.Read();

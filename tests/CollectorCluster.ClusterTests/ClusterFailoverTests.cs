@@ -74,7 +74,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
             await node.WaitForAsync($"up with {Accounts} account(s)", PhaseLimit, Ct);
         }
 
-        await WaitUntilAsync("the first 600 messages delivered", () => CountDelivered(maildir) >= expected.Count);
+        await WaitUntilAsync("the first 600 messages delivered", () => SharedMaildir.CountDelivered(maildir) >= expected.Count);
         await WaitUntilAsync("every node hosting a share", () => locator.Known == Accounts && nodes.All(n => Hosted(n) >= Accounts / 6));
         var spread3 = SpreadLine();
         Report($"spread over 3 nodes: {spread3}");
@@ -98,7 +98,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         var killedAccounts = locator.AccountsOn(victim.Name);
         var killedAt = locator.Clock.Elapsed;
         victim.KillHard();
-        Report($"kill -9 {victim.Name} hosting {killedAccounts.Count} account(s); delivered so far {CountDelivered(maildir)} of {expected.Count}");
+        Report($"kill -9 {victim.Name} hosting {killedAccounts.Count} account(s); delivered so far {SharedMaildir.CountDelivered(maildir)} of {expected.Count}");
 
         await WaitUntilAsync(
             $"{victim.Name}'s accounts collecting again on the survivors",
@@ -110,16 +110,16 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
                $"first collection on survivors after first {resumed[0]:F1} s, median {resumed[resumed.Count / 2]:F1} s, last {resumed[^1]:F1} s (from kill -9)");
 
         // Everything collected, the server's mailboxes empty, then one more full round so a late duplicate would show.
-        await WaitUntilAsync("every message delivered and every mailbox emptied", () => CountDelivered(maildir) >= expected.Count && accounts.All(a => dovecot.CountMessages(a.User.Name) == 0));
+        await WaitUntilAsync("every message delivered and every mailbox emptied", () => SharedMaildir.CountDelivered(maildir) >= expected.Count && accounts.All(a => dovecot.CountMessages(a.User.Name) == 0));
         var drainedAt = locator.Clock.Elapsed;
         var all = accounts.Select(a => a.Id).ToList();
         await WaitUntilAsync("one more session of every account", () => locator.FirstAfter(drainedAt, all, victim.Name, collectedOnly: true).Count == Accounts);
         Report($"spread over the 3 survivors: {SpreadLine()}");
 
-        var delivered = DeliveredMessageIds(maildir);
+        var delivered = SharedMaildir.DeliveredMessageIds(maildir);
         var duplicated = delivered.Where(kv => kv.Value > 1).Select(kv => $"{kv.Key} x{kv.Value}").ToList();
         var missing = expected.Select(m => m.MessageId).Where(id => !delivered.ContainsKey(id)).ToList();
-        var files = CountDelivered(maildir);
+        var files = SharedMaildir.CountDelivered(maildir);
         var overlaps = proxy.Overlaps();
         var inUse = nodes.Sum(n => n.Count("IN-USE"));
         Report($"messages: expected {expected.Count}, files {files}, distinct Message-IDs {delivered.Count}, lost {missing.Count}, duplicated {duplicated.Count}; " +
@@ -217,21 +217,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
             dovecot.DropMessage(accounts[i].User.Name, message);
             expected.Add(message);
         }
-    }
-
-    private static int CountDelivered(string maildir) =>
-        new[] { "new", "cur" }.Select(d => Path.Combine(maildir, d)).Where(Directory.Exists).Sum(d => Directory.EnumerateFiles(d).Count());
-
-    private static Dictionary<string, int> DeliveredMessageIds(string maildir)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var file in new[] { "new", "cur" }.Select(d => Path.Combine(maildir, d)).Where(Directory.Exists).SelectMany(Directory.EnumerateFiles))
-        {
-            var id = MessageHeaders.MessageIdOf(File.ReadAllBytes(file)) ?? "(none)";
-            counts[id] = counts.GetValueOrDefault(id) + 1;
-        }
-
-        return counts;
     }
 
     private ClusterNodeProcess Start(string name, string nodeFile)

@@ -25,6 +25,9 @@ public sealed record ClusterNodeSpec(string Name, int AkkaPort, int CommandPort,
     /// <summary>The accounts' check-every.</summary>
     public string CheckEvery { get; init; } = "10s";
 
+    /// <summary>More of the node file, appended as is (e.g. a collector.sleep section).</summary>
+    public string Extra { get; init; } = "";
+
     /// <summary>akka.cluster.min-nr-of-members.</summary>
     public int MinMembers { get; init; } = 3;
 
@@ -82,6 +85,7 @@ public static class ClusterNodeFile
             .AppendLine("    sharding.rebalance-interval = 2s")
             .AppendLine("  }")
             .AppendLine("}");
+        text.AppendLine(node.Extra);
         // A diagnosis aid: CC_CLUSTER_EXTRA_HOCON (e.g. "akka.loglevel = DEBUG") is appended to every node file.
         text.AppendLine(Environment.GetEnvironmentVariable("CC_CLUSTER_EXTRA_HOCON") ?? "");
         CollectorCtl.RegisterTokenFile(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{node.CommandPort}"), Path.Combine(directory, "command-host.token"));

@@ -45,7 +45,8 @@ public sealed class AccountAlarm : UntypedPersistentActor, IWithTimers
     }
 
     /// <inheritdoc />
-    public override string PersistenceId => "account-alarm-" + _shardId;
+    /// <remarks>Never an account's: theirs are "account-" + an id, and account ids have no '~'.</remarks>
+    public override string PersistenceId => "~alarm-" + _shardId;
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;

@@ -63,7 +63,8 @@ public static class Scale10k
             .AppendLine(CultureInfo.InvariantCulture, $"every account scheduled: {scale.AllScheduled?.TotalSeconds,6:F1} s after the process started (\"up with\" logged at {scale.UpAt?.TotalSeconds:F1} s)   (goal < {ScheduleGoal.TotalSeconds:F0} s: {(scale.AllScheduled < ScheduleGoal ? "met" : "NOT met")})")
             .AppendLine(CultureInfo.InvariantCulture, $"schedule lag over the steady window ({lags.Length} scheduled sessions): p50 {Percentile(lags, 0.50):F2} s, p99 {Percentile(lags, 0.99):F2} s, max {(lags.Length == 0 ? 0 : lags[^1]):F2} s   (goal p99 < {LagGoal.TotalSeconds:F0} s: {(Percentile(lags, 0.99) < LagGoal.TotalSeconds ? "met" : "NOT met")})")
             .AppendLine(CultureInfo.InvariantCulture, $"CPU per scheduled session (node, steady window): {scale.SteadyCpuSeconds * 1000 / Math.Max(1, lags.Length):F2} ms ({scale.SteadyCpuSeconds:F1} s CPU for {lags.Length} sessions)")
-            .AppendLine(CultureInfo.InvariantCulture, $"journal: {rows} account event rows, {bytes} payload bytes for {sessions} sessions: {rows / (double)Math.Max(1, sessions):F2} rows and {bytes / (double)Math.Max(1, sessions):F0} bytes per session")
+            .AppendLine(CultureInfo.InvariantCulture, $"journal: {rows} account event rows, {bytes} payload bytes for {sessions} sessions: {rows / (double)Math.Max(1, sessions):F2} rows and {bytes / (double)Math.Max(1, sessions):F0} bytes per session (rows present at the end)")
+            .AppendLine(CultureInfo.InvariantCulture, $"journal rows inserted in the steady window, every persistence id (accounts, alarms, sharding's remembered entities): {scale.SteadyRowsInserted}, {scale.SteadyRowsInserted / (double)Math.Max(1, lags.Length):F2} per scheduled session")
             .AppendLine(CultureInfo.InvariantCulture, $"schedule start: {string.Join(", ", scale.Progress.Select(p => $"{p.Count} at {p.At.TotalSeconds:F1} s"))}")
             .AppendLine(CultureInfo.InvariantCulture, $"RSS samples (MB): baseline {string.Join(" ", baseline.RssSamples.Select(s => (s / 1024.0).ToString("F0", CultureInfo.InvariantCulture)))}; scale {string.Join(" ", scale.RssSamples.Select(s => (s / 1024.0).ToString("F0", CultureInfo.InvariantCulture)))}");
         Console.WriteLine();
@@ -117,7 +118,7 @@ public static class Scale10k
         return path;
     }
 
-    private sealed record NodeRun(long RssKb, List<long> RssSamples, long HeapBytes, TimeSpan? UpAt, TimeSpan? AllScheduled, List<(int Count, TimeSpan At)> Progress, List<double> SteadyLags, double SteadyCpuSeconds);
+    private sealed record NodeRun(long RssKb, List<long> RssSamples, long HeapBytes, TimeSpan? UpAt, TimeSpan? AllScheduled, List<(int Count, TimeSpan At)> Progress, List<double> SteadyLags, double SteadyCpuSeconds, long SteadyRowsInserted);
 
     /// <summary>Runs the child node until its accounts are scheduled, then through the steady window; samples RSS and CPU from /proc.</summary>
     private static async Task<NodeRun> RunNodeAsync(string self, string config, string root, string name, int expected, TimeSpan settle, TimeSpan steady)
@@ -185,6 +186,8 @@ public static class Scale10k
         await Task.Delay(settle).ConfigureAwait(false);
         var steadyStart = clock.Elapsed;
         var cpuStart = process.HasExited ? 0 : CpuSeconds(process.Id);
+        var journal = Path.Combine(root, name + "-state", "journal.db");
+        var rowsAtStart = LastRowId(journal);
         var rss = new List<long>();
         var until = steady > TimeSpan.Zero ? steady : TimeSpan.FromSeconds(20);
         var window = Stopwatch.StartNew();
@@ -200,6 +203,7 @@ public static class Scale10k
         }
 
         var cpu = process.HasExited ? 0 : CpuSeconds(process.Id) - cpuStart;
+        var rowsInserted = LastRowId(journal) - rowsAtStart;
         if (!process.HasExited)
         {
             ProcessSignal(process.Id, "TERM");
@@ -220,7 +224,23 @@ public static class Scale10k
         var median = rss.Count == 0 ? 0 : rss.Order().ElementAt(rss.Count / 2);
         var heapSamples = heap.Where(h => h.At >= steadyStart).Select(h => h.Bytes).Order().ToList();
         var heapMedian = heapSamples.Count == 0 ? 0 : heapSamples[heapSamples.Count / 2];
-        return new NodeRun(median, rss, heapMedian, upAt, allScheduled, progress, lags, cpu);
+        return new NodeRun(median, rss, heapMedian, upAt, allScheduled, progress, lags, cpu, rowsInserted);
+    }
+
+    // The journal's row id only grows (rows deleted after a snapshot were inserted all the same): rows written so far, by
+    // every persistence id (accounts, their alarms, sharding's remembered entities, the registry). 0 without a SQLite journal.
+    private static long LastRowId(string journal)
+    {
+        if (!File.Exists(journal))
+        {
+            return 0;
+        }
+
+        using var db = new SqliteConnection($"Data Source={journal};Mode=ReadOnly");
+        db.Open();
+        using var query = db.CreateCommand();
+        query.CommandText = "SELECT seq FROM sqlite_sequence WHERE name = 'event_journal'"; // AUTOINCREMENT's high-water mark
+        return query.ExecuteScalar() is long seq ? seq : 0;
     }
 
     private static (long Rows, long Bytes, long Sessions) JournalFigures(string journal)
@@ -231,7 +251,7 @@ public static class Scale10k
         query.CommandText = """
             SELECT COUNT(*), COALESCE(SUM(LENGTH(payload)), 0),
                    SUM(CASE WHEN manifest IN ('CollectionCompleted.v1', 'CollectionFailed.v1') THEN 1 ELSE 0 END)
-            FROM event_journal WHERE persistence_id LIKE 'account-%' AND persistence_id NOT LIKE 'account-alarm-%'
+            FROM event_journal WHERE persistence_id LIKE 'account-%'
             """;
         using var reader = query.ExecuteReader();
         reader.Read();

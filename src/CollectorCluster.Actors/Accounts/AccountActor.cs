@@ -809,7 +809,7 @@ public sealed class AccountActor : UntypedPersistentActor, IWithTimers
                 if (!_everScheduled)
                 {
                     _everScheduled = true;
-                    ScheduleMetrics.FirstScheduled();
+                    ScheduleMetrics.FirstScheduled(_accountId);
                 }
 
                 _nextDue = due;

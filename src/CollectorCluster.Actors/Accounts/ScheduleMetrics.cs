@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace CollectorCluster.Actors.Accounts;
@@ -19,6 +20,15 @@ public static class ScheduleMetrics
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> Scheduled = Meter.CreateCounter<long>(ScheduledInstrument, "{account}", "Accounts given their first scheduled slot since the node started");
 
-    /// <summary>An account got its first slot on this node.</summary>
-    public static void FirstScheduled() => Scheduled.Add(1);
+    // Accounts counted already: a sleeping account's actor starts again at every wake (collector.sleep), and is not a new one.
+    private static readonly ConcurrentDictionary<string, byte> Counted = new(StringComparer.Ordinal);
+
+    /// <summary>An account got a slot on this node: counted the first time only.</summary>
+    public static void FirstScheduled(string accountId)
+    {
+        if (Counted.TryAdd(accountId, 0))
+        {
+            Scheduled.Add(1);
+        }
+    }
 }

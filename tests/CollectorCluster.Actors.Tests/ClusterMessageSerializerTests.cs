@@ -100,7 +100,7 @@ public sealed class ClusterMessageSerializerTests : IDisposable
         new SleepGranted("a", 3),
         new AccountAwake("a"),
         new GetSleeperStatus("a"),
-        new WakeAccount("a", At.AddMinutes(10)),
+        new WakeAccount("a", At.AddMinutes(9), At.AddMinutes(10)),
         new ListSleepers("7"),
         new Sleepers("7", ["a", "b"]),
         new LocateAccount("a"),

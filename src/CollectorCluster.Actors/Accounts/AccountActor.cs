@@ -832,10 +832,18 @@ public sealed class AccountActor : UntypedPersistentActor, IWithTimers
     private ActorSelection Accounts() => Context.System.ActorSelection(AccountAlarm.RegionPath);
 
     // Woken by the alarm: keep the slot it slept for (a fresh computation would roll the jitter again) and tell the alarm.
+    // A wake is stale when a session started after it was due (an alarm that restarted still held it): the account's
+    // own schedule stands (it may be backing off). An account with nothing to collect (removed) goes back to sleep.
     private void Woken(WakeAccount wake)
     {
         Accounts().Tell(new AccountAwake(_accountId), Self);
-        if (_nextDue is not null && Idle)
+        if (_settings is null && MaySleep && Idle)
+        {
+            Context.Parent.Tell(new Akka.Cluster.Sharding.Passivate(StopAccount.Instance));
+            return;
+        }
+
+        if (!AccountSleep.IsStale(wake.WakeAt, _state.LastCollection?.StartedAt) && _nextDue is not null && Idle)
         {
             _nextDue = wake.Due;
             var delay = wake.Due - _env.Clock.GetUtcNow();

@@ -150,12 +150,12 @@ public sealed class AccountAlarm : UntypedPersistentActor, IWithTimers
     private void Wake()
     {
         var now = _clock.GetUtcNow();
-        foreach (var (accountId, _) in _table.TakeDue(now, WakeBatch))
+        foreach (var (accountId, wakeAt) in _table.TakeDue(now, WakeBatch))
         {
             var due = _sleeping.TryGetValue(accountId, out var entry) ? entry.Due : now;
             _sleeping[accountId] = (due, null);
             _table.Sleep(accountId, now + WakeRetry);
-            _accounts.Tell(new WakeAccount(accountId, due), Self);
+            _accounts.Tell(new WakeAccount(accountId, wakeAt, due), Self);
         }
 
         Arm();

@@ -26,8 +26,11 @@ public sealed record AccountAwake(string AccountId) : IAlarmCommand;
 /// <summary>The status of an account, from its alarm while it sleeps, else from the account itself (the alarm forwards the ask).</summary>
 public sealed record GetSleeperStatus(string AccountId) : IAlarmCommand;
 
-/// <summary>The alarm wakes an account: its actor starts and keeps the slot it slept for.</summary>
-public sealed record WakeAccount(string AccountId, DateTimeOffset Due) : IAccountCommand;
+/// <summary>
+/// The alarm wakes an account: its actor starts and keeps the slot it slept for, unless a session has started since
+/// <paramref name="WakeAt"/> (a stale wake, left over in an alarm that restarted: the account's own schedule stands).
+/// </summary>
+public sealed record WakeAccount(string AccountId, DateTimeOffset WakeAt, DateTimeOffset Due) : IAccountCommand;
 
 /// <summary>The accounts sleeping in one shard (answered with <see cref="Sleepers"/>).</summary>
 public sealed record ListSleepers(string ShardId);

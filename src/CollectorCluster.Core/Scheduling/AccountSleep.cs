@@ -23,4 +23,11 @@ public sealed record AccountSleep(bool Enabled, TimeSpan MinIdle, TimeSpan WakeA
     /// </summary>
     public DateTimeOffset? WakeAt(DateTimeOffset due, DateTimeOffset now) =>
         Enabled && due - now >= MinIdle && due - now > WakeAhead ? due - WakeAhead : null;
+
+    /// <summary>
+    /// True when a wake for <paramref name="wakeAt"/> is stale: a session started at or after it, so the slot it
+    /// promised was taken already (an alarm that restarted can send one again); the account's own schedule stands.
+    /// </summary>
+    public static bool IsStale(DateTimeOffset wakeAt, DateTimeOffset? lastSessionStartedAt) =>
+        lastSessionStartedAt >= wakeAt;
 }

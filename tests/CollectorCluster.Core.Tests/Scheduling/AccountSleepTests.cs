@@ -21,6 +21,18 @@ public sealed class AccountSleepTests
         Assert.Equal(wakeInSeconds is { } s ? Now.AddSeconds(s) : null, wake);
     }
 
+    [Theory]
+    // seconds from the wake time to the last session's start (null: never collected) => stale
+    [InlineData(null, false)]
+    [InlineData(-120, false)] // the session before the sleep
+    [InlineData(-1, false)]
+    [InlineData(0, true)]
+    [InlineData(10, true)] // the session the wake was for ran already: an alarm that restarted sends it again
+    public void A_wake_is_stale_once_a_session_started_at_or_after_its_wake_time(int? lastStartedInSeconds, bool stale)
+    {
+        Assert.Equal(stale, AccountSleep.IsStale(Now, lastStartedInSeconds is { } s ? Now.AddSeconds(s) : null));
+    }
+
     [Fact]
     public void Sleep_off_keeps_every_account_awake()
     {

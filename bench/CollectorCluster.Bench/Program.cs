@@ -18,7 +18,7 @@ public static class Program
         usage: cc-bench collect-1000 [--rounds N] [--count N] [--results DIR] [--collector PATH] [--mpop PATH] [--keep]
                cc-bench tokens-200x5 [--accounts N] [--per-account N] [--max-clients N] [--results DIR] [--collector PATH] [--mpop PATH] [--fetchmail PATH] [--keep]
                cc-bench quickstart   [--dir DIR] [--collector PATH]
-               cc-bench scale-10k    [--accounts N] [--check-every 2m] [--steady 12m] [--sleep-min-idle 1m|off] [--max-clients N] [--results DIR] [--keep]
+               cc-bench scale-10k    [--accounts N] [--check-every 2m] [--steady 12m] [--sleep-min-idle 5m|off] [--max-clients N] [--results DIR] [--keep]
                cc-bench readme-captures --readme README.md [--dir DIR] [--collector PATH] [--collectorctl DLL]
                cc-bench peers        [--rounds N] [--scenarios ID,ID] [--tools T,T] [--results-file FILE] [--collector PATH] [--trace DIR] [--keep]
                cc-bench faults       [--faults N] [--seed S] [--kinds K,K] [--only I,I] [--parallel N] [--process-parallel N] [--hang-seconds N] [--results DIR] [--keep]
@@ -142,8 +142,11 @@ public sealed class Options
 
     public TimeSpan Steady { get; private set; } = TimeSpan.FromMinutes(12);
 
-    /// <summary>scale-10k: collector.sleep.min-idle for the accounts (idle ones sleep); null (--sleep-min-idle off): they never sleep.</summary>
-    public TimeSpan? SleepMinIdle { get; private set; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// scale-10k: collector.sleep on with this min-idle (the shipped 5m by default: at the compressed check-every 2m
+    /// no account sleeps, at 10m they do); null (--sleep-min-idle off): sleep off.
+    /// </summary>
+    public TimeSpan? SleepMinIdle { get; private set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>scale-10k: sqlite (default) or postgresql (a private server).</summary>
     public string Journal { get; private set; } = "sqlite";

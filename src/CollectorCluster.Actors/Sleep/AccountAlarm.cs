@@ -32,16 +32,23 @@ public sealed class AccountAlarm : UntypedPersistentActor, IWithTimers
     private readonly ICanTell? _given;
     private ICanTell _accounts = null!;
     private readonly TimeProvider _clock;
+    private readonly TimeSpan _wakeRetry;
     private readonly WakeTable _table = new();
-    private readonly Dictionary<string, (DateTimeOffset Due, AccountStatus? Status)> _sleeping = new(StringComparer.Ordinal);
+    // The sleep as journalled (its wake time stays when a wake is re-sent) and, unless recovered, the account's status.
+    private readonly Dictionary<string, (DateTimeOffset WakeAt, DateTimeOffset Due, AccountStatus? Status)> _sleeping = new(StringComparer.Ordinal);
     private long _lastSnapshot;
 
     /// <summary>Creates the alarm of <paramref name="shardId"/>, which wakes accounts through <paramref name="accounts"/> (the account region).</summary>
-    public AccountAlarm(string shardId, ICanTell? accounts, TimeProvider clock)
+    /// <param name="shardId">The shard whose accounts it wakes.</param>
+    /// <param name="accounts">Where wakes go; null: this node's account region.</param>
+    /// <param name="clock">The clock wake times are read on.</param>
+    /// <param name="wakeRetry">How long a woken account has to say so before it is woken again (default <see cref="WakeRetry"/>).</param>
+    public AccountAlarm(string shardId, ICanTell? accounts, TimeProvider clock, TimeSpan? wakeRetry = null)
     {
         _shardId = shardId;
         _given = accounts;
         _clock = clock;
+        _wakeRetry = wakeRetry ?? WakeRetry;
     }
 
     /// <inheritdoc />
@@ -52,8 +59,8 @@ public sealed class AccountAlarm : UntypedPersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for the account region's entity factory; <paramref name="accounts"/> null: this node's account region.</summary>
-    public static Props Props(string shardId, ICanTell? accounts, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new AccountAlarm(shardId, accounts, clock));
+    public static Props Props(string shardId, ICanTell? accounts, TimeProvider clock, TimeSpan? wakeRetry = null) =>
+        Akka.Actor.Props.Create(() => new AccountAlarm(shardId, accounts, clock, wakeRetry));
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -94,7 +101,7 @@ public sealed class AccountAlarm : UntypedPersistentActor, IWithTimers
                 Persist(new AccountSlept(sleep.AccountId, sleep.WakeAt, sleep.Due), slept =>
                 {
                     Remember(slept);
-                    _sleeping[slept.AccountId] = (slept.Due, sleep.Status with { NextDue = slept.Due, Collecting = false, Sleeping = true });
+                    _sleeping[slept.AccountId] = (slept.WakeAt, slept.Due, sleep.Status with { NextDue = slept.Due, Collecting = false, Sleeping = true });
                     sender.Tell(new SleepGranted(sleep.AccountId, sleep.Generation));
                     Arm();
                     SnapshotIfDue();
@@ -137,7 +144,7 @@ public sealed class AccountAlarm : UntypedPersistentActor, IWithTimers
     private void Remember(AccountSlept slept)
     {
         _table.Sleep(slept.AccountId, slept.WakeAt);
-        _sleeping[slept.AccountId] = (slept.Due, null);
+        _sleeping[slept.AccountId] = (slept.WakeAt, slept.Due, null);
     }
 
     private void Forget(string accountId)
@@ -150,11 +157,11 @@ public sealed class AccountAlarm : UntypedPersistentActor, IWithTimers
     private void Wake()
     {
         var now = _clock.GetUtcNow();
-        foreach (var (accountId, wakeAt) in _table.TakeDue(now, WakeBatch))
+        foreach (var (accountId, at) in _table.TakeDue(now, WakeBatch))
         {
-            var due = _sleeping.TryGetValue(accountId, out var entry) ? entry.Due : now;
-            _sleeping[accountId] = (due, null);
-            _table.Sleep(accountId, now + WakeRetry);
+            var (wakeAt, due, _) = _sleeping.TryGetValue(accountId, out var entry) ? entry : (at, at, null);
+            _sleeping[accountId] = (wakeAt, due, null);
+            _table.Sleep(accountId, now + _wakeRetry);
             _accounts.Tell(new WakeAccount(accountId, wakeAt, due), Self);
         }
 
@@ -178,7 +185,7 @@ public sealed class AccountAlarm : UntypedPersistentActor, IWithTimers
         if (LastSequenceNr - _lastSnapshot >= SnapshotEvery)
         {
             _lastSnapshot = LastSequenceNr;
-            SaveSnapshot(new AlarmSnapshot([.. _table.Entries.Select(e => new AccountSlept(e.AccountId, e.WakeAt, _sleeping[e.AccountId].Due))]));
+            SaveSnapshot(new AlarmSnapshot([.. _sleeping.Select(e => new AccountSlept(e.Key, e.Value.WakeAt, e.Value.Due))]));
         }
     }
 

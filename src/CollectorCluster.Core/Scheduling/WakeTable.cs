@@ -16,9 +16,6 @@ public sealed class WakeTable
     /// <summary>The earliest wake time, or null when nobody sleeps.</summary>
     public DateTimeOffset? Earliest => _byTime.Count == 0 ? null : _byTime.Min.At;
 
-    /// <summary>The sleeping accounts and their wake times, in wake-time order.</summary>
-    public IReadOnlyList<(string AccountId, DateTimeOffset WakeAt)> Entries => [.. _byTime.Select(e => (e.AccountId, e.At))];
-
     /// <summary>True when <paramref name="accountId"/> sleeps.</summary>
     public bool Contains(string accountId) => _byAccount.ContainsKey(accountId);
 

@@ -7,9 +7,10 @@ namespace CollectorCluster.Node.CommandHost;
 
 /// <summary>
 /// The command host's generated token (<c>collector.command-host.token-file</c>): <c>cctok_</c> and 256 random bits
-/// in base64url on one line, created at first start with mode 0600 and atomically (written whole under a temporary
-/// name, then linked into place only if no file is there), so a reader never sees half a token and two nodes
-/// starting at once agree on one.
+/// in base64url on one line, created at first start with mode 0600 under an exclusive create (O_EXCL: exactly one
+/// creator, whatever the file system; a move "without overwrite" is a check-then-rename on some, where 3 of 16 nodes
+/// starting at once once read three tokens), and written in one write; a reader that finds the line not yet complete
+/// reads again, briefly, so two nodes starting at once agree on one token.
 /// </summary>
 public static class CommandTokenFile
 {
@@ -25,7 +26,7 @@ public static class CommandTokenFile
         string token;
         try
         {
-            token = File.ReadAllText(path).Trim();
+            token = ReadLine(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -45,6 +46,20 @@ public static class CommandTokenFile
     public static string Generate() =>
         CommandWire.TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
+    // The line, once its creator has written it (a file just created by another node may be empty for a moment);
+    // after a bounded wait whatever is there, which the caller refuses when it is not a token.
+    private static string ReadLine(string path)
+    {
+        var text = File.ReadAllText(path);
+        for (var attempt = 0; attempt < 200 && !text.EndsWith('\n'); attempt++)
+        {
+            Thread.Sleep(10);
+            text = File.ReadAllText(path);
+        }
+
+        return text.Trim();
+    }
+
     private static void Create(string path)
     {
         var directory = Path.GetDirectoryName(path)!;
@@ -59,7 +74,6 @@ public static class CommandTokenFile
                 Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
 
-            var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())
             {
@@ -68,22 +82,13 @@ public static class CommandTokenFile
 
             try
             {
-                using (var file = new FileStream(temporary, options))
-                {
-                    file.Write(Encoding.ASCII.GetBytes(Generate() + "\n"));
-                    file.Flush(flushToDisk: true);
-                }
-
-                // Without overwrite, a move fails when the target exists (link, then unlink): whoever was first wins.
-                File.Move(temporary, path, overwrite: false);
+                using var file = new FileStream(path, options);
+                file.Write(Encoding.ASCII.GetBytes(Generate() + "\n"));
+                file.Flush(flushToDisk: true);
             }
             catch (IOException) when (File.Exists(path))
             {
-                // Another process created it first: read theirs.
-            }
-            finally
-            {
-                File.Delete(temporary);
+                // Another node created it first: read theirs.
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -24,9 +24,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
 
     /// <summary>The node killed with SIGKILL: node3 by default; bench/failover.sh can name node1 or node2 (CC_FAILOVER_KILL).</summary>
     private static readonly string Victim = Environment.GetEnvironmentVariable("CC_FAILOVER_KILL") is { Length: > 0 } v ? v : "node3";
-    private readonly string root = Directory.CreateTempSubdirectory("cc-cluster-").FullName;
-    private readonly AccountLocator locator = new();
-    private readonly List<ClusterNodeProcess> nodes = [];
+    private readonly ClusterRun run = new(output, "cc-cluster-", Victim);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -36,8 +34,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         await using var postgres = await PostgresServer.StartAsync(Ct);
         await using var dovecot = await DovecotServer.StartAsync(new DovecotServerOptions { ExtraConfigLines = ["pop3_lock_session = yes"] }, Ct);
         await using var proxy = new SessionOverlapProxy(dovecot.PlainPort);
-        var maildir = Path.Combine(root, "shared-Maildir");
-        Report($"{postgres}; {dovecot}; proxy port {proxy.Port}; shared Maildir {maildir}");
+        var maildir = Path.Combine(run.Root, "shared-Maildir");
+        run.Progress = SpreadLine;
+        run.Report($"{postgres}; {dovecot}; proxy port {proxy.Port}; shared Maildir {maildir}");
 
         // 300 mailboxes, 2 messages each to start with.
         var accounts = new List<(string Id, TestMailUser User)>();
@@ -48,83 +47,83 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
             accounts.Add((string.Create(CultureInfo.InvariantCulture, $"acct-{i:D3}"), user));
         }
 
-        DropRound(dovecot, accounts, expected, round: 0);
-        DropRound(dovecot, accounts, expected, round: 1);
+        ClusterRun.DropRound(dovecot, accounts, expected, round: 0);
+        ClusterRun.DropRound(dovecot, accounts, expected, round: 1);
 
         var akkaPorts = PortAllocator.Reserve(4);
         var commandPorts = PortAllocator.Reserve(4);
         var seeds = new[] { akkaPorts[0], akkaPorts[1] };
-        var key = ClusterNodeFile.WriteKey(root);
-        var ca = ClusterCertificates.CreateCa(Path.Combine(root, "tls"), "cluster-ca");
+        var key = ClusterNodeFile.WriteKey(run.Root);
+        var ca = ClusterCertificates.CreateCa(Path.Combine(run.Root, "tls"), "cluster-ca");
         string NodeFile(int n)
         {
             var name = $"node{n + 1}";
             var (certificate, privateKey) = ca.Issue(name);
             var spec = new ClusterNodeSpec(name, akkaPorts[n], commandPorts[n], seeds, postgres.ConnectionString, key) { Tls = (certificate, privateKey, ca.CaPath), MaxPerServer = MaxPerServer };
-            return ClusterNodeFile.Write(root, spec, accounts, proxy.Port, maildir);
+            return ClusterNodeFile.Write(run.Root, spec, accounts, proxy.Port, maildir);
         }
 
         // Node 1 first: it creates the journal tables (auto-initialize) before anyone else races it.
-        var node1 = Start("node1", NodeFile(0));
+        var node1 = run.Start("node1", NodeFile(0));
         await node1.WaitForAsync("Cluster Node [", PhaseLimit, Ct);
-        var node2 = Start("node2", NodeFile(1));
-        var node3 = Start("node3", NodeFile(2));
-        foreach (var node in nodes)
+        var node2 = run.Start("node2", NodeFile(1));
+        var node3 = run.Start("node3", NodeFile(2));
+        foreach (var node in run.Nodes)
         {
             await node.WaitForAsync($"up with {Accounts} account(s)", PhaseLimit, Ct);
         }
 
-        await WaitUntilAsync("the first 600 messages delivered", () => SharedMaildir.CountDelivered(maildir) >= expected.Count);
-        await WaitUntilAsync("every node hosting a share", () => locator.Known == Accounts && nodes.All(n => Hosted(n) >= Accounts / 6));
+        await run.WaitUntilAsync("the first 600 messages delivered", () => SharedMaildir.CountDelivered(maildir) >= expected.Count);
+        await run.WaitUntilAsync("every node hosting a share", () => run.Locator.Known == Accounts && run.Nodes.All(n => Hosted(n) >= Accounts / 6));
         var spread3 = SpreadLine();
-        Report($"spread over 3 nodes: {spread3}");
+        run.Report($"spread over 3 run.Nodes: {spread3}");
 
         // A 4th node joins and takes its share (rebalancing hands shards off after the message in flight).
-        var joinedAt = locator.Clock.Elapsed;
-        var node4 = Start("node4", NodeFile(3));
+        var joinedAt = run.Locator.Clock.Elapsed;
+        var node4 = run.Start("node4", NodeFile(3));
         await node4.WaitForAsync($"up with {Accounts} account(s)", PhaseLimit, Ct);
-        await WaitUntilAsync("node4 taking a share", () => Hosted(node4) >= Accounts / 6);
-        var shareAfter = locator.Clock.Elapsed - joinedAt;
+        await run.WaitUntilAsync("node4 taking a share", () => Hosted(node4) >= Accounts / 6);
+        var shareAfter = run.Locator.Clock.Elapsed - joinedAt;
         await WaitForSettledSpreadAsync();
-        Report($"spread over 4 nodes: {SpreadLine()} (node4 hosted {Accounts / 6}+ accounts {shareAfter.TotalSeconds:F1} s after it was started, settled after {(locator.Clock.Elapsed - joinedAt).TotalSeconds:F1} s)");
+        run.Report($"spread over 4 run.Nodes: {SpreadLine()} (node4 hosted {Accounts / 6}+ accounts {shareAfter.TotalSeconds:F1} s after it was started, settled after {(run.Locator.Clock.Elapsed - joinedAt).TotalSeconds:F1} s)");
 
         await OperatorCommandsSeeTheWholeClusterAsync([.. commandPorts], [.. akkaPorts], accounts.Select(a => a.Id).ToList());
 
         // More mail arrives; the victim (node3 unless CC_FAILOVER_KILL names another of the first three) is killed while it collects it.
-        var victim = nodes.Single(n => n.Name == Victim);
-        DropRound(dovecot, accounts, expected, round: 2);
+        var victim = run.Nodes.Single(n => n.Name == Victim);
+        ClusterRun.DropRound(dovecot, accounts, expected, round: 2);
         var collectedBefore = victim.Count("collected 1 message(s)");
-        await WaitUntilAsync($"{victim.Name} collecting the new round", () => victim.Count("collected 1 message(s)") > collectedBefore);
-        var killedAccounts = locator.AccountsOn(victim.Name);
-        var killedAt = locator.Clock.Elapsed;
+        await run.WaitUntilAsync($"{victim.Name} collecting the new round", () => victim.Count("collected 1 message(s)") > collectedBefore);
+        var killedAccounts = run.Locator.AccountsOn(victim.Name);
+        var killedAt = run.Locator.Clock.Elapsed;
         victim.KillHard();
-        Report($"kill -9 {victim.Name} hosting {killedAccounts.Count} account(s); delivered so far {SharedMaildir.CountDelivered(maildir)} of {expected.Count}");
+        run.Report($"kill -9 {victim.Name} hosting {killedAccounts.Count} account(s); delivered so far {SharedMaildir.CountDelivered(maildir)} of {expected.Count}");
 
-        await WaitUntilAsync(
+        await run.WaitUntilAsync(
             $"{victim.Name}'s accounts collecting again on the survivors",
-            () => locator.FirstAfter(killedAt, killedAccounts, victim.Name, collectedOnly: true).Count == killedAccounts.Count,
+            () => run.Locator.FirstAfter(killedAt, killedAccounts, victim.Name, collectedOnly: true).Count == killedAccounts.Count,
             TimeSpan.FromSeconds(150));
-        var restarted = locator.FirstAfter(killedAt, killedAccounts, victim.Name, collectedOnly: false).Values.Select(t => (t - killedAt).TotalSeconds).Order().ToList();
-        var resumed = locator.FirstAfter(killedAt, killedAccounts, victim.Name, collectedOnly: true).Values.Select(t => (t - killedAt).TotalSeconds).Order().ToList();
-        Report($"failover: {killedAccounts.Count} account(s) of {victim.Name}; restarted on survivors after first {restarted[0]:F1} s, median {restarted[restarted.Count / 2]:F1} s, last {restarted[^1]:F1} s; " +
+        var restarted = run.Locator.FirstAfter(killedAt, killedAccounts, victim.Name, collectedOnly: false).Values.Select(t => (t - killedAt).TotalSeconds).Order().ToList();
+        var resumed = run.Locator.FirstAfter(killedAt, killedAccounts, victim.Name, collectedOnly: true).Values.Select(t => (t - killedAt).TotalSeconds).Order().ToList();
+        run.Report($"failover: {killedAccounts.Count} account(s) of {victim.Name}; restarted on survivors after first {restarted[0]:F1} s, median {restarted[restarted.Count / 2]:F1} s, last {restarted[^1]:F1} s; " +
                $"first collection on survivors after first {resumed[0]:F1} s, median {resumed[resumed.Count / 2]:F1} s, last {resumed[^1]:F1} s (from kill -9)");
 
         // Everything collected, the server's mailboxes empty, then one more full round so a late duplicate would show.
-        await WaitUntilAsync("every message delivered and every mailbox emptied", () => SharedMaildir.CountDelivered(maildir) >= expected.Count && accounts.All(a => dovecot.CountMessages(a.User.Name) == 0));
-        var drainedAt = locator.Clock.Elapsed;
+        await run.WaitUntilAsync("every message delivered and every mailbox emptied", () => SharedMaildir.CountDelivered(maildir) >= expected.Count && accounts.All(a => dovecot.CountMessages(a.User.Name) == 0));
+        var drainedAt = run.Locator.Clock.Elapsed;
         var all = accounts.Select(a => a.Id).ToList();
-        await WaitUntilAsync("one more session of every account", () => locator.FirstAfter(drainedAt, all, victim.Name, collectedOnly: true).Count == Accounts);
-        Report($"spread over the 3 survivors: {SpreadLine()}");
+        await run.WaitUntilAsync("one more session of every account", () => run.Locator.FirstAfter(drainedAt, all, victim.Name, collectedOnly: true).Count == Accounts);
+        run.Report($"spread over the 3 survivors: {SpreadLine()}");
 
         var delivered = SharedMaildir.DeliveredMessageIds(maildir);
         var duplicated = delivered.Where(kv => kv.Value > 1).Select(kv => $"{kv.Key} x{kv.Value}").ToList();
         var missing = expected.Select(m => m.MessageId).Where(id => !delivered.ContainsKey(id)).ToList();
         var files = SharedMaildir.CountDelivered(maildir);
         var overlaps = proxy.Overlaps();
-        var inUse = nodes.Sum(n => n.Count("IN-USE"));
-        Report($"messages: expected {expected.Count}, files {files}, distinct Message-IDs {delivered.Count}, lost {missing.Count}, duplicated {duplicated.Count}; " +
+        var inUse = run.Nodes.Sum(n => n.Count("IN-USE"));
+        run.Report($"messages: expected {expected.Count}, files {files}, distinct Message-IDs {delivered.Count}, lost {missing.Count}, duplicated {duplicated.Count}; " +
                $"POP3 sessions seen by the proxy {proxy.Sessions}, mailboxes in two sessions at once {overlaps.Count}, [IN-USE] refusals logged {inUse}; " +
-               $"most sessions at once at the server {proxy.Peak} (max-per-server {MaxPerServer}, with 3 then 4 nodes of max-pop3-clients 10)");
+               $"most sessions at once at the server {proxy.Peak} (max-per-server {MaxPerServer}, with 3 then 4 run.Nodes of max-pop3-clients 10)");
         Assert.True(proxy.Peak <= MaxPerServer, $"the server saw {proxy.Peak} sessions at once, over the cluster's max-per-server {MaxPerServer}");
 
         Assert.True(duplicated.Count == 0, "Delivered more than once: " + string.Join(", ", duplicated.Take(10)));
@@ -132,9 +131,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(expected.Count, files);
         Assert.True(overlaps.Count == 0, "Mailboxes in two sessions at once: " + string.Join(", ", overlaps.Select(kv => $"{kv.Key} x{kv.Value}")));
         Assert.Equal(0, inUse);
-        var unbound = nodes.SelectMany(n => n.Log.Split('\n')).Where(l => l.Contains(CollectorCluster.Actors.Persistence.UnboundMessageGuard.LogPrefix + ": CollectorCluster.", StringComparison.Ordinal)).ToList();
-        Assert.True(unbound.Count == 0, "Messages that crossed nodes without an explicit binding: " + string.Join(" | ", unbound.Take(5)));
-        Assert.All(nodes.Where(n => n != victim), n => Assert.False(n.HasExited, $"{n.Name} exited:\n{n.Tail()}"));
+        run.AssertNoUnboundMessages();
+        Assert.All(run.Nodes.Where(n => n != victim), n => Assert.False(n.HasExited, $"{n.Name} exited:\n{n.Tail()}"));
 
         // An operator at a survivor (node1, or node2 when node1 was the victim) asks node4 to leave: it hands its shards
         // off and its process ends with exit 0.
@@ -152,7 +150,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         }
 
         Assert.DoesNotContain($"127.0.0.1:{akkaPorts[3]}", remaining.Output);
-        Report($"cluster leave of node4 from node{survivor + 1}: node4 exited 0; {remaining.Output.Trim().Split('\n')[^1]}");
+        run.Report($"cluster leave of node4 from node{survivor + 1}: node4 exited 0; {remaining.Output.Trim().Split('\n')[^1]}");
     }
 
     /// <summary>
@@ -182,56 +180,24 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
 
         // An account the logs place on node3 (rebalancing may still move one: the location is read, not assumed),
         // asked about at node1: its status comes from the node that hosts it.
-        var remote = locator.AccountsOn("node3").Order().First();
+        var remote = run.Locator.AccountsOn("node3").Order().First();
         var show = await ClusterCtl.RunAsync(commandPorts[0], "collector", "show", remote);
         Assert.True(show.ExitCode == 0, show.ToString());
         Assert.Contains($"account: {remote}", show.Output);
         var where = await ClusterCtl.RunAsync(commandPorts[0], "shard", "entity-location", remote);
         Assert.True(where.ExitCode == 0, where.ToString());
         Assert.Contains(akkaPorts, p => where.Output.Contains($"127.0.0.1:{p}", StringComparison.Ordinal));
-        Report($"operator CLI at node1: {listed.Count} accounts listed across the cluster; {where.Output.Trim()} (node3 = akka port {akkaPorts[2]})");
+        run.Report($"operator CLI at node1: {listed.Count} accounts listed across the cluster; {where.Output.Trim()} (node3 = akka port {akkaPorts[2]})");
     }
 
-    public void Dispose()
-    {
-        foreach (var node in nodes)
-        {
-            node.Dispose();
-        }
+    public void Dispose() => run.Dispose();
 
-        try
-        {
-            Directory.Delete(root, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A leftover temp directory is harmless.
-        }
-    }
-
-    private static void DropRound(DovecotServer dovecot, List<(string Id, TestMailUser User)> accounts, List<TestMessage> expected, int round)
-    {
-        for (var i = 0; i < accounts.Count; i++)
-        {
-            var message = MessageFactory.Create(1024 + (round * 97) + i, (round * 100_000) + i);
-            dovecot.DropMessage(accounts[i].User.Name, message);
-            expected.Add(message);
-        }
-    }
-
-    private ClusterNodeProcess Start(string name, string nodeFile)
-    {
-        var node = new ClusterNodeProcess(name, nodeFile, root, locator);
-        nodes.Add(node);
-        return node;
-    }
-
-    private int Hosted(ClusterNodeProcess node) => locator.Spread().GetValueOrDefault(node.Name);
+    private int Hosted(ClusterNodeProcess node) => run.Locator.Spread().GetValueOrDefault(node.Name);
 
     private string SpreadLine()
     {
-        var spread = locator.Spread();
-        return string.Join(", ", nodes.Where(n => !n.HasExited).Select(n => $"{n.Name} {spread.GetValueOrDefault(n.Name)}"));
+        var spread = run.Locator.Spread();
+        return string.Join(", ", run.Nodes.Where(n => !n.HasExited).Select(n => $"{n.Name} {spread.GetValueOrDefault(n.Name)}"));
     }
 
     /// <summary>
@@ -241,40 +207,18 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
     private async Task WaitForSettledSpreadAsync()
     {
         var quiet = TimeSpan.FromSeconds(6);
-        var deadline = locator.Clock.Elapsed + TimeSpan.FromSeconds(60);
+        var deadline = run.Locator.Clock.Elapsed + TimeSpan.FromSeconds(60);
         var last = SpreadLine();
-        var since = locator.Clock.Elapsed;
-        while (locator.Clock.Elapsed - since < quiet && locator.Clock.Elapsed < deadline)
+        var since = run.Locator.Clock.Elapsed;
+        while (run.Locator.Clock.Elapsed - since < quiet && run.Locator.Clock.Elapsed < deadline)
         {
             await Task.Delay(200, Ct);
             var now = SpreadLine();
             if (now != last)
             {
-                (last, since) = (now, locator.Clock.Elapsed);
+                (last, since) = (now, run.Locator.Clock.Elapsed);
             }
         }
     }
 
-    private void Report(string line) => output.WriteLine($"[{locator.Clock.Elapsed.TotalSeconds,6:F1} s] {line}");
-
-    /// <summary>Polls <paramref name="condition"/>; fails with every node's log tail if it stays false, or if a live node exits.</summary>
-    private async Task WaitUntilAsync(string what, Func<bool> condition, TimeSpan? limit = null)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(limit ?? PhaseLimit);
-        while (!condition())
-        {
-            var dead = nodes.FirstOrDefault(n => n.HasExited && n.Name != Victim);
-            Assert.True(dead is null, $"{dead?.Name} exited while waiting for {what}:\n{dead?.Tail()}");
-            try
-            {
-                await Task.Delay(200, cts.Token);
-            }
-            catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
-            {
-                var tails = string.Join("\n\n", nodes.Select(n => $"--- {n.Name}\n{n.Tail(25)}"));
-                throw new TimeoutException($"Gave up waiting for {what} ({SpreadLine()}, delivered files see Maildir):\n{tails}");
-            }
-        }
-    }
 }

@@ -15,9 +15,7 @@ public sealed class SleepingFailoverTests(ITestOutputHelper output) : IDisposabl
 {
     private const int Accounts = 30;
     private static readonly TimeSpan PhaseLimit = TimeSpan.FromSeconds(120);
-    private readonly string root = Directory.CreateTempSubdirectory("cc-sleep-cluster-").FullName;
-    private readonly AccountLocator locator = new();
-    private readonly List<ClusterNodeProcess> nodes = [];
+    private readonly ClusterRun run = new(output, "cc-sleep-cluster-", "node3");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -26,7 +24,7 @@ public sealed class SleepingFailoverTests(ITestOutputHelper output) : IDisposabl
     {
         await using var postgres = await PostgresServer.StartAsync(Ct);
         await using var dovecot = await DovecotServer.StartAsync(new DovecotServerOptions { ExtraConfigLines = ["pop3_lock_session = yes"] }, Ct);
-        var maildir = Path.Combine(root, "shared-Maildir");
+        var maildir = Path.Combine(run.Root, "shared-Maildir");
         var accounts = new List<(string Id, TestMailUser User)>();
         var expected = new List<TestMessage>();
         for (var i = 0; i < Accounts; i++)
@@ -34,10 +32,10 @@ public sealed class SleepingFailoverTests(ITestOutputHelper output) : IDisposabl
             accounts.Add((string.Create(CultureInfo.InvariantCulture, $"sl-{i:D2}"), await dovecot.CreateUserAsync("sl", Ct)));
         }
 
-        Drop(dovecot, accounts, expected, round: 0);
+        ClusterRun.DropRound(dovecot, accounts, expected, round: 0);
         var akkaPorts = PortAllocator.Reserve(3);
         var commandPorts = PortAllocator.Reserve(3);
-        var key = ClusterNodeFile.WriteKey(root);
+        var key = ClusterNodeFile.WriteKey(run.Root);
         var specs = Enumerable.Range(0, 3).Select(n => new ClusterNodeSpec($"node{n + 1}", akkaPorts[n], commandPorts[n], [akkaPorts[0], akkaPorts[1]], postgres.ConnectionString, key)
         {
             CheckEvery = "20s",
@@ -49,61 +47,45 @@ public sealed class SleepingFailoverTests(ITestOutputHelper output) : IDisposabl
         await node1.WaitForAsync("Cluster Node [", PhaseLimit, Ct); // node 1 creates the journal tables before the others race it
         Start(specs[1], accounts, dovecot.PlainPort, maildir);
         var node3 = Start(specs[2], accounts, dovecot.PlainPort, maildir);
-        foreach (var node in nodes)
+        foreach (var node in run.Nodes)
         {
             await node.WaitForAsync($"up with {Accounts} account(s)", PhaseLimit, Ct);
         }
 
-        await WaitUntilAsync("the first round delivered", () => SharedMaildir.CountDelivered(maildir) >= expected.Count);
+        await run.WaitUntilAsync("the first round delivered", () => SharedMaildir.CountDelivered(maildir) >= expected.Count);
 
         // Accounts asleep in node3's shards: listed at node1 with the address of the node whose alarm answers for them.
         var asleepOnNode3 = new List<string>();
-        await WaitUntilAsync("accounts asleep in node3's shards", () =>
+        await run.WaitUntilAsync("accounts asleep in node3's shards", () =>
         {
             asleepOnNode3 = SleepingAt(commandPorts[0], specs[2].Address);
             return asleepOnNode3.Count >= 3;
         });
-        Report($"asleep in node3's shards: {string.Join(", ", asleepOnNode3)}");
+        run.Report($"asleep in node3's shards: {string.Join(", ", asleepOnNode3)}");
 
-        Drop(dovecot, accounts, expected, round: 1);
-        var killedAt = locator.Clock.Elapsed;
+        ClusterRun.DropRound(dovecot, accounts, expected, round: 1);
+        var killedAt = run.Locator.Clock.Elapsed;
         node3.KillHard();
-        Report($"kill -9 node3; delivered so far {SharedMaildir.CountDelivered(maildir)} of {expected.Count}");
+        run.Report($"kill -9 node3; delivered so far {SharedMaildir.CountDelivered(maildir)} of {expected.Count}");
 
-        await WaitUntilAsync(
+        await run.WaitUntilAsync(
             "the accounts asleep on node3 collecting on the survivors",
-            () => locator.FirstAfter(killedAt, asleepOnNode3, "node3", collectedOnly: true).Count == asleepOnNode3.Count,
+            () => run.Locator.FirstAfter(killedAt, asleepOnNode3, "node3", collectedOnly: true).Count == asleepOnNode3.Count,
             TimeSpan.FromSeconds(150));
-        await WaitUntilAsync("every message delivered and every mailbox emptied", () => SharedMaildir.CountDelivered(maildir) >= expected.Count && accounts.All(a => dovecot.CountMessages(a.User.Name) == 0));
-        var woke = locator.FirstAfter(killedAt, asleepOnNode3, "node3", collectedOnly: true).Values.Select(t => (t - killedAt).TotalSeconds).Order().ToList();
-        Report($"woken on the survivors and collected after first {woke[0]:F1} s, last {woke[^1]:F1} s (from kill -9)");
+        await run.WaitUntilAsync("every message delivered and every mailbox emptied", () => SharedMaildir.CountDelivered(maildir) >= expected.Count && accounts.All(a => dovecot.CountMessages(a.User.Name) == 0));
+        var woke = run.Locator.FirstAfter(killedAt, asleepOnNode3, "node3", collectedOnly: true).Values.Select(t => (t - killedAt).TotalSeconds).Order().ToList();
+        run.Report($"woken on the survivors and collected after first {woke[0]:F1} s, last {woke[^1]:F1} s (from kill -9)");
 
         var delivered = SharedMaildir.DeliveredMessageIds(maildir);
         var duplicated = delivered.Where(kv => kv.Value > 1).Select(kv => $"{kv.Key} x{kv.Value}").ToList();
         var missing = expected.Select(m => m.MessageId).Where(id => !delivered.ContainsKey(id)).ToList();
         Assert.True(duplicated.Count == 0, "Delivered more than once: " + string.Join(", ", duplicated.Take(10)));
         Assert.True(missing.Count == 0, $"{missing.Count} message(s) lost, e.g. {string.Join(", ", missing.Take(5))}");
-        var unbound = nodes.SelectMany(n => n.Log.Split('\n')).Where(l => l.Contains(CollectorCluster.Actors.Persistence.UnboundMessageGuard.LogPrefix + ": CollectorCluster.", StringComparison.Ordinal)).ToList();
-        Assert.True(unbound.Count == 0, "Messages that crossed nodes without an explicit binding: " + string.Join(" | ", unbound.Take(5)));
-        Assert.All(nodes.Where(n => n != node3), n => Assert.False(n.HasExited, $"{n.Name} exited:\n{n.Tail()}"));
+        run.AssertNoUnboundMessages();
+        Assert.All(run.Nodes.Where(n => n != node3), n => Assert.False(n.HasExited, $"{n.Name} exited:\n{n.Tail()}"));
     }
 
-    public void Dispose()
-    {
-        foreach (var node in nodes)
-        {
-            node.Dispose();
-        }
-
-        try
-        {
-            Directory.Delete(root, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A leftover temp directory is harmless.
-        }
-    }
+    public void Dispose() => run.Dispose();
 
     // The accounts `collector list --json` at a node shows asleep in the shards of the member at `address`.
     private static List<string> SleepingAt(int commandPort, string address)
@@ -119,42 +101,6 @@ public sealed class SleepingFailoverTests(ITestOutputHelper output) : IDisposabl
             .Select(a => a!["id"]!.GetValue<string>())];
     }
 
-    private static void Drop(DovecotServer dovecot, List<(string Id, TestMailUser User)> accounts, List<TestMessage> expected, int round)
-    {
-        for (var i = 0; i < accounts.Count; i++)
-        {
-            var message = MessageFactory.Create(900 + (round * 53) + i, (round * 100_000) + i);
-            dovecot.DropMessage(accounts[i].User.Name, message);
-            expected.Add(message);
-        }
-    }
-
-    private ClusterNodeProcess Start(ClusterNodeSpec spec, List<(string Id, TestMailUser User)> accounts, int pop3Port, string maildir)
-    {
-        var node = new ClusterNodeProcess(spec.Name, ClusterNodeFile.Write(root, spec, accounts, pop3Port, maildir), root, locator);
-        nodes.Add(node);
-        return node;
-    }
-
-    private void Report(string line) => output.WriteLine($"[{locator.Clock.Elapsed.TotalSeconds,6:F1} s] {line}");
-
-    private async Task WaitUntilAsync(string what, Func<bool> condition, TimeSpan? limit = null)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(limit ?? PhaseLimit);
-        while (!condition())
-        {
-            var dead = nodes.FirstOrDefault(n => n.HasExited && n.Name != "node3");
-            Assert.True(dead is null, $"{dead?.Name} exited while waiting for {what}:\n{dead?.Tail()}");
-            try
-            {
-                await Task.Delay(200, cts.Token);
-            }
-            catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
-            {
-                var tails = string.Join("\n\n", nodes.Select(n => $"--- {n.Name}\n{n.Tail(25)}"));
-                throw new TimeoutException($"Gave up waiting for {what}:\n{tails}");
-            }
-        }
-    }
+    private ClusterNodeProcess Start(ClusterNodeSpec spec, List<(string Id, TestMailUser User)> accounts, int pop3Port, string maildir) =>
+        run.Start(spec.Name, ClusterNodeFile.Write(run.Root, spec, accounts, pop3Port, maildir));
 }

@@ -175,6 +175,18 @@ internal sealed class CollectorWorkspace : IDisposable
 
     public int CountNew() => Directory.Exists(Path.Combine(Maildir, "new")) ? Directory.EnumerateFiles(Path.Combine(Maildir, "new")).Count() : 0;
 
+    /// <summary>Waits (at most 90 s) until <paramref name="count"/> files are delivered; fails at once if <paramref name="daemon"/> has ended.</summary>
+    public async Task WaitForFilesAsync(CollectorProcess daemon, int count)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(90));
+        while (CountNew() < count)
+        {
+            Assert.False(daemon.HasExited, $"collector run ended early:\n{daemon.Output}");
+            await Task.Delay(50, limit.Token);
+        }
+    }
+
     /// <summary>SHA-256 (hex) of every delivered file, as a sorted list (duplicates kept).</summary>
     public IReadOnlyList<string> DeliveredHashes() =>
         DeliveredFiles().Select(f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))).Order(StringComparer.Ordinal).ToList();

@@ -23,12 +23,12 @@ public sealed class DaemonTests(DovecotFixture fixture) : IDisposable
         node.WriteNodeFile(new AccountSpec("daemon", user, Server.PlainPort) { LeaveMailOnServer = true, Extra = "      check-every = 10s" });
 
         using var daemon = node.StartProcess("run", "--config", node.NodeFile);
-        await WaitForFilesAsync(daemon, 5);
+        await node.WaitForFilesAsync(daemon, 5);
 
         // Nobody asks again: the account's own schedule picks up what arrives next.
         var later = Enumerable.Range(0, 3).Select(i => MessageFactory.Create(3000 + (i * 500), 950 + i)).ToList();
         later.ForEach(m => Server.DropMessage(user.Name, m));
-        await WaitForFilesAsync(daemon, 8);
+        await node.WaitForFilesAsync(daemon, 8);
 
         daemon.Terminate();
         var stopped = await daemon.WaitAsync(TimeSpan.FromSeconds(90), Ct);
@@ -41,15 +41,4 @@ public sealed class DaemonTests(DovecotFixture fixture) : IDisposable
     }
 
     public void Dispose() => node.Dispose();
-
-    private async Task WaitForFilesAsync(CollectorProcess daemon, int count)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        limit.CancelAfter(TimeSpan.FromSeconds(90));
-        while (node.CountNew() < count)
-        {
-            Assert.False(daemon.HasExited, $"collector run ended early:\n{daemon.Output}");
-            await Task.Delay(50, limit.Token);
-        }
-    }
 }

@@ -27,7 +27,7 @@ public sealed class SleepingAccountTests(DovecotFixture fixture) : IDisposable
         var at = node.ServeCommands(Sleep);
         using var daemon = node.StartProcess("run", "--config", node.NodeFile);
         await CtlClient.WaitForCommandHostAsync(daemon, at);
-        await WaitForFilesAsync(daemon, 3);
+        await node.WaitForFilesAsync(daemon, 3);
 
         // Asleep: still listed (on this node, where its shard's alarm lives), answered by the alarm as it stood.
         var asleep = await WaitForSleepAsync(at);
@@ -39,7 +39,7 @@ public sealed class SleepingAccountTests(DovecotFixture fixture) : IDisposable
         // Mail that arrives while it sleeps is collected at its next slot: the alarm woke it.
         var later = Enumerable.Range(0, 2).Select(i => MessageFactory.Create(2500 + (i * 300), 800 + i)).ToList();
         later.ForEach(m => Server.DropMessage(user.Name, m));
-        await WaitForFilesAsync(daemon, 5);
+        await node.WaitForFilesAsync(daemon, 5);
         var again = await WaitForSleepAsync(at);
         Assert.Equal(5, again["totalCollected"]!.GetValue<long>());
 
@@ -69,17 +69,6 @@ public sealed class SleepingAccountTests(DovecotFixture fixture) : IDisposable
             }
 
             await Task.Delay(200, limit.Token);
-        }
-    }
-
-    private async Task WaitForFilesAsync(CollectorProcess daemon, int count)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        limit.CancelAfter(TimeSpan.FromSeconds(90));
-        while (node.CountNew() < count)
-        {
-            Assert.False(daemon.HasExited, $"collector run ended early:\n{daemon.Output}");
-            await Task.Delay(50, limit.Token);
         }
     }
 }

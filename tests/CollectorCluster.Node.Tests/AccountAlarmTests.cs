@@ -1,9 +1,6 @@
 using Akka.Actor;
-using Akka.Configuration;
 using CollectorCluster.Actors.Accounts;
 using CollectorCluster.Actors.Sleep;
-using CollectorCluster.Node.Configuration;
-using CollectorCluster.Node.Hosting;
 
 namespace CollectorCluster.Node.Tests;
 
@@ -15,20 +12,11 @@ namespace CollectorCluster.Node.Tests;
 public sealed class AccountAlarmTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-    private readonly string _root = Directory.CreateTempSubdirectory("cc-alarm-").FullName;
-    private readonly CollectorOptions _options;
-
-    public AccountAlarmTests()
-    {
-        var file = Path.Combine(_root, "node.hocon");
-        File.WriteAllText(file, $"collector.state-directory = \"{Path.Combine(_root, "state")}\"\n");
-        _options = CollectorConfigLoader.Load(file);
-        Directory.CreateDirectory(Path.Combine(_root, "state"));
-    }
+    private readonly StandaloneJournal _journal = new("cc-alarm-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _journal.Dispose();
 
     [Fact]
     public async Task A_sleep_is_journalled_answered_for_woken_until_the_account_is_awake_and_recovered_after_a_restart()
@@ -81,6 +69,5 @@ public sealed class AccountAlarmTests : IDisposable
         return seen;
     }
 
-    private ActorSystem Start(string name) =>
-        ActorSystem.Create(name, CollectorAkkaExtensions.StandaloneSetup(_options, ConfigurationFactory.ParseString("akka.actor.provider = local\nakka.loglevel = WARNING")));
+    private ActorSystem Start(string name) => _journal.Start(name);
 }

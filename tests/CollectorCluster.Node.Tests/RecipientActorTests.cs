@@ -1,9 +1,6 @@
 using Akka.Actor;
-using Akka.Configuration;
 using CollectorCluster.Actors.Recipients;
 using CollectorCluster.Core.Routing;
-using CollectorCluster.Node.Configuration;
-using CollectorCluster.Node.Hosting;
 using CollectorCluster.Testing;
 using Microsoft.Data.Sqlite;
 
@@ -17,20 +14,12 @@ public sealed class RecipientActorTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private static readonly DateTimeOffset T0 = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
-    private readonly string _root = Directory.CreateTempSubdirectory("cc-recipient-").FullName;
+    private readonly StandaloneJournal _journal = new("cc-recipient-");
     private readonly SteppedClock _clock = new(T0);
-    private readonly CollectorOptions _options;
-
-    public RecipientActorTests()
-    {
-        var file = Path.Combine(_root, "node.hocon");
-        File.WriteAllText(file, $"collector.state-directory = \"{Path.Combine(_root, "state")}\"\n");
-        _options = CollectorConfigLoader.Load(file);
-    }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _journal.Dispose();
 
     [Fact]
     public async Task A_second_source_waits_for_the_first_and_learns_it_has_a_duplicate()
@@ -118,7 +107,7 @@ public sealed class RecipientActorTests : IDisposable
 
     private async Task<long> LiveEventsAsync(string persistenceId)
     {
-        await using var db = new SqliteConnection(_options.Journal.ConnectionString);
+        await using var db = new SqliteConnection(_journal.Options.Journal.ConnectionString);
         await db.OpenAsync(Ct);
         await using var count = db.CreateCommand();
         count.CommandText = "SELECT COUNT(*) FROM event_journal WHERE persistence_id = $id AND is_deleted = 0";
@@ -126,11 +115,7 @@ public sealed class RecipientActorTests : IDisposable
         return (long)(await count.ExecuteScalarAsync(Ct))!;
     }
 
-    private ActorSystem Start(string name)
-    {
-        Directory.CreateDirectory(Path.Combine(_root, "state"));
-        return ActorSystem.Create(name, CollectorAkkaExtensions.StandaloneSetup(_options, ConfigurationFactory.ParseString("akka.actor.provider = local\nakka.loglevel = WARNING\nakka.actor.serialize-messages = on")));
-    }
+    private ActorSystem Start(string name) => _journal.Start(name);
 
     private static Task<CopyClaimAnswer> Claim(IActorRef recipient, string key, string source) =>
         recipient.Ask<CopyClaimAnswer>(new ClaimCopy("x", key, source), Wait, Ct);

@@ -25,6 +25,9 @@ public sealed class CommandDispatcher
     /// <summary>The commands served, for <c>help</c>.</summary>
     public IEnumerable<string> Commands => _palettes.SelectMany(p => p.Commands).Append("help");
 
+    /// <summary>What the commands run against (the node's system, regions and options).</summary>
+    public CommandContext Context => _context;
+
     /// <summary>
     /// Serves one request (read and authenticated by the server); <paramref name="progress"/> sends a frame to the
     /// client ahead of the answer, and <paramref name="cancellation"/> ends commands that stream until the client

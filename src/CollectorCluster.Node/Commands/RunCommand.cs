@@ -95,7 +95,7 @@ public static class RunCommand
             readiness.CommandHostReady(server is null ? "off (collector.command-host.port = 0)" : $"listening on {server.EndPoint}");
             console.Attach(dispatcher, options.Web.TokenLogin ? token : null);
             var listener = await node.Host.Services.GetRequiredService<ActorRegistry>().GetAsync<ObservationListener>(cancellationToken).ConfigureAwait(false);
-            await using var sampler = AccountCountSampler.Start(console, listener, TimeSpan.FromSeconds(15));
+            await using var sampler = AccountCountSampler.Start(() => CollectorPalette.CountByStatusAsync(dispatcher.Context), listener, TimeSpan.FromSeconds(15));
             await node.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }
 

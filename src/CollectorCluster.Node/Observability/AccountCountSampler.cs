@@ -40,9 +40,10 @@ public sealed class AccountCountSampler : IAsyncDisposable
                 {
                     listener.Tell(new AccountsCounted(await count().WaitAsync(_stop.Token).ConfigureAwait(false)));
                 }
-                catch (Exception e) when (e is AskTimeoutException or TimeoutException)
+                catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
                 {
-                    // A region or alarm that did not answer in time (a shard moving): the gauge keeps the last count until the next sample.
+                    // A region or alarm that did not answer in time (a shard moving), or an account that failed to: the
+                    // gauge keeps the last count until the next sample, and the sampler lives on (it did when the listing failed).
                 }
             }
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false));

@@ -76,7 +76,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         await run.WaitUntilAsync("the first 600 messages delivered", () => SharedMaildir.CountDelivered(maildir) >= expected.Count);
         await run.WaitUntilAsync("every node hosting a share", () => run.Locator.Known == Accounts && run.Nodes.All(n => Hosted(n) >= Accounts / 6));
         var spread3 = SpreadLine();
-        run.Report($"spread over 3 run.Nodes: {spread3}");
+        run.Report($"spread over 3 nodes: {spread3}");
 
         // A 4th node joins and takes its share (rebalancing hands shards off after the message in flight).
         var joinedAt = run.Locator.Clock.Elapsed;
@@ -85,7 +85,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         await run.WaitUntilAsync("node4 taking a share", () => Hosted(node4) >= Accounts / 6);
         var shareAfter = run.Locator.Clock.Elapsed - joinedAt;
         await WaitForSettledSpreadAsync();
-        run.Report($"spread over 4 run.Nodes: {SpreadLine()} (node4 hosted {Accounts / 6}+ accounts {shareAfter.TotalSeconds:F1} s after it was started, settled after {(run.Locator.Clock.Elapsed - joinedAt).TotalSeconds:F1} s)");
+        run.Report($"spread over 4 nodes: {SpreadLine()} (node4 hosted {Accounts / 6}+ accounts {shareAfter.TotalSeconds:F1} s after it was started, settled after {(run.Locator.Clock.Elapsed - joinedAt).TotalSeconds:F1} s)");
 
         await OperatorCommandsSeeTheWholeClusterAsync([.. commandPorts], [.. akkaPorts], accounts.Select(a => a.Id).ToList());
 
@@ -123,7 +123,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         var inUse = run.Nodes.Sum(n => n.Count("IN-USE"));
         run.Report($"messages: expected {expected.Count}, files {files}, distinct Message-IDs {delivered.Count}, lost {missing.Count}, duplicated {duplicated.Count}; " +
                $"POP3 sessions seen by the proxy {proxy.Sessions}, mailboxes in two sessions at once {overlaps.Count}, [IN-USE] refusals logged {inUse}; " +
-               $"most sessions at once at the server {proxy.Peak} (max-per-server {MaxPerServer}, with 3 then 4 run.Nodes of max-pop3-clients 10)");
+               $"most sessions at once at the server {proxy.Peak} (max-per-server {MaxPerServer}, with 3 then 4 nodes of max-pop3-clients 10)");
         Assert.True(proxy.Peak <= MaxPerServer, $"the server saw {proxy.Peak} sessions at once, over the cluster's max-per-server {MaxPerServer}");
 
         Assert.True(duplicated.Count == 0, "Delivered more than once: " + string.Join(", ", duplicated.Take(10)));

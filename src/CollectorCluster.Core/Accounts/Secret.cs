@@ -11,6 +11,9 @@ public sealed class Secret : IEquatable<Secret>
 
     private readonly string _value;
 
+    /// <summary>No password: an OAuth2 account's, or the stand-in where settings are built only for their other keys.</summary>
+    public static Secret None { get; } = new(string.Empty);
+
     /// <summary>Wraps a clear-text value.</summary>
     public Secret(string value) => _value = value ?? throw new ArgumentNullException(nameof(value));
 

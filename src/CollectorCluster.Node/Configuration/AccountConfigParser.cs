@@ -56,7 +56,7 @@ public static class AccountConfigParser
             var id = reader.Id();
             var options = reader.Options();
             var (password, oauth2) = reader.Credentials(options, configDirectory, environment);
-            var account = reader.Settings(id ?? "", options, password ?? new Secret(""), oauth2, configDirectory);
+            var account = reader.Settings(id ?? "", options, password ?? Secret.None, oauth2, configDirectory);
             if (errors.Count != before)
             {
                 continue;

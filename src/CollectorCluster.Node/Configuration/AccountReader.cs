@@ -117,7 +117,7 @@ internal sealed partial class AccountReader(IReadOnlyDictionary<string, HoconVal
             Error(key, "not used with auth = xoauth2 or oauthbearer (the oauth2 section's refresh-token is the credential)");
         }
 
-        return (new Secret(""), OAuth2ConfigReader.Read(items.GetValueOrDefault("oauth2"), Where, errors));
+        return (Secret.None, OAuth2ConfigReader.Read(items.GetValueOrDefault("oauth2"), Where, errors));
     }
 
     /// <summary>

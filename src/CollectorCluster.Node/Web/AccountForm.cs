@@ -136,7 +136,7 @@ public static partial class AccountForm
 
     private static IReadOnlyDictionary<string, string> ReadDefaults()
     {
-        var settings = AccountConfigParser.Resolve("new", AccountKeys.Defaults with { Pop3Server = "-", Pop3Account = "-", Mailbox = "maildir:/-" }, new Secret("-"), "/");
+        var settings = AccountConfigParser.Resolve("new", AccountKeys.Defaults with { Pop3Server = "-", Pop3Account = "-", Mailbox = "maildir:/-" }, Secret.None, "/");
         var texts = new Dictionary<string, string>(AccountKeyText.Of(settings), StringComparer.Ordinal)
         {
             ["id"] = "",

@@ -76,7 +76,7 @@ public sealed class AccountAlarm : UntypedPersistentActor, IWithTimers
         {
             case SnapshotOffer { Snapshot: AlarmSnapshot snapshot } offer:
                 _lastSnapshot = offer.Metadata.SequenceNr;
-                snapshot.Sleeping.ToList().ForEach(Remember);
+                snapshot.Sleeping.ToList().ForEach(slept => Remember(slept));
                 break;
             case AccountSlept slept:
                 Remember(slept);
@@ -100,8 +100,7 @@ public sealed class AccountAlarm : UntypedPersistentActor, IWithTimers
                 var sender = Sender;
                 Persist(new AccountSlept(sleep.AccountId, sleep.WakeAt, sleep.Due), slept =>
                 {
-                    Remember(slept);
-                    _sleeping[slept.AccountId] = (slept.WakeAt, slept.Due, sleep.Status with { NextDue = slept.Due, Collecting = false, Sleeping = true });
+                    Remember(slept, sleep.Status with { NextDue = slept.Due, Collecting = false, Sleeping = true });
                     sender.Tell(new SleepGranted(sleep.AccountId, sleep.Generation));
                     Arm();
                     SnapshotIfDue();
@@ -141,10 +140,11 @@ public sealed class AccountAlarm : UntypedPersistentActor, IWithTimers
         }
     }
 
-    private void Remember(AccountSlept slept)
+    // Status null: recovered from the journal, which does not hold it (the account answers for itself).
+    private void Remember(AccountSlept slept, AccountStatus? status = null)
     {
         _table.Sleep(slept.AccountId, slept.WakeAt);
-        _sleeping[slept.AccountId] = (slept.WakeAt, slept.Due, null);
+        _sleeping[slept.AccountId] = (slept.WakeAt, slept.Due, status);
     }
 
     private void Forget(string accountId)

@@ -133,14 +133,20 @@ public sealed class CollectorPalette : ICommandPalette
     /// </summary>
     public static async Task<IReadOnlyDictionary<string, int>> CountByStatusAsync(CommandContext context)
     {
-        var located = await AccountDirectoryQuery.AccountLocationsAsync(context, onlyThisNode: true).ConfigureAwait(false);
         var counts = ListStatuses.ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
-        foreach (var status in await Task.WhenAll(located.Keys.Select(id => StatusAsync(id, context))).ConfigureAwait(false))
+        foreach (var status in (await StatusesAsync(context, onlyThisNode: true).ConfigureAwait(false)).Statuses)
         {
             counts[StatusWord(status)]++;
         }
 
         return counts;
+    }
+
+    // Every account the directory knows (or only this node's), with where it runs, and each one's status.
+    private static async Task<(IReadOnlyDictionary<string, string?> Located, AccountStatus[] Statuses)> StatusesAsync(CommandContext context, bool onlyThisNode)
+    {
+        var located = await AccountDirectoryQuery.AccountLocationsAsync(context, onlyThisNode).ConfigureAwait(false);
+        return (located, await Task.WhenAll(located.Keys.Select(id => StatusAsync(id, context))).ConfigureAwait(false));
     }
 
     private static async Task<CommandResponse> ListAsync(List<string> args, CommandContext context)
@@ -164,10 +170,8 @@ public sealed class CollectorPalette : ICommandPalette
             }
         }
 
-        var located = await AccountDirectoryQuery.AccountLocationsAsync(context, onlyThisNode).ConfigureAwait(false);
-        var statuses = (await Task.WhenAll(located.Keys.Select(id => StatusAsync(id, context))).ConfigureAwait(false))
-            .Where(s => status is null || StatusWord(s) == status)
-            .ToList();
+        var (located, all) = await StatusesAsync(context, onlyThisNode).ConfigureAwait(false);
+        var statuses = all.Where(s => status is null || StatusWord(s) == status).ToList();
         var lines = new List<string> { "id | address | last collection | outcome | next due" };
         lines.AddRange(statuses.Select(s => $"{s.AccountId} | {s.Address ?? "-"} | {Time(s.LastCollection?.FinishedAt)} | {(!s.Enabled ? "disabled" : s.Paused ? "paused; " + Outcome(s) : Outcome(s))} | {Time(s.NextDue)}"));
         var scope = onlyThisNode ? " on this node" : "";
